@@ -95,4 +95,3 @@ func DecodeBytes(body []byte, v any) (errs validation.Errors, malformed string) 
 func sortErrors(errs validation.Errors) {
 	slices.SortStableFunc(errs, func(a, b validation.FieldError) int { return strings.Compare(a.Pointer, b.Pointer) })
 }
-
