@@ -1,0 +1,74 @@
+// Package app is the composition root of each function: it builds a
+// function's handler from wiring.Deps. The functions' main.go files call it
+// on Lambda and the local dev server (infra/localapp) calls the same
+// constructors, so what runs locally is what runs on AWS.
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/mappa-coordinator/mappa/frontend"
+	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
+	"github.com/mappa-coordinator/mappa/shared/intake"
+	"github.com/mappa-coordinator/mappa/shared/mailer"
+	"github.com/mappa-coordinator/mappa/shared/openapi"
+	"github.com/mappa-coordinator/mappa/shared/staffapi"
+	"github.com/mappa-coordinator/mappa/shared/store"
+	"github.com/mappa-coordinator/mappa/shared/wiring"
+)
+
+// WebRouter builds the WebFunction's router: the staff API, the eligibility
+// check, the OpenAPI document and the static front end. It is returned as a
+// *auth.Router so tests can list its routes and policies.
+func WebRouter(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
+	st := store.New(deps.DB, deps.Tables, deps.Clock)
+	aud := audit.Writer{DB: deps.DB, Table: deps.Tables.Audit}
+	in := intake.NewService(st, aud, deps.Clock, deps.IDs)
+
+	rt := auth.NewRouter(deps.Config.Agencies)
+	staffapi.Register(rt, staffapi.New(st, in, aud, staffapi.RoleAccess{}, deps.Clock, deps.IDs))
+	eligibilityapi.Register(rt, deps.Clock)
+	openapi.Register(rt)
+
+	fe := frontend.Handler(frontend.Config{
+		AuthBaseURL: deps.Config.AuthBaseURL,
+		ClientID:    deps.Config.StaffClient,
+		AppOrigin:   deps.Config.AppOrigin,
+	})
+	// "GET /" matches every GET path no other route claims: the pages of the
+	// app and its assets (template.yaml: GET / and GET /{proxy+}, public).
+	rt.Handle("GET /", auth.Public(), fe)
+	return rt, nil
+}
+
+// Web builds the WebFunction's handler.
+func Web(ctx context.Context, deps wiring.Deps) (http.Handler, error) {
+	return WebRouter(ctx, deps)
+}
+
+// IntakeRouter builds the IntakeFunction's router: agency referrals.
+func IntakeRouter(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
+	st := store.New(deps.DB, deps.Tables, deps.Clock)
+	svc := intake.NewService(st, audit.Writer{DB: deps.DB, Table: deps.Tables.Audit}, deps.Clock, deps.IDs)
+	rt := auth.NewRouter(deps.Config.Agencies)
+	intake.Register(rt, svc)
+	return rt, nil
+}
+
+// Intake builds the IntakeFunction's handler.
+func Intake(ctx context.Context, deps wiring.Deps) (http.Handler, error) {
+	return IntakeRouter(ctx, deps)
+}
+
+// Mailer builds the MailerFunction's handler (outbox stream and sweep).
+func Mailer(_ context.Context, deps wiring.Deps) (mailer.Handler, error) {
+	h, err := mailer.New(deps)
+	if err != nil {
+		return mailer.Handler{}, fmt.Errorf("app: mailer: %w", err)
+	}
+	return h, nil
+}

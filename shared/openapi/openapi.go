@@ -1,0 +1,239 @@
+// Package openapi builds and serves the API's OpenAPI 3.1 document at
+// GET /v1/openapi.json.
+//
+// The operations are listed here by hand (summary, who may call, status
+// codes); their request and response schemas are generated from the very Go
+// types the handlers decode and encode, so the document cannot drift from
+// the code. A test checks that every route in template.yaml is documented
+// and that the document is valid OpenAPI.
+package openapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/eligibility"
+	"github.com/mappa-coordinator/mappa/shared/httpapi"
+	"github.com/mappa-coordinator/mappa/shared/intake"
+	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/risk"
+	"github.com/mappa-coordinator/mappa/shared/staffapi"
+)
+
+// Path is where the document is served.
+const Path = "/v1/openapi.json"
+
+// Operation is one documented route.
+type Operation struct {
+	Method, Path string
+	ID, Summary  string
+	Tag          string
+	// Security: "staff", "agency" or "public".
+	Security  string
+	Scope     string
+	Request   reflect.Type // nil: no body
+	Responses map[int]reflect.Type
+	Params    []Param
+}
+
+// Param is a path, query or header parameter.
+type Param struct {
+	Name, In, Description string
+	Required              bool
+}
+
+var idParam = Param{Name: "id", In: "path", Required: true, Description: "Opaque id."}
+
+func t[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+// Operations lists every route of the API.
+func Operations() []Operation {
+	staffErrors := map[int]reflect.Type{401: t[httpapi.Problem](), 403: t[httpapi.Problem]()}
+	with := func(ok map[int]reflect.Type, more ...int) map[int]reflect.Type {
+		out := map[int]reflect.Type{}
+		for k, v := range staffErrors {
+			out[k] = v
+		}
+		for k, v := range ok {
+			out[k] = v
+		}
+		for _, c := range more {
+			out[c] = t[httpapi.Problem]()
+		}
+		return out
+	}
+	return []Operation{
+		{Method: "POST", Path: "/v1/referrals", ID: "postReferral", Tag: "Agency referrals", Security: "agency", Scope: auth.ScopeReferralsWrite,
+			Summary: "Post a MAPPA referral (MAPPA A facts, meeting invitation). Idempotent by Idempotency-Key, else by agencyReference.",
+			Request: t[referral.Referral](), Responses: with(map[int]reflect.Type{202: t[intake.Accepted]()}, 400, 409, 413, 415, 422),
+			Params: []Param{{Name: "Idempotency-Key", In: "header", Description: "Makes a retry return the first answer; the same key with a different body is a 409."}}},
+		{Method: "GET", Path: "/v1/referrals/{id}", ID: "getReferralStatus", Tag: "Agency referrals", Security: "agency", Scope: auth.ScopeReferralsRead,
+			Summary: "The status of a referral, for the agency that posted it (others get 404).",
+			Responses: with(map[int]reflect.Type{200: t[intake.StatusBody]()}, 404), Params: []Param{idParam}},
+		{Method: "POST", Path: "/v1/eligibility", ID: "checkEligibility", Tag: "Eligibility", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "Classify facts: MAPPA category with reasons and sources, end date, suggested level, review cadence. Nothing is stored.",
+			Request: t[eligibility.Facts](), Responses: with(map[int]reflect.Type{200: nil}, 400, 413, 415, 422)},
+		{Method: "GET", Path: "/v1/me", ID: "me", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "The signed-in member of staff: id and roles.", Responses: with(map[int]reflect.Type{200: t[staffapi.Me]()})},
+		{Method: "GET", Path: "/v1/staff/referrals", ID: "listReferrals", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "Referrals by status, newest first, paginated by an opaque cursor.",
+			Responses: with(map[int]reflect.Type{200: t[staffapi.List]()}, 422),
+			Params: []Param{{Name: "status", In: "query", Description: "received, classified, more-information-needed, accepted or declined."},
+				{Name: "cursor", In: "query", Description: "The next cursor of the previous page."}}},
+		{Method: "POST", Path: "/v1/staff/referrals", ID: "enterReferral", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "A business support officer enters a referral received by email: same validation and storage as agency intake.",
+			Request: t[referral.Referral](), Responses: with(map[int]reflect.Type{202: t[staffapi.Created]()}, 400, 409, 413, 415, 422),
+			Params: []Param{{Name: "Idempotency-Key", In: "header", Description: "As for agency intake."}}},
+		{Method: "GET", Path: "/v1/staff/referrals/{id}", ID: "getReferral", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "A referral in full with its classification (reasons and sources) and decision history. Audited.",
+			Responses: with(map[int]reflect.Type{200: t[staffapi.ReferralBody]()}, 404), Params: []Param{idParam}},
+		{Method: "POST", Path: "/v1/staff/referrals/{id}/decisions", ID: "decideReferral", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "Accept, ask for more information, or decline (with a reason). Optimistic locking by version or If-Match.",
+			Request: t[referral.DecisionRequest](), Responses: with(map[int]reflect.Type{200: t[staffapi.DecisionBody]()}, 404, 409, 422), Params: []Param{idParam}},
+		{Method: "POST", Path: "/v1/staff/referrals/{id}/match", ID: "resolveMatch", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "Confirm whether a likely match on name and date of birth is the same person. Never merged silently.",
+			Request: t[referral.MatchRequest](), Responses: with(map[int]reflect.Type{200: t[staffapi.MatchBody]()}, 404, 409, 422), Params: []Param{idParam}},
+		{Method: "GET", Path: "/v1/staff/cases/{id}", ID: "getCase", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "A case: person, identifiers, referrals, level history, classification. Audited.",
+			Responses: with(map[int]reflect.Type{200: t[staffapi.CaseBody]()}, 404), Params: []Param{idParam}},
+		{Method: "POST", Path: "/v1/staff/cases/{id}/level", ID: "setLevel", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "Confirm the suggested management level or set another with a reason. Kept with who, when and why.",
+			Request: t[referral.LevelRequest](), Responses: with(map[int]reflect.Type{200: t[staffapi.LevelBody]()}, 404, 409, 422), Params: []Param{idParam}},
+		{Method: "GET", Path: Path, ID: "openapi", Tag: "Meta", Security: "public", Summary: "This document.", Responses: map[int]reflect.Type{200: nil}},
+		{Method: "GET", Path: "/", ID: "app", Tag: "Meta", Security: "public", Summary: "The staff web app (HTML).", Responses: map[int]reflect.Type{200: nil}},
+		{Method: "GET", Path: "/{proxy+}", ID: "appAssets", Tag: "Meta", Security: "public", Summary: "The staff web app's pages and assets.",
+			Responses: map[int]reflect.Type{200: nil, 404: nil}, Params: []Param{{Name: "proxy+", In: "path", Required: true}}},
+	}
+}
+
+func enums() map[reflect.Type][]string {
+	strs := func(vs ...any) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = reflect.ValueOf(v).String()
+		}
+		return out
+	}
+	m := map[reflect.Type][]string{}
+	m[t[referral.AgencyType]()] = strs(anySlice(referral.AgencyTypes)...)
+	m[t[referral.Gender]()] = strs(anySlice(referral.Genders)...)
+	m[t[referral.MeetingType]()] = []string{string(referral.MeetingInitial), string(referral.MeetingReview)}
+	m[t[risk.Level]()] = strs(anySlice(risk.Levels)...)
+	return m
+}
+
+func anySlice[T any](s []T) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// Document returns the OpenAPI document.
+func Document() map[string]any {
+	s := newSchemas(enums())
+	s.named("Problem", t[httpapi.Problem]())
+	paths := map[string]any{}
+	for _, op := range Operations() {
+		p, _ := paths[op.Path].(map[string]any)
+		if p == nil {
+			p = map[string]any{}
+			paths[op.Path] = p
+		}
+		p[strings.ToLower(op.Method)] = operation(s, op)
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{
+			"title":   "MAPPA Coordinator API",
+			"version": "1.0.0",
+			"description": "The children's-services side of MAPPA. Agencies post referrals with a client-credentials token " +
+				"(scopes referrals/write, referrals/read); staff use the staff API with a token from sign-in (scope staff/api). " +
+				"Errors are RFC 9457 problem+json; invalid fields are listed in errors[] by JSON pointer. Dates are ISO 8601; times are Europe/London.",
+		},
+		"servers": []any{map[string]any{"url": "/"}},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas": s.defs,
+			"securitySchemes": map[string]any{
+				"agency": map[string]any{"type": "oauth2", "flows": map[string]any{"clientCredentials": map[string]any{
+					"tokenUrl": "/oauth2/token", "scopes": map[string]any{auth.ScopeReferralsWrite: "Post referrals", auth.ScopeReferralsRead: "Read own referrals' status"}}}},
+				"staff": map[string]any{"type": "oauth2", "flows": map[string]any{"authorizationCode": map[string]any{
+					"authorizationUrl": "/oauth2/authorize", "tokenUrl": "/oauth2/token", "scopes": map[string]any{auth.ScopeStaff: "Use the staff API"}}}},
+			},
+		},
+	}
+}
+
+func operation(s *schemas, op Operation) map[string]any {
+	o := map[string]any{"operationId": op.ID, "summary": op.Summary, "tags": []any{op.Tag}}
+	switch op.Security {
+	case "public":
+		o["security"] = []any{}
+	default:
+		o["security"] = []any{map[string]any{op.Security: []any{op.Scope}}}
+	}
+	var params []any
+	for _, p := range op.Params {
+		params = append(params, map[string]any{"name": p.Name, "in": p.In, "required": p.Required || p.In == "path",
+			"description": p.Description, "schema": map[string]any{"type": "string"}})
+	}
+	if params != nil {
+		o["parameters"] = params
+	}
+	if op.Request != nil {
+		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+			"application/json": map[string]any{"schema": s.named(op.Request.Name(), op.Request)}}}
+	}
+	codes := make([]int, 0, len(op.Responses))
+	for c := range op.Responses {
+		codes = append(codes, c)
+	}
+	sort.Ints(codes)
+	responses := map[string]any{}
+	for _, c := range codes {
+		rt := op.Responses[c]
+		r := map[string]any{"description": http.StatusText(c)}
+		switch {
+		case rt == t[httpapi.Problem]():
+			r["content"] = map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}
+		case rt != nil:
+			r["content"] = map[string]any{"application/json": map[string]any{"schema": s.named(schemaName(rt), rt)}}
+		}
+		responses[itoa(c)] = r
+	}
+	o["responses"] = responses
+	return o
+}
+
+func schemaName(rt reflect.Type) string {
+	pkg := rt.PkgPath()[strings.LastIndex(rt.PkgPath(), "/")+1:]
+	if pkg == "staffapi" || pkg == "intake" {
+		return strings.ToUpper(pkg[:1]) + pkg[1:] + rt.Name()
+	}
+	return rt.Name()
+}
+
+func itoa(c int) string { return strconv.Itoa(c) }
+
+var (
+	docOnce sync.Once
+	docJSON []byte
+)
+
+// Register serves the document at GET /v1/openapi.json (public).
+func Register(rt *auth.Router) {
+	rt.HandleFunc("GET "+Path, auth.Public(), func(w http.ResponseWriter, r *http.Request) {
+		docOnce.Do(func() { docJSON, _ = json.MarshalIndent(Document(), "", "  ") })
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		_, _ = w.Write(docJSON)
+	})
+}
