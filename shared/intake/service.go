@@ -1,0 +1,224 @@
+// Package intake takes referrals in: the agency API (POST /v1/referrals,
+// GET /v1/referrals/{id}) and the service behind it, which business support
+// officers' staff entry (shared/staffapi) uses too, so a referral typed in
+// from an email follows exactly the same validation and the same path into
+// storage as one posted by an agency.
+//
+// Submit is idempotent per (scope, key): the first request with a key
+// stores the referral; a retry with the same body gets the first answer; a
+// different body under the same key is refused. Concurrent duplicates are
+// settled by the conditional idempotency record in the one transaction that
+// stores the referral, so 200 identical posts at once store one referral
+// and one case.
+package intake
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/clock"
+	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/store"
+)
+
+// Store is what intake needs from storage (*store.Store satisfies it).
+type Store interface {
+	GetIdempotency(ctx context.Context, scope, key string) (store.Idempotency, error)
+	FindMatches(ctx context.Context, ids []referral.Identifier, nameKey string) (referral.Matches, error)
+	CreateReferral(ctx context.Context, nr store.NewReferral) error
+	GetReferral(ctx context.Context, id string) (store.Referral, error)
+}
+
+// Auditor records stand-alone audit entries (reads); audit.Writer
+// satisfies it.
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Errors Submit and Status return besides storage failures.
+var (
+	// ErrKeyReused: the idempotency key was first used with another body.
+	ErrKeyReused = errors.New("intake: idempotency key already used for a different referral")
+	// ErrBusy: concurrent writers kept colliding; the client should retry.
+	ErrBusy = errors.New("intake: too many concurrent changes, try again")
+	// ErrNotFound: no such referral for this agency.
+	ErrNotFound = errors.New("intake: referral not found")
+)
+
+// Source says who put a referral in.
+const (
+	SourceAgency = "agency"
+	SourceStaff  = "staff"
+)
+
+// Service stores referrals.
+type Service struct {
+	store       Store
+	audit       Auditor
+	clock       clock.Clock
+	ids         ids.Generator
+	maxAttempts int
+}
+
+// NewService returns a Service. gen must be safe for concurrent use
+// (ids.Random is).
+func NewService(st Store, aud Auditor, clk clock.Clock, gen ids.Generator) *Service {
+	return &Service{store: st, audit: aud, clock: clk, ids: gen, maxAttempts: 12}
+}
+
+// Today is the date in London now: what referrals are validated against.
+func (s *Service) Today() civil.Date { return civil.Today(s.clock.Now()) }
+
+// Submission is one request to store a referral.
+type Submission struct {
+	Referral referral.Referral
+	// Scope is the idempotency scope and the agency allowed to read the
+	// status: the posting agency's id, or for staff entry the referring
+	// agency's type.
+	Scope string
+	// Key is the Idempotency-Key header or, without one, the agency's own
+	// reference.
+	Key string
+	// Actor is the identity subject (agency client id or staff sub).
+	Actor string
+	// Source is SourceAgency or SourceStaff.
+	Source    string
+	RequestID string
+	// Route is the route pattern, recorded as the audit reason.
+	Route string
+}
+
+// Receipt is the answer to a Submission.
+type Receipt struct {
+	ReferralID string
+	CaseID     string
+	Status     referral.Status
+	// NewCase is true if the referral created its case.
+	NewCase bool
+	// PossibleMatches lists cases that may be the same person.
+	PossibleMatches []string
+	// Replayed is true if this is the answer to an earlier request with the
+	// same key and body.
+	Replayed bool
+}
+
+// Submit stores the referral in sub, or returns the first answer for its
+// key. The referral must already be valid (referral.ValidateAt).
+func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
+	hash, err := sub.Referral.Hash()
+	if err != nil {
+		return Receipt{}, err
+	}
+	idents := referral.IdentifiersOf(sub.Referral.Person)
+	nameKey := referral.NameKey(sub.Referral.Person.FamilyName, sub.Referral.Person.DateOfBirth)
+	backoff := 10 * time.Millisecond
+	for attempt := 0; attempt < s.maxAttempts; attempt++ {
+		rec, err := s.store.GetIdempotency(ctx, sub.Scope, sub.Key)
+		if err == nil {
+			if rec.BodyHash != hash {
+				return Receipt{}, ErrKeyReused
+			}
+			return Receipt{ReferralID: rec.ReferralID, CaseID: rec.CaseID, Status: referral.StatusReceived, Replayed: true}, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return Receipt{}, fmt.Errorf("intake: read idempotency record: %w", err)
+		}
+		matches, err := s.store.FindMatches(ctx, idents, nameKey)
+		if err != nil {
+			return Receipt{}, fmt.Errorf("intake: match: %w", err)
+		}
+		refID, newCaseID := s.ids.New(), s.ids.New()
+		plan := referral.PlanMatch(idents, matches, newCaseID)
+		now := s.clock.Now()
+		r := store.Referral{
+			ID: refID, Agency: sub.Scope, Source: sub.Source, CreatedBy: sub.Actor,
+			Status: referral.StatusReceived, Version: 1, CaseID: plan.CaseID,
+			Body: sub.Referral, BodyHash: hash, PossibleMatches: plan.PossibleMatches,
+			CreatedAt: now, UpdatedAt: now,
+		}
+		if len(plan.PossibleMatches) > 0 {
+			r.MatchState = referral.MatchPending
+		}
+		entries := []audit.Entry{{
+			ID: s.ids.New(), At: now, Actor: sub.Actor, Action: audit.ActionReferralCreate,
+			Subject: "referral:" + refID, CaseID: plan.CaseID, Reason: sub.Route, RequestID: sub.RequestID,
+		}}
+		if plan.NewCase {
+			entries = append(entries, audit.Entry{
+				ID: s.ids.New(), At: now, Actor: sub.Actor, Action: audit.ActionCaseCreate,
+				Subject: "case:" + plan.CaseID, CaseID: plan.CaseID, Reason: sub.Route, RequestID: sub.RequestID,
+			})
+		}
+		err = s.store.CreateReferral(ctx, store.NewReferral{
+			Referral: r, IdempotencyScope: sub.Scope, IdempotencyKey: sub.Key,
+			NewCase: plan.NewCase, Claim: plan.Claim, NameKey: nameKey, Audit: entries,
+		})
+		switch {
+		case err == nil:
+			return Receipt{ReferralID: refID, CaseID: plan.CaseID, Status: referral.StatusReceived,
+				NewCase: plan.NewCase, PossibleMatches: plan.PossibleMatches}, nil
+		case errors.Is(err, store.ErrIdempotencyTaken):
+			// Another request with this key won: read its answer.
+			continue
+		case errors.Is(err, store.ErrMatchChanged), errors.Is(err, store.ErrTransactionConflict):
+			// A claim or the case moved under us: match again after a pause.
+			if err := sleep(ctx, backoff); err != nil {
+				return Receipt{}, err
+			}
+			backoff = min(backoff*2, 400*time.Millisecond)
+			continue
+		default:
+			return Receipt{}, fmt.Errorf("intake: store referral: %w", err)
+		}
+	}
+	return Receipt{}, ErrBusy
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	d = d/2 + time.Duration(rand.Int64N(int64(d)))
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// StatusView is what an agency sees of its referral: no personal data.
+type StatusView struct {
+	ID              string
+	AgencyReference string
+	Status          referral.Status
+	ReceivedAt      time.Time
+	UpdatedAt       time.Time
+}
+
+// Status returns the status of referral id to agency, after recording the
+// read in the audit table. A referral of another agency is ErrNotFound, so
+// its existence does not leak.
+func (s *Service) Status(ctx context.Context, agency, actor, id, requestID, route string) (StatusView, error) {
+	r, err := s.store.GetReferral(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return StatusView{}, ErrNotFound
+	} else if err != nil {
+		return StatusView{}, fmt.Errorf("intake: read referral: %w", err)
+	}
+	if r.Agency != agency {
+		return StatusView{}, ErrNotFound
+	}
+	if err := s.audit.Record(ctx, audit.Entry{
+		ID: s.ids.New(), At: s.clock.Now(), Actor: actor, Action: audit.ActionReferralRead,
+		Subject: "referral:" + r.ID, CaseID: r.CaseID, Reason: route, RequestID: requestID,
+	}); err != nil {
+		return StatusView{}, err
+	}
+	return StatusView{ID: r.ID, AgencyReference: r.Body.AgencyReference, Status: r.Status, ReceivedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}, nil
+}

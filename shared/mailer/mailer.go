@@ -1,0 +1,163 @@
+// Package mailer is the mailer function's handler. One Lambda entry point
+// takes both of the function's events (template.yaml, MailerFunction):
+//
+//   - the outbox table's DynamoDB stream: each new email item (type
+//     "email", status pending) is dispatched at once by id;
+//   - the one-minute EventBridge schedule with input {"sweep":"outbox"}:
+//     emails that are due again after a failed send, or whose sender
+//     crashed, are swept up and dispatched.
+//
+// A failed send is not a failed invocation: the outbox records it on the
+// item and retries with backoff. Only infrastructure errors (DynamoDB) are
+// reported, as stream batch item failures or a failed sweep, so Lambda
+// retries them.
+package mailer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/mappa-coordinator/mappa/shared/email"
+	"github.com/mappa-coordinator/mappa/shared/outbox"
+	"github.com/mappa-coordinator/mappa/shared/wiring"
+)
+
+// Dispatcher is what the handler needs from the outbox;
+// *outbox.Dispatcher satisfies it.
+type Dispatcher interface {
+	Dispatch(ctx context.Context, id string) (outbox.Outcome, error)
+	Sweep(ctx context.Context, limit int) (outbox.SweepResult, error)
+}
+
+var _ Dispatcher = (*outbox.Dispatcher)(nil)
+
+// Handler handles the mailer function's events.
+type Handler struct {
+	Dispatcher Dispatcher
+	// SweepLimit is how many emails one sweep sends at most (0: the
+	// outbox default).
+	SweepLimit int
+}
+
+// New builds the production handler from the function's dependencies:
+// the outbox table, the SES client, MAIL_FROM and SES_CONFIGURATION_SET.
+func New(d wiring.Deps) (Handler, error) {
+	if d.Config.MailFrom == "" {
+		return Handler{}, errors.New("mailer: MAIL_FROM must be set")
+	}
+	if d.Tables.Outbox == "" {
+		return Handler{}, errors.New("mailer: OUTBOX_TABLE must be set")
+	}
+	return Handler{Dispatcher: &outbox.Dispatcher{
+		DB:    d.DB,
+		Table: d.Tables.Outbox,
+		Sender: email.SES{
+			Client:           d.SES,
+			From:             d.Config.MailFrom,
+			ConfigurationSet: d.Config.SESConfigSet,
+		},
+		Clock:   d.Clock,
+		Backoff: outbox.DefaultBackoff,
+	}}, nil
+}
+
+// SweepInput is the schedule's input, {"sweep":"outbox"}.
+type SweepInput struct {
+	Sweep string `json:"sweep"`
+}
+
+// ErrUnknownPayload is returned for an event that is neither a stream
+// batch nor the sweep schedule's input.
+var ErrUnknownPayload = errors.New("mailer: unknown event: want a DynamoDB stream batch or {\"sweep\":\"outbox\"}")
+
+// Handle is the Lambda entry point (lambda.Start(h.Handle)). It returns an
+// events.DynamoDBEventResponse for a stream batch and nil for a sweep.
+func (h Handler) Handle(ctx context.Context, payload json.RawMessage) (any, error) {
+	var probe struct {
+		Records json.RawMessage `json:"Records"`
+		Sweep   *string         `json:"sweep"`
+	}
+	if err := json.Unmarshal(payload, &probe); err != nil {
+		return nil, fmt.Errorf("mailer: decode event: %w", err)
+	}
+	switch {
+	case probe.Records != nil && !bytes.Equal(probe.Records, []byte("null")):
+		var ev events.DynamoDBEvent
+		if err := json.Unmarshal(payload, &ev); err != nil {
+			return nil, fmt.Errorf("mailer: decode stream event: %w", err)
+		}
+		return h.HandleStream(ctx, ev)
+	case probe.Sweep != nil && *probe.Sweep == "outbox":
+		return nil, h.HandleSweep(ctx)
+	default:
+		return nil, ErrUnknownPayload
+	}
+}
+
+// HandleStream dispatches each new pending email in a stream batch. A
+// record whose dispatch hit an infrastructure error is reported in
+// BatchItemFailures (by sequence number) for Lambda to retry; records that
+// are not pending email items are ignored.
+func (h Handler) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
+	for _, r := range ev.Records {
+		id, ok := pendingEmailID(r)
+		if !ok {
+			continue
+		}
+		outcome, err := h.Dispatcher.Dispatch(ctx, id)
+		if err != nil {
+			slog.ErrorContext(ctx, "mailer: dispatch failed; record will be retried", "emailId", id,
+				"sequenceNumber", r.Change.SequenceNumber, "error", err)
+			resp.BatchItemFailures = append(resp.BatchItemFailures,
+				events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
+			continue
+		}
+		slog.DebugContext(ctx, "mailer: dispatched", "emailId", id, "outcome", string(outcome))
+	}
+	return resp, nil
+}
+
+// pendingEmailID returns the id of a stream record's new image if it is an
+// email item waiting to be sent.
+func pendingEmailID(r events.DynamoDBEventRecord) (string, bool) {
+	if r.EventName != string(events.DynamoDBOperationTypeInsert) && r.EventName != string(events.DynamoDBOperationTypeModify) {
+		return "", false
+	}
+	img := r.Change.NewImage
+	if attrString(img, "type") != "email" || attrString(img, "status") != string(outbox.StatusPending) {
+		return "", false
+	}
+	if id := attrString(img, "id"); id != "" {
+		return id, true
+	}
+	if id, ok := strings.CutPrefix(attrString(img, "pk"), "EMAIL#"); ok && id != "" {
+		return id, true
+	}
+	return "", false
+}
+
+func attrString(img map[string]events.DynamoDBAttributeValue, name string) string {
+	v, ok := img[name]
+	if !ok || v.DataType() != events.DataTypeString {
+		return ""
+	}
+	return v.String()
+}
+
+// HandleSweep sends the emails that are due (retries and crashed sends).
+// It fails only on infrastructure errors, so the schedule retries.
+func (h Handler) HandleSweep(ctx context.Context) error {
+	res, err := h.Dispatcher.Sweep(ctx, h.SweepLimit)
+	if err != nil {
+		return fmt.Errorf("mailer: sweep (%d due, %d sent, %d errors): %w", res.Due, res.Sent, res.Errors, err)
+	}
+	return nil
+}

@@ -1,0 +1,477 @@
+package staffapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/httpapi"
+	"github.com/mappa-coordinator/mappa/shared/intake"
+	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/store"
+	"github.com/mappa-coordinator/mappa/shared/validation"
+)
+
+// Route patterns of the staff API.
+const (
+	RouteMe             = "GET /v1/me"
+	RouteReferralList   = "GET /v1/staff/referrals"
+	RouteReferralCreate = "POST /v1/staff/referrals"
+	RouteReferralGet    = "GET /v1/staff/referrals/{id}"
+	RouteDecision       = "POST /v1/staff/referrals/{id}/decisions"
+	RouteMatch          = "POST /v1/staff/referrals/{id}/match"
+	RouteCaseGet        = "GET /v1/staff/cases/{id}"
+	RouteCaseLevel      = "POST /v1/staff/cases/{id}/level"
+)
+
+// Who may do what.
+var (
+	// Readers see referral lists and referrals.
+	Readers = []auth.Role{auth.RoleBSO, auth.RoleTeamManager, auth.RoleServiceMgr, auth.RoleHeadOfService, auth.RoleAD, auth.RoleAdmin}
+	// CaseReaders may ask for a case; CaseAccess then decides (social
+	// workers: allocated cases only).
+	CaseReaders = append([]auth.Role{auth.RoleSocialWorker}, Readers...)
+	// LevelSetters confirm or set a case's level.
+	LevelSetters = []auth.Role{auth.RoleBSO, auth.RoleServiceMgr, auth.RoleHeadOfService}
+)
+
+// Register adds the staff routes to rt.
+func Register(rt *auth.Router, s *Service) {
+	rt.HandleFunc(RouteMe, auth.Staff(auth.Roles...), s.handleMe)
+	rt.HandleFunc(RouteReferralList, auth.Staff(Readers...), s.handleList)
+	rt.HandleFunc(RouteReferralCreate, auth.Staff(auth.RoleBSO), s.handleCreate)
+	rt.HandleFunc(RouteReferralGet, auth.Staff(Readers...), s.handleGet)
+	rt.HandleFunc(RouteDecision, auth.Staff(auth.RoleBSO), s.handleDecision)
+	rt.HandleFunc(RouteMatch, auth.Staff(auth.RoleBSO), s.handleMatch)
+	rt.HandleFunc(RouteCaseGet, auth.Staff(CaseReaders...), s.handleCase)
+	rt.HandleFunc(RouteCaseLevel, auth.Staff(LevelSetters...), s.handleLevel)
+}
+
+func actor(r *http.Request, route string) Actor {
+	id, _ := auth.From(r.Context())
+	return Actor{Identity: id, RequestID: httpapi.RequestID(r.Context()), Route: route}
+}
+
+func invalid(ptr, detail string) error {
+	return validation.Errors{{Pointer: ptr, Detail: detail}}
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var verrs validation.Errors
+	switch {
+	case errors.As(err, &verrs):
+		httpapi.Invalid(w, r, verrs)
+	case errors.Is(err, ErrNotFound):
+		httpapi.NotFound(w, r)
+	case errors.Is(err, ErrForbidden):
+		httpapi.Forbidden(w, r, "You can see only the cases allocated to you.")
+	case errors.Is(err, ErrStale):
+		httpapi.Conflict(w, r, "Someone changed this since you loaded it. Reload it and try again.")
+	case errors.Is(err, ErrState):
+		httpapi.Conflict(w, r, stateDetail(err))
+	case errors.Is(err, store.ErrBadCursor):
+		httpapi.Invalid(w, r, validation.Errors{{Pointer: "/cursor", Detail: "is not a cursor from this list (query parameter)"}})
+	default:
+		intake.WriteError(w, r, err)
+	}
+}
+
+// stateDetail keeps the part of the message written for people (after the
+// sentinel's prefix); it names statuses and case ids, never personal data.
+func stateDetail(err error) string {
+	msg := err.Error()
+	if _, after, ok := strings.Cut(msg, ErrState.Error()+": "); ok {
+		return after
+	}
+	return "This is not possible in the current state."
+}
+
+// expectedVersion reads the If-Match header ("3", W/"3" or 3) or, if
+// there is none, the body's version; 0 means the client sent neither.
+func expectedVersion(r *http.Request, body int) (int, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return body, nil
+	}
+	h = strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
+	v, err := strconv.Atoi(h)
+	if err != nil || v < 1 {
+		return 0, invalid("/version", "the If-Match header must be the version (ETag) you read")
+	}
+	if body != 0 && body != v {
+		return 0, invalid("/version", "differs from the If-Match header")
+	}
+	return v, nil
+}
+
+func etag(w http.ResponseWriter, version int) { w.Header().Set("ETag", `"`+strconv.Itoa(version)+`"`) }
+
+// ---- bodies
+
+// Me is GET /v1/me.
+type Me struct {
+	Subject string      `json:"subject"`
+	Kind    auth.Kind   `json:"kind"`
+	Roles   []auth.Role `json:"roles"`
+}
+
+// PersonName is a person's name in lists.
+type PersonName struct {
+	GivenNames string `json:"givenNames"`
+	FamilyName string `json:"familyName"`
+}
+
+// Summary is one referral in the work list.
+type Summary struct {
+	ID              string          `json:"id"`
+	Status          referral.Status `json:"status"`
+	ReceivedAt      time.Time       `json:"receivedAt"`
+	UpdatedAt       time.Time       `json:"updatedAt"`
+	CaseID          string          `json:"caseId"`
+	Source          string          `json:"source"`
+	ReferringAgency referral.Agency `json:"referringAgency"`
+	AgencyReference string          `json:"agencyReference"`
+	Person          PersonName      `json:"person"`
+	LevelRequested  int             `json:"levelRequested"`
+	SuggestedLevel  int             `json:"suggestedLevel,omitempty"`
+	PossibleMatch   bool            `json:"possibleMatch"`
+	Links           Links           `json:"links"`
+}
+
+// Links are related resources.
+type Links struct {
+	Self string `json:"self,omitempty"`
+	Case string `json:"case,omitempty"`
+	Next string `json:"next,omitempty"`
+}
+
+// List is GET /v1/staff/referrals.
+type List struct {
+	Items []Summary `json:"items"`
+	// Next is the cursor of the next page; absent on the last page.
+	Next  string `json:"next,omitempty"`
+	Links Links  `json:"links"`
+}
+
+// Created is the 202 body of POST /v1/staff/referrals.
+type Created struct {
+	ID              string          `json:"id"`
+	Status          referral.Status `json:"status"`
+	CaseID          string          `json:"caseId"`
+	NewCase         bool            `json:"newCase"`
+	PossibleMatches []string        `json:"possibleMatches"`
+	Replayed        bool            `json:"replayed"`
+	Links           Links           `json:"links"`
+}
+
+// ReferralBody is GET /v1/staff/referrals/{id}.
+type ReferralBody struct {
+	ID              string              `json:"id"`
+	Status          referral.Status     `json:"status"`
+	Version         int                 `json:"version"`
+	CaseID          string              `json:"caseId"`
+	Source          string              `json:"source"`
+	Agency          string              `json:"agency"`
+	CreatedBy       string              `json:"createdBy"`
+	ReceivedAt      time.Time           `json:"receivedAt"`
+	UpdatedAt       time.Time           `json:"updatedAt"`
+	PossibleMatches []string            `json:"possibleMatches"`
+	MatchState      referral.MatchState `json:"matchState,omitempty"`
+	SuggestedLevel  int                 `json:"suggestedLevel,omitempty"`
+	// Classification is {"result": <eligibility Result>, "suggestedLevel":
+	// n, "classifiedAt": t}, or null before classification.
+	Classification json.RawMessage     `json:"classification"`
+	Referral       referral.Referral   `json:"referral"`
+	Decisions      []referral.Decision `json:"decisions"`
+	Links          Links               `json:"links"`
+}
+
+// DecisionBody is the 200 answer to a decision.
+type DecisionBody struct {
+	ID       string            `json:"id"`
+	Status   referral.Status   `json:"status"`
+	Version  int               `json:"version"`
+	Decision referral.Decision `json:"decision"`
+	Links    Links             `json:"links"`
+}
+
+// MatchBody is the 200 answer to a match resolution.
+type MatchBody struct {
+	ID         string              `json:"id"`
+	CaseID     string              `json:"caseId"`
+	MatchState referral.MatchState `json:"matchState"`
+	Version    int                 `json:"version"`
+	Links      Links               `json:"links"`
+}
+
+// CaseReferral is one referral in a case view.
+type CaseReferral struct {
+	ID              string          `json:"id"`
+	Status          referral.Status `json:"status"`
+	ReceivedAt      time.Time       `json:"receivedAt"`
+	Agency          string          `json:"agency"`
+	AgencyReference string          `json:"agencyReference"`
+	LevelRequested  int             `json:"levelRequested"`
+	Links           Links           `json:"links"`
+}
+
+// IdentifierLists are a case's identifiers, normalised.
+type IdentifierLists struct {
+	CRN           []string `json:"crn"`
+	PNC           []string `json:"pnc"`
+	CouncilNumber []string `json:"councilNumber"`
+}
+
+// CaseBody is GET /v1/staff/cases/{id}.
+type CaseBody struct {
+	ID             string                 `json:"id"`
+	Status         string                 `json:"status"`
+	MergedInto     string                 `json:"mergedInto,omitempty"`
+	Version        int                    `json:"version"`
+	Level          int                    `json:"level,omitempty"`
+	SuggestedLevel int                    `json:"suggestedLevel,omitempty"`
+	Classification json.RawMessage        `json:"classification"`
+	Person         referral.Person        `json:"person"`
+	Identifiers    IdentifierLists        `json:"identifiers"`
+	Referrals      []CaseReferral         `json:"referrals"`
+	LevelHistory   []referral.LevelChange `json:"levelHistory"`
+	CreatedAt      time.Time              `json:"createdAt"`
+	UpdatedAt      time.Time              `json:"updatedAt"`
+	Links          Links                  `json:"links"`
+}
+
+// LevelBody is the 200 answer to a level change.
+type LevelBody struct {
+	CaseID  string               `json:"caseId"`
+	Level   int                  `json:"level"`
+	Version int                  `json:"version"`
+	Change  referral.LevelChange `json:"change"`
+	Links   Links                `json:"links"`
+}
+
+func referralLink(id string) string { return "/v1/staff/referrals/" + id }
+func caseLink(id string) string     { return "/v1/staff/cases/" + id }
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func rawOrNull(b json.RawMessage) json.RawMessage {
+	if len(b) == 0 {
+		return json.RawMessage("null")
+	}
+	return b
+}
+
+// ---- handlers
+
+func (s *Service) handleMe(w http.ResponseWriter, r *http.Request) {
+	id, _ := auth.From(r.Context())
+	httpapi.JSON(w, http.StatusOK, Me{Subject: id.Subject, Kind: id.Kind, Roles: orEmpty(id.Roles)})
+}
+
+func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var errs validation.Errors
+	lq := store.ListQuery{Status: referral.Status(q.Get("status")), Cursor: q.Get("cursor")}
+	if lq.Status != "" && !lq.Status.Valid() {
+		errs.Add("/status", "must be one of received, classified, more-information-needed, accepted, declined (query parameter)")
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			errs.Add("/limit", "must be a whole number from 1 to 100 (query parameter)")
+		}
+		lq.Limit = n
+	}
+	if !errs.OK() {
+		httpapi.Invalid(w, r, errs)
+		return
+	}
+	p, err := s.List(r.Context(), actor(r, RouteReferralList), lq)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	out := List{Items: []Summary{}, Next: p.Next}
+	for _, ref := range p.Referrals {
+		out.Items = append(out.Items, Summary{
+			ID: ref.ID, Status: ref.Status, ReceivedAt: ref.CreatedAt, UpdatedAt: ref.UpdatedAt, CaseID: ref.CaseID,
+			Source: ref.Source, ReferringAgency: ref.Body.ReferringAgency, AgencyReference: ref.Body.AgencyReference,
+			Person:         PersonName{GivenNames: ref.Body.Person.GivenNames, FamilyName: ref.Body.Person.FamilyName},
+			LevelRequested: ref.Body.LevelRequested, SuggestedLevel: ref.SuggestedLevel,
+			PossibleMatch: ref.MatchState == referral.MatchPending,
+			Links:         Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)},
+		})
+	}
+	if p.Next != "" {
+		v := url.Values{"cursor": {p.Next}}
+		if lq.Status != "" {
+			v.Set("status", string(lq.Status))
+		}
+		if lq.Limit != 0 {
+			v.Set("limit", strconv.Itoa(lq.Limit))
+		}
+		out.Links.Next = "/v1/staff/referrals?" + v.Encode()
+	}
+	httpapi.JSON(w, http.StatusOK, out)
+}
+
+func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
+	a := actor(r, RouteReferralCreate)
+	body, ok := s.intake.DecodeReferral(w, r)
+	if !ok {
+		return
+	}
+	key, ok := intake.IdempotencyKey(w, r, body)
+	if !ok {
+		return
+	}
+	rec, err := s.intake.Submit(r.Context(), intake.Submission{
+		Referral: body, Scope: StaffEntryScope(body.ReferringAgency), Key: key, Actor: a.Identity.Subject,
+		Source: intake.SourceStaff, RequestID: a.RequestID, Route: a.Route,
+	})
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	httpapi.Logger(r.Context()).Info("referral entered by staff",
+		"referralId", rec.ReferralID, "caseId", rec.CaseID, "replayed", rec.Replayed, "newCase", rec.NewCase)
+	self := referralLink(rec.ReferralID)
+	w.Header().Set("Location", self)
+	if rec.Replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	}
+	httpapi.JSON(w, http.StatusAccepted, Created{
+		ID: rec.ReferralID, Status: rec.Status, CaseID: rec.CaseID, NewCase: rec.NewCase,
+		PossibleMatches: orEmpty(rec.PossibleMatches), Replayed: rec.Replayed,
+		Links: Links{Self: self, Case: caseLink(rec.CaseID)},
+	})
+}
+
+// StaffEntryScope is the idempotency scope (and status-reading agency) of a
+// referral a business support officer enters: the referring agency's type,
+// which is the agency id of that agency's API client, so the agency's own
+// post of the same referral is recognised as the same one. Agencies of type
+// "other" have no API client; their scope also carries the normalised name
+// so that two such agencies' references cannot collide.
+func StaffEntryScope(a referral.Agency) string {
+	if a.Type == referral.AgencyOther {
+		return "other:" + referral.NormaliseName(a.Name)
+	}
+	return string(a.Type)
+}
+
+func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Referral(r.Context(), actor(r, RouteReferralGet), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ref := v.Referral
+	etag(w, ref.Version)
+	httpapi.JSON(w, http.StatusOK, ReferralBody{
+		ID: ref.ID, Status: ref.Status, Version: ref.Version, CaseID: ref.CaseID, Source: ref.Source,
+		Agency: ref.Agency, CreatedBy: ref.CreatedBy, ReceivedAt: ref.CreatedAt, UpdatedAt: ref.UpdatedAt,
+		PossibleMatches: orEmpty(ref.PossibleMatches), MatchState: ref.MatchState, SuggestedLevel: ref.SuggestedLevel,
+		Classification: rawOrNull(ref.Classification), Referral: ref.Body, Decisions: orEmpty(v.Decisions),
+		Links: Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)},
+	})
+}
+
+func (s *Service) handleDecision(w http.ResponseWriter, r *http.Request) {
+	var q referral.DecisionRequest
+	if !httpapi.Decode(w, r, 16<<10, &q) {
+		return
+	}
+	version, err := expectedVersion(r, q.Version)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ref, d, err := s.Decide(r.Context(), actor(r, RouteDecision), r.PathValue("id"), q, version)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	httpapi.Logger(r.Context()).Info("referral decided", "referralId", ref.ID, "decision", string(d.Kind), "status", string(ref.Status))
+	etag(w, ref.Version)
+	httpapi.JSON(w, http.StatusOK, DecisionBody{ID: ref.ID, Status: ref.Status, Version: ref.Version, Decision: d,
+		Links: Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)}})
+}
+
+func (s *Service) handleMatch(w http.ResponseWriter, r *http.Request) {
+	var q referral.MatchRequest
+	if !httpapi.Decode(w, r, 16<<10, &q) {
+		return
+	}
+	version, err := expectedVersion(r, 0)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	ref, err := s.ResolveMatch(r.Context(), actor(r, RouteMatch), r.PathValue("id"), q, version)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	httpapi.Logger(r.Context()).Info("possible match resolved", "referralId", ref.ID, "caseId", ref.CaseID, "decision", string(q.Decision))
+	etag(w, ref.Version)
+	httpapi.JSON(w, http.StatusOK, MatchBody{ID: ref.ID, CaseID: ref.CaseID, MatchState: ref.MatchState, Version: ref.Version,
+		Links: Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)}})
+}
+
+func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
+	v, err := s.Case(r.Context(), actor(r, RouteCaseGet), r.PathValue("id"))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c := v.Detail.Case
+	out := CaseBody{
+		ID: c.ID, Status: c.Status, MergedInto: c.MergedInto, Version: c.Version, Level: c.Level,
+		SuggestedLevel: c.SuggestedLevel, Classification: rawOrNull(c.Classification), Person: c.Person,
+		Identifiers:  IdentifierLists{CRN: orEmpty(c.CRNs), PNC: orEmpty(c.PNCs), CouncilNumber: orEmpty(c.CouncilNumbers)},
+		Referrals:    []CaseReferral{},
+		LevelHistory: orEmpty(v.Detail.Levels),
+		CreatedAt:    c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		Links: Links{Self: caseLink(c.ID)},
+	}
+	for _, l := range v.Detail.Referrals {
+		cr := CaseReferral{ID: l.ReferralID, ReceivedAt: l.ReceivedAt, Agency: l.Agency, Links: Links{Self: referralLink(l.ReferralID)}}
+		if ref, ok := v.Referrals[l.ReferralID]; ok {
+			cr.Status, cr.AgencyReference, cr.LevelRequested = ref.Status, ref.Body.AgencyReference, ref.Body.LevelRequested
+		}
+		out.Referrals = append(out.Referrals, cr)
+	}
+	etag(w, c.Version)
+	httpapi.JSON(w, http.StatusOK, out)
+}
+
+func (s *Service) handleLevel(w http.ResponseWriter, r *http.Request) {
+	var q referral.LevelRequest
+	if !httpapi.Decode(w, r, 16<<10, &q) {
+		return
+	}
+	version, err := expectedVersion(r, q.Version)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c, l, err := s.SetLevel(r.Context(), actor(r, RouteCaseLevel), r.PathValue("id"), q, version)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	httpapi.Logger(r.Context()).Info("case level recorded", "caseId", c.ID, "level", l.Level, "action", string(l.Action))
+	etag(w, c.Version)
+	httpapi.JSON(w, http.StatusOK, LevelBody{CaseID: c.ID, Level: c.Level, Version: c.Version, Change: l, Links: Links{Self: caseLink(c.ID)}})
+}

@@ -1,0 +1,313 @@
+// Package staffapi is the staff side of referrals and cases: who am I, the
+// referral work list, entering a referral received by email, reading a
+// referral with its classification and decisions, deciding it, resolving a
+// possible match, reading a case and confirming or setting its level.
+//
+// Every read of referral or case data writes an audit entry before the data
+// is returned; every write carries its audit entry in its own transaction.
+//
+// Access is by role today (see the policies in Register). Social workers
+// will see only the cases allocated to them; until allocation exists the
+// CaseAccess seam refuses them every case, and they get 403 on referral
+// lists. Replace RoleAccess with an allocation-aware CaseAccess when
+// allocation is built.
+package staffapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/clock"
+	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/intake"
+	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/store"
+)
+
+// Store is what the staff API needs from storage (*store.Store satisfies it).
+type Store interface {
+	GetReferral(ctx context.Context, id string) (store.Referral, error)
+	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
+	ListReferrals(ctx context.Context, q store.ListQuery) (store.Page, error)
+	Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry) error
+	ResolveMatch(ctx context.Context, m store.MatchResolution) error
+	GetCase(ctx context.Context, id string) (store.Case, error)
+	GetCaseDetail(ctx context.Context, id string) (store.CaseDetail, error)
+	GetReferrals(ctx context.Context, ids []string) (map[string]store.Referral, error)
+	SetLevel(ctx context.Context, caseID string, expectedVersion int, l referral.LevelChange, entries []audit.Entry) error
+}
+
+var _ Store = (*store.Store)(nil)
+
+// Auditor records stand-alone audit entries (reads).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
+// CaseAccess decides whether a member of staff may see a case. It is the
+// seam for allocation: a social worker sees only cases allocated to them.
+type CaseAccess interface {
+	CanSeeCase(ctx context.Context, who auth.Identity, caseID string) (bool, error)
+}
+
+// RoleAccess is today's CaseAccess: every staff role the route admits may
+// see every case, except social workers, who have no allocations yet.
+type RoleAccess struct{}
+
+// CanSeeCase implements CaseAccess.
+func (RoleAccess) CanSeeCase(_ context.Context, who auth.Identity, _ string) (bool, error) {
+	if who.Kind != auth.KindStaff {
+		return false, nil
+	}
+	return slices.ContainsFunc(who.Roles, func(r auth.Role) bool { return r != auth.RoleSocialWorker }), nil
+}
+
+// Errors the service returns besides storage failures.
+var (
+	ErrNotFound  = errors.New("staffapi: not found")
+	ErrForbidden = errors.New("staffapi: not allowed")
+	// ErrStale: the version the caller sent is not the current one.
+	ErrStale = errors.New("staffapi: stale version")
+	// ErrState: the thing is not in a state that allows this (a decision
+	// on an unclassified referral, a match already resolved, a merged case).
+	ErrState = errors.New("staffapi: not possible in the current state")
+)
+
+// Service is the staff API's application logic.
+type Service struct {
+	store  Store
+	intake *intake.Service
+	audit  Auditor
+	access CaseAccess
+	clock  clock.Clock
+	ids    ids.Generator
+}
+
+// New returns a Service. access nil means RoleAccess.
+func New(st Store, in *intake.Service, aud Auditor, access CaseAccess, clk clock.Clock, gen ids.Generator) *Service {
+	if access == nil {
+		access = RoleAccess{}
+	}
+	return &Service{store: st, intake: in, audit: aud, access: access, clock: clk, ids: gen}
+}
+
+// Actor is who makes a request and from where, for audit entries.
+type Actor struct {
+	Identity  auth.Identity
+	RequestID string
+	Route     string
+}
+
+func (s *Service) entry(a Actor, action audit.Action, subject, caseID string) audit.Entry {
+	return audit.Entry{
+		ID: s.ids.New(), At: s.clock.Now(), Actor: a.Identity.Subject, Action: action,
+		Subject: subject, CaseID: caseID, Reason: a.Route, RequestID: a.RequestID,
+	}
+}
+
+func notFound(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+func versionCheck(want, current int) error {
+	if want != 0 && want != current {
+		return fmt.Errorf("%w: you have version %d, the current version is %d", ErrStale, want, current)
+	}
+	return nil
+}
+
+// ReferralView is a referral with its decision history.
+type ReferralView struct {
+	Referral  store.Referral
+	Decisions []referral.Decision
+}
+
+// Referral returns the referral and its history after auditing the read.
+func (s *Service) Referral(ctx context.Context, a Actor, id string) (ReferralView, error) {
+	r, hist, err := s.store.ReferralWithHistory(ctx, id)
+	if err != nil {
+		return ReferralView{}, notFound(err)
+	}
+	if err := s.audit.Record(ctx, s.entry(a, audit.ActionReferralRead, "referral:"+r.ID, r.CaseID)); err != nil {
+		return ReferralView{}, err
+	}
+	return ReferralView{Referral: r, Decisions: hist}, nil
+}
+
+// List returns a page of referrals after auditing the read of each one
+// listed (the list shows names).
+func (s *Service) List(ctx context.Context, a Actor, q store.ListQuery) (store.Page, error) {
+	p, err := s.store.ListReferrals(ctx, q)
+	if err != nil {
+		return store.Page{}, err
+	}
+	errs := make([]error, len(p.Referrals))
+	var wg sync.WaitGroup
+	for i, r := range p.Referrals {
+		wg.Go(func() {
+			errs[i] = s.audit.Record(ctx, s.entry(a, audit.ActionReferralList, "referral:"+r.ID, r.CaseID))
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return store.Page{}, err
+	}
+	return p, nil
+}
+
+// Decide records a business support officer's decision on a referral.
+// version is the version the officer saw (0: the current one).
+func (s *Service) Decide(ctx context.Context, a Actor, id string, q referral.DecisionRequest, version int) (store.Referral, referral.Decision, error) {
+	r, err := s.store.GetReferral(ctx, id)
+	if err != nil {
+		return store.Referral{}, referral.Decision{}, notFound(err)
+	}
+	if err := versionCheck(version, r.Version); err != nil {
+		return store.Referral{}, referral.Decision{}, err
+	}
+	to, err := referral.Decide(r.Status, q.Decision)
+	if err != nil {
+		return store.Referral{}, referral.Decision{}, fmt.Errorf("%w: %w", ErrState, err)
+	}
+	now := s.clock.Now()
+	d := referral.Decision{ID: s.ids.New(), Kind: q.Decision, Reason: q.Reason, Actor: a.Identity.Subject, At: now, From: r.Status, To: to}
+	e := s.entry(a, audit.ActionReferralDecide, "referral:"+r.ID, r.CaseID)
+	e.Reason = a.Route + " decision=" + string(q.Decision)
+	if err := s.store.Decide(ctx, r.ID, r.Version, d, []audit.Entry{e}); err != nil {
+		if errors.Is(err, store.ErrVersionConflict) {
+			return store.Referral{}, referral.Decision{}, fmt.Errorf("%w: the referral changed meanwhile", ErrStale)
+		}
+		return store.Referral{}, referral.Decision{}, err
+	}
+	r.Status, r.Version, r.UpdatedAt = to, r.Version+1, now
+	return r, d, nil
+}
+
+// ResolveMatch records whether a referral's possible match is the same
+// person. For same-person the referral moves to the chosen case and its
+// provisional case is marked merged into it.
+func (s *Service) ResolveMatch(ctx context.Context, a Actor, id string, q referral.MatchRequest, version int) (store.Referral, error) {
+	r, err := s.store.GetReferral(ctx, id)
+	if err != nil {
+		return store.Referral{}, notFound(err)
+	}
+	if err := versionCheck(version, r.Version); err != nil {
+		return store.Referral{}, err
+	}
+	if r.MatchState != referral.MatchPending {
+		return store.Referral{}, fmt.Errorf("%w: the referral has no possible match waiting", ErrState)
+	}
+	if q.Decision == referral.MatchSamePerson && !slices.Contains(r.PossibleMatches, q.CaseID) {
+		return store.Referral{}, invalid("/caseId", "must be one of the referral's possible matches")
+	}
+	now := s.clock.Now()
+	hist := referral.Decision{
+		ID: s.ids.New(), Kind: referral.DecisionKind("match:" + string(q.Decision)), Actor: a.Identity.Subject,
+		At: now, From: r.Status, To: r.Status,
+	}
+	entries := []audit.Entry{s.entry(a, audit.ActionReferralMatch, "referral:"+r.ID, r.CaseID)}
+	entries[0].Reason = a.Route + " decision=" + string(q.Decision)
+	if q.Decision == referral.MatchSamePerson {
+		hist.Reason = "same person as case " + q.CaseID
+		entries[0].CaseID = q.CaseID
+		merge := s.entry(a, audit.ActionReferralMatch, "case:"+r.CaseID, r.CaseID)
+		merge.Reason = a.Route + " merged-into=" + q.CaseID
+		entries = append(entries, merge)
+	}
+	err = s.store.ResolveMatch(ctx, store.MatchResolution{
+		ReferralID: r.ID, ExpectedVersion: r.Version, Decision: q.Decision, TargetCaseID: q.CaseID,
+		History: hist, Audit: entries,
+	})
+	switch {
+	case errors.Is(err, store.ErrVersionConflict):
+		return store.Referral{}, fmt.Errorf("%w: the referral or a case changed meanwhile", ErrStale)
+	case errors.Is(err, store.ErrNotOpen):
+		return store.Referral{}, fmt.Errorf("%w: case %s was merged into another", ErrState, q.CaseID)
+	case errors.Is(err, store.ErrNotFound):
+		return store.Referral{}, invalid("/caseId", "is not a case")
+	case err != nil:
+		return store.Referral{}, err
+	}
+	r.Version++
+	r.UpdatedAt = now
+	if q.Decision == referral.MatchSamePerson {
+		r.CaseID, r.MatchState = q.CaseID, referral.MatchResolvedSame
+	} else {
+		r.MatchState = referral.MatchResolvedDiffers
+	}
+	return r, nil
+}
+
+// CaseView is a case with its referrals and level history.
+type CaseView struct {
+	Detail    store.CaseDetail
+	Referrals map[string]store.Referral
+}
+
+// Case returns the case after checking access and auditing the read.
+func (s *Service) Case(ctx context.Context, a Actor, id string) (CaseView, error) {
+	ok, err := s.access.CanSeeCase(ctx, a.Identity, id)
+	if err != nil {
+		return CaseView{}, err
+	}
+	if !ok {
+		return CaseView{}, ErrForbidden
+	}
+	d, err := s.store.GetCaseDetail(ctx, id)
+	if err != nil {
+		return CaseView{}, notFound(err)
+	}
+	refIDs := make([]string, len(d.Referrals))
+	for i, l := range d.Referrals {
+		refIDs[i] = l.ReferralID
+	}
+	refs, err := s.store.GetReferrals(ctx, refIDs)
+	if err != nil {
+		return CaseView{}, err
+	}
+	if err := s.audit.Record(ctx, s.entry(a, audit.ActionCaseRead, "case:"+id, id)); err != nil {
+		return CaseView{}, err
+	}
+	return CaseView{Detail: d, Referrals: refs}, nil
+}
+
+// SetLevel confirms the suggested level of a case or sets another.
+func (s *Service) SetLevel(ctx context.Context, a Actor, id string, q referral.LevelRequest, version int) (store.Case, referral.LevelChange, error) {
+	c, err := s.store.GetCase(ctx, id)
+	if err != nil {
+		return store.Case{}, referral.LevelChange{}, notFound(err)
+	}
+	if c.Status != store.CaseOpen {
+		return store.Case{}, referral.LevelChange{}, fmt.Errorf("%w: the case was merged into case %s", ErrState, c.MergedInto)
+	}
+	if err := versionCheck(version, c.Version); err != nil {
+		return store.Case{}, referral.LevelChange{}, err
+	}
+	level, verrs := referral.ResolveLevel(q, c.SuggestedLevel, neverLevel1(c.Classification))
+	if !verrs.OK() {
+		return store.Case{}, referral.LevelChange{}, verrs
+	}
+	now := s.clock.Now()
+	l := referral.LevelChange{
+		ID: s.ids.New(), Action: q.Action, Level: level, PreviousLevel: c.Level, SuggestedLevel: c.SuggestedLevel,
+		Reason: q.Reason, Actor: a.Identity.Subject, At: now,
+	}
+	e := s.entry(a, audit.ActionCaseLevel, "case:"+c.ID, c.ID)
+	e.Reason = fmt.Sprintf("%s action=%s level=%d", a.Route, q.Action, level)
+	if err := s.store.SetLevel(ctx, c.ID, c.Version, l, []audit.Entry{e}); err != nil {
+		if errors.Is(err, store.ErrVersionConflict) {
+			return store.Case{}, referral.LevelChange{}, fmt.Errorf("%w: the case changed meanwhile", ErrStale)
+		}
+		return store.Case{}, referral.LevelChange{}, err
+	}
+	c.Level, c.Version, c.UpdatedAt = level, c.Version+1, now
+	return c, l, nil
+}

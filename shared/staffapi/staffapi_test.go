@@ -1,0 +1,484 @@
+package staffapi_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/mappa-coordinator/mappa/infra/localstack"
+	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
+	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
+	"github.com/mappa-coordinator/mappa/shared/store"
+)
+
+func TestMain(m *testing.M) { localstack.Main(m) }
+
+var fixture = []byte(referraltest.JSON)
+
+// classification is what classify would store (shape only).
+var classification = map[string]any{"outcome": "eligible", "primaryCategory": 2, "reasons": []any{}}
+
+func post(t *testing.T, h *intaketest.Harness, body []byte) (id, caseID string) {
+	t.Helper()
+	r := h.Do("POST", "/v1/referrals", h.Agency("police"), body)
+	if r.Status != 202 {
+		t.Fatalf("post: %d %s", r.Status, r.Body)
+	}
+	id = r.JSON()["id"].(string)
+	ref, err := h.Store.GetReferral(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, ref.CaseID
+}
+
+func classify(t *testing.T, h *intaketest.Harness, id string, level int) {
+	t.Helper()
+	ref, err := h.Store.GetReferral(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Store.SaveClassification(context.Background(), id, ref.Version, classification, level, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMe(t *testing.T) {
+	h := intaketest.New(t)
+	r := h.Do("GET", "/v1/me", h.StaffToken("staff-bso"), nil)
+	if r.Status != 200 || !bytes.Contains(r.Body, []byte(`"subject":"staff-bso"`)) || !bytes.Contains(r.Body, []byte(`"roles":["business-support-officer"]`)) {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if r := h.Do("GET", "/v1/me", h.Agency("police"), nil); r.Status != 403 {
+		t.Errorf("agency got %d", r.Status)
+	}
+	if r := h.Do("GET", "/v1/me", "", nil); r.Status != 401 {
+		t.Errorf("no token got %d", r.Status)
+	}
+}
+
+func TestStaffEntryTakesTheSamePath(t *testing.T) {
+	h := intaketest.New(t)
+	bso := h.StaffToken("staff-bso")
+	for _, who := range []string{"staff-sw", "staff-tm", "staff-sm"} {
+		if r := h.Do("POST", "/v1/staff/referrals", h.StaffToken(who), fixture); r.Status != 403 {
+			t.Errorf("%s got %d", who, r.Status)
+		}
+	}
+	bad := referraltest.With(func(m map[string]any) {
+		m["colour"] = "red"
+		delete(m, "reasonForReferral")
+	})
+	if r := h.Do("POST", "/v1/staff/referrals", bso, bad); r.Status != 422 || !slices.Equal(r.Pointers(), []string{"/colour"}) {
+		t.Errorf("unknown field: %d %v", r.Status, r.Pointers())
+	}
+	bad = referraltest.With(func(m map[string]any) { delete(m, "reasonForReferral") })
+	if r := h.Do("POST", "/v1/staff/referrals", bso, bad); r.Status != 422 || !slices.Equal(r.Pointers(), []string{"/reasonForReferral"}) {
+		t.Errorf("missing field: %d %v", r.Status, r.Pointers())
+	}
+	if n := len(h.Referrals()); n != 0 {
+		t.Fatalf("%d referrals stored by bad requests", n)
+	}
+
+	r := h.Do("POST", "/v1/staff/referrals", bso, fixture)
+	if r.Status != 202 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	body := r.JSON()
+	id := body["id"].(string)
+	if r.Header.Get("Location") != "/v1/staff/referrals/"+id || body["caseId"] == "" || body["newCase"] != true {
+		t.Errorf("answer %s", r.Body)
+	}
+	ref, err := h.Store.GetReferral(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Agency != "police" || ref.Source != "staff" || ref.CreatedBy != "staff-bso" {
+		t.Errorf("stored as agency %q source %q by %q", ref.Agency, ref.Source, ref.CreatedBy)
+	}
+	// The police then post the same referral themselves: the same one.
+	again := h.Do("POST", "/v1/referrals", h.Agency("police"), fixture)
+	if again.Status != 202 || again.JSON()["id"] != id {
+		t.Errorf("agency post of the same referral: %d %s", again.Status, again.Body)
+	}
+	// The referring agency sees its status.
+	if st := h.Do("GET", "/v1/referrals/"+id, h.Agency("police"), nil); st.Status != 200 {
+		t.Errorf("police status: %d", st.Status)
+	}
+	creator := ""
+	for _, e := range h.Audit("referral:" + id) {
+		if intaketest.S(e, "action") == "referral.create" {
+			creator = intaketest.S(e, "actor")
+		}
+	}
+	if creator != "staff-bso" {
+		t.Errorf("created by %q in the audit", creator)
+	}
+}
+
+func TestWorkList(t *testing.T) {
+	h := intaketest.New(t)
+	var ids []string
+	for i := range 5 {
+		h.Clock.Advance(time.Minute)
+		id, _ := post(t, h, referraltest.Person(fmt.Sprintf("REF-%d", i), "Person", "1980-01-01", fmt.Sprintf("A00000%d", i), "", ""))
+		ids = append(ids, id)
+	}
+	classify(t, h, ids[1], 2)
+	classify(t, h, ids[3], 2)
+	bso := h.StaffToken("staff-bso")
+
+	list := func(query string) ([]string, string) {
+		t.Helper()
+		r := h.Do("GET", "/v1/staff/referrals"+query, bso, nil)
+		if r.Status != 200 {
+			t.Fatalf("list %s: %d %s", query, r.Status, r.Body)
+		}
+		var got []string
+		for _, it := range r.JSON()["items"].([]any) {
+			got = append(got, it.(map[string]any)["id"].(string))
+		}
+		next, _ := r.JSON()["next"].(string)
+		return got, next
+	}
+	if got, _ := list("?status=classified"); !slices.Equal(got, []string{ids[3], ids[1]}) {
+		t.Errorf("classified: %v", got)
+	}
+	if got, _ := list("?status=received"); !slices.Equal(got, []string{ids[4], ids[2], ids[0]}) {
+		t.Errorf("received: %v", got)
+	}
+	page1, next := list("?limit=2")
+	page2, next2 := list("?limit=2&cursor=" + next)
+	page3, _ := list("?limit=2&cursor=" + next2)
+	all := slices.Concat(page1, page2, page3)
+	if !slices.Equal(all, []string{ids[4], ids[3], ids[2], ids[1], ids[0]}) {
+		t.Errorf("pages: %v %v %v", page1, page2, page3)
+	}
+	for _, q := range []string{"?status=lost", "?limit=0", "?limit=x", "?cursor=bm9wZQ", "?status=received&cursor=" + next} {
+		if r := h.Do("GET", "/v1/staff/referrals"+q, bso, nil); r.Status != 422 {
+			t.Errorf("%s: %d", q, r.Status)
+		}
+	}
+	for _, who := range []string{"staff-tm", "staff-sm", "staff-hos", "staff-ad", "staff-admin"} {
+		if r := h.Do("GET", "/v1/staff/referrals", h.StaffToken(who), nil); r.Status != 200 {
+			t.Errorf("%s got %d", who, r.Status)
+		}
+	}
+	if r := h.Do("GET", "/v1/staff/referrals", h.StaffToken("staff-sw"), nil); r.Status != 403 {
+		t.Errorf("social worker got %d", r.Status)
+	}
+	if r := h.Do("GET", "/v1/staff/referrals", h.Agency("police"), nil); r.Status != 403 {
+		t.Errorf("agency got %d", r.Status)
+	}
+	if got := h.AuditActions("referral:" + ids[3]); !slices.Contains(got, "referral.list") {
+		t.Errorf("list not audited: %v", got)
+	}
+}
+
+func TestReadDecideAndTheAgencySees(t *testing.T) {
+	h := intaketest.New(t)
+	id, caseID := post(t, h, fixture)
+	bso := h.StaffToken("staff-bso")
+	decide := func(body string, headers ...string) intaketest.Response {
+		return h.Do("POST", "/v1/staff/referrals/"+id+"/decisions", bso, []byte(body), headers...)
+	}
+	// Not yet classified: no decision.
+	if r := decide(`{"decision":"accept"}`); r.Status != 409 {
+		t.Fatalf("decision before classification: %d %s", r.Status, r.Body)
+	}
+	classify(t, h, id, 2)
+
+	r := h.Do("GET", "/v1/staff/referrals/"+id, bso, nil)
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	got := r.JSON()
+	if got["status"] != "classified" || got["caseId"] != caseID || got["version"] != float64(2) || r.Header.Get("ETag") != `"2"` {
+		t.Errorf("referral %s", r.Body)
+	}
+	if c, _ := got["classification"].(map[string]any); c["suggestedLevel"] != float64(2) || c["result"].(map[string]any)["primaryCategory"] != float64(2) {
+		t.Errorf("classification %v", got["classification"])
+	}
+	if p := got["referral"].(map[string]any)["person"].(map[string]any); p["familyName"] != "O'Testperson" {
+		t.Errorf("person %v", p)
+	}
+	if got := h.AuditActions("referral:" + id); !slices.Equal(got, []string{"referral.create", "referral.read"}) {
+		t.Errorf("read not audited: %v", got)
+	}
+
+	cases := []struct {
+		name    string
+		token   string
+		body    string
+		headers []string
+		status  int
+		state   string
+	}{
+		{"team manager may not decide", h.StaffToken("staff-tm"), `{"decision":"accept"}`, nil, 403, "classified"},
+		{"stale If-Match", bso, `{"decision":"accept"}`, []string{"If-Match", `"1"`}, 409, "classified"},
+		{"stale body version", bso, `{"decision":"accept","version":1}`, nil, 409, "classified"},
+		{"more information needs a reason", bso, `{"decision":"more-information"}`, nil, 422, "classified"},
+		{"unknown decision", bso, `{"decision":"maybe"}`, nil, 422, "classified"},
+		{"ask for more information", bso, `{"decision":"more-information","reason":"Send the licence conditions."}`, []string{"If-Match", `"2"`}, 200, "more-information-needed"},
+		{"accept", bso, `{"decision":"accept","reason":"Meets level 2 criteria."}`, []string{"If-Match", `W/"3"`}, 200, "accepted"},
+		{"decline once accepted", bso, `{"decision":"decline","reason":"Changed mind"}`, nil, 409, "accepted"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h.Clock.Advance(time.Second)
+			r := h.Do("POST", "/v1/staff/referrals/"+id+"/decisions", tc.token, []byte(tc.body), tc.headers...)
+			if r.Status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.Status, tc.status, r.Body)
+			}
+			st := h.Do("GET", "/v1/referrals/"+id, h.Agency("police"), nil)
+			if st.JSON()["status"] != tc.state {
+				t.Errorf("agency sees %v, want %s", st.JSON()["status"], tc.state)
+			}
+		})
+	}
+	r = h.Do("GET", "/v1/staff/referrals/"+id, bso, nil)
+	var hist []map[string]any
+	for _, d := range r.JSON()["decisions"].([]any) {
+		hist = append(hist, d.(map[string]any))
+	}
+	if len(hist) != 2 {
+		t.Fatalf("history %v", hist)
+	}
+	if hist[0]["decision"] != "more-information" || hist[0]["reason"] != "Send the licence conditions." || hist[0]["actor"] != "staff-bso" ||
+		hist[0]["from"] != "classified" || hist[0]["to"] != "more-information-needed" || hist[0]["at"] == "" {
+		t.Errorf("first decision %v", hist[0])
+	}
+	if hist[1]["decision"] != "accept" || hist[1]["to"] != "accepted" {
+		t.Errorf("second decision %v", hist[1])
+	}
+	decides := 0
+	for _, a := range h.AuditActions("referral:" + id) {
+		if a == "referral.decide" {
+			decides++
+		}
+	}
+	if decides != 2 {
+		t.Errorf("%d decision audit entries", decides)
+	}
+	if r := h.Do("GET", "/v1/staff/referrals/nope", bso, nil); r.Status != 404 {
+		t.Errorf("unknown referral: %d", r.Status)
+	}
+}
+
+func TestSaveClassificationIsReplaySafe(t *testing.T) {
+	h := intaketest.New(t)
+	id, caseID := post(t, h, fixture)
+	ctx := context.Background()
+	ref, _ := h.Store.GetReferral(ctx, id)
+	if err := h.Store.SaveClassification(ctx, id, ref.Version+1, classification, 2, nil); !errors.Is(err, store.ErrVersionConflict) {
+		t.Errorf("stale version: %v", err)
+	}
+	e := audit.Entry{ID: "a1", At: intaketest.Now, Actor: "system:classify", Action: audit.ActionReferralClassify, Subject: "referral:" + id, CaseID: caseID}
+	if err := h.Store.SaveClassification(ctx, id, ref.Version, classification, 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.ID = "a2"
+	err := h.Store.SaveClassification(ctx, id, ref.Version, classification, 3, []types.TransactWriteItem{e.TransactItem(h.Tables.Audit)})
+	if !errors.Is(err, store.ErrAlreadyClassified) {
+		t.Fatalf("replay: %v", err)
+	}
+	if got := h.AuditActions("referral:" + id); slices.Contains(got, "referral.classify") {
+		t.Error("replay wrote its extra items")
+	}
+	c, err := h.Store.GetCase(ctx, caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SuggestedLevel != 2 || !bytes.Contains(c.Classification, []byte(`"primaryCategory":2`)) {
+		t.Errorf("case classification %d %s", c.SuggestedLevel, c.Classification)
+	}
+	again, _ := h.Store.GetReferral(ctx, id)
+	if again.Status != "classified" || again.SuggestedLevel != 2 || again.Version != ref.Version+1 {
+		t.Errorf("referral %s v%d level %d", again.Status, again.Version, again.SuggestedLevel)
+	}
+	// Items classify streams on: only the referral item is of type referral.
+	if items := h.Index(h.Tables.Referrals, "gsi2", "STATUS#classified"); len(items) != 1 {
+		t.Errorf("%d classified referrals listed", len(items))
+	}
+}
+
+func TestCaseAndLevel(t *testing.T) {
+	h := intaketest.New(t)
+	id, caseID := post(t, h, fixture)
+	bso := h.StaffToken("staff-bso")
+	level := func(token, body string, headers ...string) intaketest.Response {
+		return h.Do("POST", "/v1/staff/cases/"+caseID+"/level", token, []byte(body), headers...)
+	}
+	if r := level(bso, `{"action":"confirm"}`); r.Status != 422 {
+		t.Errorf("confirm with no suggestion: %d %s", r.Status, r.Body)
+	}
+	classify(t, h, id, 2)
+	cases := []struct {
+		name   string
+		token  string
+		body   string
+		hdr    []string
+		status int
+		level  float64
+	}{
+		{"team manager may not", h.StaffToken("staff-tm"), `{"action":"confirm"}`, nil, 403, 0},
+		{"confirm another level", bso, `{"action":"confirm","level":3}`, nil, 422, 0},
+		{"set another without reason", bso, `{"action":"set","level":3}`, nil, 422, 0},
+		{"stale version", bso, `{"action":"confirm"}`, []string{"If-Match", `"1"`}, 409, 0},
+		{"confirm", bso, `{"action":"confirm"}`, nil, 200, 2},
+		{"service manager sets 3", h.StaffToken("staff-sm"), `{"action":"set","level":3,"reason":"Media interest"}`, nil, 200, 3},
+		{"head of service sets 2", h.StaffToken("staff-hos"), `{"action":"set","level":2,"version":4}`, nil, 200, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h.Clock.Advance(time.Second)
+			r := level(tc.token, tc.body, tc.hdr...)
+			if r.Status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.Status, tc.status, r.Body)
+			}
+			if tc.status == 200 && r.JSON()["level"] != tc.level {
+				t.Errorf("level %v", r.JSON()["level"])
+			}
+		})
+	}
+	if r := h.Do("GET", "/v1/staff/cases/"+caseID, h.StaffToken("staff-sw"), nil); r.Status != 403 {
+		t.Errorf("social worker without allocation: %d", r.Status)
+	}
+	r := h.Do("GET", "/v1/staff/cases/"+caseID, h.StaffToken("staff-tm"), nil)
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	c := r.JSON()
+	if c["level"] != float64(2) || c["suggestedLevel"] != float64(2) || c["status"] != "open" || c["version"] != float64(5) {
+		t.Errorf("case %s", r.Body)
+	}
+	if ids := c["identifiers"].(map[string]any); fmt.Sprint(ids["crn"]) != "[X123456]" || fmt.Sprint(ids["pnc"]) != "[08/0123456K]" {
+		t.Errorf("identifiers %v", ids)
+	}
+	refs := c["referrals"].([]any)
+	if len(refs) != 1 || refs[0].(map[string]any)["id"] != id || refs[0].(map[string]any)["status"] != "classified" {
+		t.Errorf("referrals %v", refs)
+	}
+	hist := c["levelHistory"].([]any)
+	if len(hist) != 3 {
+		t.Fatalf("history %v", hist)
+	}
+	second := hist[1].(map[string]any)
+	if second["actor"] != "staff-sm" || second["reason"] != "Media interest" || second["level"] != float64(3) || second["previousLevel"] != float64(2) || second["action"] != "set" {
+		t.Errorf("level change %v", second)
+	}
+	actions := h.AuditActions("case:" + caseID)
+	if n := strings.Count(strings.Join(actions, ","), "case.level"); n != 3 || !slices.Contains(actions, "case.read") {
+		t.Errorf("case audit %v", actions)
+	}
+	if r := h.Do("GET", "/v1/staff/cases/nope", bso, nil); r.Status != 404 {
+		t.Errorf("unknown case %d", r.Status)
+	}
+}
+
+func TestPossibleMatchIsConfirmedByAPerson(t *testing.T) {
+	h := intaketest.New(t)
+	bso := h.StaffToken("staff-bso")
+	_, caseA := post(t, h, referraltest.Person("A", "Smith", "1980-01-01", "A111111", "", ""))
+	same, provisional := post(t, h, referraltest.Person("B", "smith", "1980-01-01", "B222222", "", "CN9"))
+	other, caseC := post(t, h, referraltest.Person("C", "SMITH", "1980-01-01", "C333333", "", ""))
+	if provisional == caseA || caseC == caseA {
+		t.Fatal("merged silently")
+	}
+	r := h.Do("GET", "/v1/staff/referrals/"+same, bso, nil)
+	if fmt.Sprint(r.JSON()["possibleMatches"]) != "["+caseA+"]" || r.JSON()["matchState"] != "pending" {
+		t.Fatalf("flag %s", r.Body)
+	}
+	match := func(id, body string, headers ...string) intaketest.Response {
+		return h.Do("POST", "/v1/staff/referrals/"+id+"/match", bso, []byte(body), headers...)
+	}
+	if r := match(same, `{"decision":"same-person","caseId":"`+caseC+`"}`); r.Status != 422 || !slices.Equal(r.Pointers(), []string{"/caseId"}) {
+		t.Errorf("case not offered: %d %s", r.Status, r.Body)
+	}
+	if r := match(same, `{"decision":"same-person"}`); r.Status != 422 {
+		t.Errorf("no case: %d", r.Status)
+	}
+	if r := h.Do("POST", "/v1/staff/referrals/"+same+"/match", h.StaffToken("staff-sm"), []byte(`{"decision":"different-person"}`)); r.Status != 403 {
+		t.Errorf("service manager: %d", r.Status)
+	}
+	if r := match(same, `{"decision":"same-person","caseId":"`+caseA+`"}`, "If-Match", `"9"`); r.Status != 409 {
+		t.Errorf("stale: %d", r.Status)
+	}
+	r = match(same, `{"decision":"same-person","caseId":"`+caseA+`"}`)
+	if r.Status != 200 || r.JSON()["caseId"] != caseA || r.JSON()["matchState"] != "same-person" {
+		t.Fatalf("same person: %d %s", r.Status, r.Body)
+	}
+	if r := match(same, `{"decision":"different-person"}`); r.Status != 409 {
+		t.Errorf("resolved twice: %d", r.Status)
+	}
+	ctx := context.Background()
+	prov, err := h.Store.GetCase(ctx, provisional)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prov.Status != store.CaseMerged || prov.MergedInto != caseA {
+		t.Errorf("provisional case %s into %s", prov.Status, prov.MergedInto)
+	}
+	a, _ := h.Store.GetCaseDetail(ctx, caseA)
+	if len(a.Referrals) != 2 || !slices.Equal(a.Case.CRNs, []string{"A111111", "B222222"}) || !slices.Equal(a.Case.CouncilNumbers, []string{"CN9"}) {
+		t.Errorf("case A: %d referrals, CRNs %v, council %v", len(a.Referrals), a.Case.CRNs, a.Case.CouncilNumbers)
+	}
+	if p, _ := h.Store.GetCaseDetail(ctx, provisional); len(p.Referrals) != 0 {
+		t.Errorf("provisional still links %v", p.Referrals)
+	}
+	// The provisional case's CRN now leads to case A.
+	_, next := post(t, h, referraltest.Person("D", "Jones", "1999-09-09", "B222222", "", ""))
+	if next != caseA {
+		t.Errorf("CRN of the merged case went to %s, want %s", next, caseA)
+	}
+	// Different person: stays apart.
+	if r := match(other, `{"decision":"different-person"}`); r.Status != 200 || r.JSON()["caseId"] != caseC {
+		t.Errorf("different person: %d %s", r.Status, r.Body)
+	}
+	if got := h.AuditActions("referral:" + same); !slices.Contains(got, "referral.match") {
+		t.Errorf("match not audited: %v", got)
+	}
+	if got := h.AuditActions("case:" + provisional); !slices.Contains(got, "referral.match") {
+		t.Errorf("merge not audited on the case: %v", got)
+	}
+	r = h.Do("GET", "/v1/staff/referrals/"+same, bso, nil)
+	if !strings.Contains(string(r.Body), `"decision":"match:same-person"`) {
+		t.Errorf("history lacks the match: %s", r.Body)
+	}
+}
+
+func TestLogsCarryIdsOnly(t *testing.T) {
+	var buf bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewJSONHandler(&buf, nil)))
+	t.Cleanup(func() { slog.SetDefault(old) })
+
+	h := intaketest.New(t)
+	bso := h.StaffToken("staff-bso")
+	id, caseID := post(t, h, fixture)
+	h.Do("POST", "/v1/referrals", h.Agency("police"), referraltest.With(func(m map[string]any) { referraltest.Obj(m, "person")["dateOfBirth"] = "2999-01-01" }))
+	classify(t, h, id, 2)
+	h.Do("GET", "/v1/staff/referrals/"+id, bso, nil)
+	h.Do("GET", "/v1/staff/referrals", bso, nil)
+	h.Do("POST", "/v1/staff/referrals/"+id+"/decisions", bso, []byte(`{"decision":"decline","reason":"Samuel lives elsewhere"}`))
+	h.Do("GET", "/v1/staff/cases/"+caseID, bso, nil)
+	h.Do("POST", "/v1/staff/cases/"+caseID+"/level", bso, []byte(`{"action":"set","level":3,"reason":"Ava at risk"}`))
+	logs := buf.String()
+	if !strings.Contains(logs, id) {
+		t.Fatal("logs were not captured")
+	}
+	for _, personal := range []string{"Samuel", "Testperson", "1988-03-14", "2999-01-01", "RG1", "Ava", "Example Street", "X123456", "TVP-PPU"} {
+		if strings.Contains(logs, personal) {
+			t.Errorf("logs carry %q", personal)
+		}
+	}
+}

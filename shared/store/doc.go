@@ -1,0 +1,70 @@
+// Package store keeps referrals and cases in DynamoDB: the referral items
+// and their decisions, idempotency records, cases with their referral
+// links, identifier claims, the name-and-birth-date match index and level
+// history. Every write is one TransactWriteItems call that carries its audit
+// entry (shared/audit) and its conditions; nothing here scans a table.
+//
+// # Item types
+//
+// Times in keys are UTC, fixed width ("2006-01-02T15:04:05.000000000Z"), so
+// they sort as strings. Personal data never appears in a key: names and
+// dates of birth only as a SHA-256 (referral.NameKey).
+//
+// ReferralsTable (stream: INSERT of type "referral" starts classify)
+//
+//	type         pk                              sk                          gsi1pk / gsi1sk                 gsi2pk / gsi2sk
+//	referral     REFERRAL#<id>                   REFERRAL                    REFERRALS / <receivedAt>#<id>   STATUS#<status> / <receivedAt>#<id>
+//	decision     REFERRAL#<id>                   DECISION#<at>#<decisionId>  -                               -
+//	idempotency  IDEMPOTENCY#<scope>#<sha256(key)> IDEMPOTENCY               -                               -
+//
+// CasesTable
+//
+//	type             pk                   sk                               gsi1pk / gsi1sk
+//	case             CASE#<id>            CASE                             CASES / <createdAt>#<id> (merged: CASES#merged)
+//	case-referral    CASE#<id>            REFERRAL#<receivedAt>#<refId>    -
+//	level-change     CASE#<id>            LEVEL#<at>#<changeId>            -
+//	identifier-claim IDENT#<kind>#<value> IDENT                            -
+//	name-key         NAMEKEY#<sha256>     CASE#<caseId>                    -
+//
+// # Access patterns
+//
+//   - Referral by id (agency status, staff view, classify): GetItem
+//     REFERRAL#<id>/REFERRAL; with its decision history: Query pk
+//     REFERRAL#<id> (the referral item and every DECISION# item, oldest first).
+//   - Staff work list by status, newest first: Query gsi2 gsi2pk
+//     STATUS#<status>, ScanIndexForward false; all statuses: Query gsi1
+//     gsi1pk REFERRALS. Pages continue from an opaque cursor (the
+//     LastEvaluatedKey, base64url JSON).
+//   - Idempotent retry: GetItem IDEMPOTENCY#<scope>#<sha256(key)> (consistent),
+//     written with attribute_not_exists(pk) in the referral's transaction;
+//     scope is the agency id, key the Idempotency-Key header or the agency's
+//     own reference.
+//   - Matching a person to a case: GetItem IDENT#crn#<X123456>,
+//     IDENT#pnc#<YY/NNNNNNNL>, IDENT#councilNumber#<N> (consistent), each
+//     written with attribute_not_exists(pk) so one identifier belongs to one
+//     case; likely matches: Query pk NAMEKEY#<sha256(family name|dob)>.
+//   - Case view: Query pk CASE#<id> (the case, its referral links and its
+//     level history in one query), then BatchGetItem of the linked referrals.
+//   - Case list, newest first: Query gsi1 gsi1pk CASES.
+//
+// # Versions and conditions
+//
+// Referral and case items carry a number attribute "version", starting at
+// 1 and incremented by every change; decisions, level changes, match
+// resolutions and classification are conditional on the version the caller
+// read (409 on a stale one). Transactions cancelled only by
+// TransactionConflict are retried here with jittered backoff.
+//
+// # For classify
+//
+// classify reads the referral with GetReferral(ctx, id) (the id is in the
+// stream record's keys: pk "REFERRAL#<id>") and stores the engine's answer
+// with SaveClassification(ctx, id, r.Version, result, suggestedLevel,
+// extra), where extra carries the outbox item and the audit Put. It moves
+// the referral from received to classified and writes the same
+// "classification" attribute (a JSON string: {"result": <eligibility
+// Result>, "suggestedLevel": n, "classifiedAt": "<RFC 3339>"}) on the
+// referral and on its case, in one transaction. A second call for a
+// referral that is no longer received changes nothing and returns
+// ErrAlreadyClassified, so replaying a stream record is safe.
+package store
