@@ -15,6 +15,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/classify"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/mailer"
@@ -52,10 +53,12 @@ func buildFunctions(_ context.Context, deps wiring.Deps) (Functions, error) {
 	intake.Register(rt, svc)
 	f.HTTP["IntakeFunction"] = rt
 
-	// ClassifyFunction: shared/classify is not there yet. With no stream
-	// handler its stream is not polled, so the records wait in the stream
-	// (TRIM_HORIZON) until it exists.
-	// TODO(lead): f.Streams["ClassifyFunction"] = classify.New(...).Handle
+	// ClassifyFunction: as functions/classify/main.go.
+	c, err := classify.New(deps)
+	if err != nil {
+		return Functions{}, fmt.Errorf("localapp: classify: %w", err)
+	}
+	f.Streams["ClassifyFunction"] = c.Handle
 
 	// MailerFunction: as functions/mailer/main.go.
 	m, err := mailer.New(deps)

@@ -221,14 +221,6 @@ type ReferralSeed struct {
 // gateway and the intake function) as clientID, with an Idempotency-Key.
 type PostReferral func(ctx context.Context, clientID, idempotencyKey string, body []byte) error
 
-// DemoReferrals returns the demo referrals posted on first run. The bodies
-// follow shared/referral's contract; dates are relative to today so the
-// demo always has a short-notice meeting and one further out.
-//
-// TODO(lead): fill in two or three synthetic bodies once shared/referral's
-// contract is settled (obviously fictional people, example.* addresses).
-var DemoReferrals = func(today time.Time) []ReferralSeed { return nil }
-
 // ErrNoReferrals is returned by SeedReferrals when there is nothing to post.
 var ErrNoReferrals = errors.New("seed: no demo referrals defined")
 

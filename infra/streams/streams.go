@@ -332,6 +332,7 @@ func (c *Consumer) iterator(ctx context.Context, s *shardState) (string, error) 
 // drainShard reads shard s to its current end.
 func (c *Consumer) drainShard(ctx context.Context, s *shardState) (int, error) {
 	total := 0
+	renewed := false
 	for {
 		if s.iterator == "" {
 			it, err := c.iterator(ctx, s)
@@ -345,6 +346,15 @@ func (c *Consumer) drainShard(ctx context.Context, s *shardState) (int, error) {
 			var expired *types.ExpiredIteratorException
 			if errors.As(err, &expired) {
 				s.iterator = ""
+				continue
+			}
+			// DynamoDB Local invalidates an iterator taken while the shard
+			// was empty once records arrive (TrimmedDataAccessException); a
+			// fresh iterator from the same position reads them. Once per
+			// drain, so a real trim cannot loop.
+			var trimmed *types.TrimmedDataAccessException
+			if errors.As(err, &trimmed) && !renewed {
+				s.iterator, renewed = "", true
 				continue
 			}
 			return total, fmt.Errorf("streams: get records of %s: %w", c.Table, err)

@@ -1,0 +1,303 @@
+// Package classify is the classify function's handler: it consumes the
+// referrals table's DynamoDB stream (template.yaml, ClassifyFunction: INSERT
+// of items of type "referral"), runs the eligibility engine on each new
+// referral's facts, and in ONE transaction (store.SaveClassification) stores
+// the explained result and the suggested level on the referral and its case,
+// queues the "new referral" email to the council's MAPPA inbox through the
+// outbox, and writes the audit entry.
+//
+// # Replays and failures
+//
+// A stream record may be delivered more than once. A referral that is no
+// longer "received" is left alone, and the store refuses a second
+// classification (store.ErrAlreadyClassified), so a replay changes nothing
+// and queues no second email. A record that cannot be handled (a storage
+// error, a malformed image, a referral whose stored body cannot be read) is
+// reported in the response's BatchItemFailures by its sequence number while
+// the other records of the batch are still handled; Lambda then retries from
+// that record (bisecting the batch), and after MaximumRetryAttempts the
+// record goes to the dead-letter queue.
+//
+// # What gets stored
+//
+// The classification's "result" is the eligibility engine's Result with
+// the level suggestion and the meeting notice beside it (Result): a
+// cannot-decide outcome is stored too, with the missing facts, so that a
+// business support officer can ask the agency for them.
+//
+// Logs carry ids, sequence numbers and outcomes only, never anything about
+// the person.
+package classify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/clock"
+	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/outbox"
+	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/store"
+	"github.com/mappa-coordinator/mappa/shared/wiring"
+)
+
+// Actor is the audit actor of every classification.
+const Actor = "system:classify"
+
+// ShortNoticeDays: a meeting less than this many days away is short notice
+// (domain rules, S3: at least 14 days' notice; under 14 days flag it).
+const ShortNoticeDays = 14
+
+// Store is what classify needs from storage; *store.Store satisfies it.
+type Store interface {
+	GetReferral(ctx context.Context, id string) (store.Referral, error)
+	SaveClassification(ctx context.Context, referralID string, expectedVersion int, result any, suggestedLevel int, extra []types.TransactWriteItem) error
+}
+
+var _ Store = (*store.Store)(nil)
+
+// ErrMalformedRecord is returned for a stream record of a referral item
+// whose keys do not name a referral.
+var ErrMalformedRecord = errors.New("classify: malformed stream record")
+
+// Options are the handler's collaborators and settings. New fills them in
+// from the function's dependencies.
+type Options struct {
+	Store Store
+	Clock clock.Clock
+	IDs   ids.Generator
+	// MappaInbox is the council's MAPPA inbox (MAPPA_INBOX).
+	MappaInbox string
+	// AppOrigin is the app's origin for the email's link (APP_ORIGIN).
+	AppOrigin string
+	// OutboxTable and AuditTable are the physical table names.
+	OutboxTable string
+	AuditTable  string
+	// Logger (default slog.Default()).
+	Logger *slog.Logger
+	// MaxConflictRetries is how many times a referral that changed between
+	// the read and the write is read and classified again before the record
+	// is reported as failed (default 3).
+	MaxConflictRetries int
+}
+
+// Handler handles batches of the referrals table's stream.
+type Handler struct {
+	o Options
+}
+
+// New builds the production handler from the function's dependencies.
+func New(deps wiring.Deps) (*Handler, error) {
+	if deps.DB == nil {
+		return nil, errors.New("classify: no DynamoDB client")
+	}
+	if deps.Tables.Referrals == "" || deps.Tables.Cases == "" {
+		return nil, errors.New("classify: REFERRALS_TABLE and CASES_TABLE must be set")
+	}
+	return NewHandler(Options{
+		Store:       store.New(deps.DB, deps.Tables, deps.Clock),
+		Clock:       deps.Clock,
+		IDs:         deps.IDs,
+		MappaInbox:  deps.Config.MappaInbox,
+		AppOrigin:   deps.Config.AppOrigin,
+		OutboxTable: deps.Tables.Outbox,
+		AuditTable:  deps.Tables.Audit,
+	})
+}
+
+// NewHandler checks o and returns the handler. The inbox and the app origin
+// are checked by building a sample email, so a misconfigured function fails
+// at start-up rather than on every record.
+func NewHandler(o Options) (*Handler, error) {
+	var missing []string
+	if o.Store == nil {
+		missing = append(missing, "store")
+	}
+	if o.Clock == nil {
+		missing = append(missing, "clock")
+	}
+	if o.IDs == nil {
+		missing = append(missing, "id generator")
+	}
+	if o.OutboxTable == "" {
+		missing = append(missing, "OUTBOX_TABLE")
+	}
+	if o.AuditTable == "" {
+		missing = append(missing, "AUDIT_TABLE")
+	}
+	if o.MappaInbox == "" {
+		missing = append(missing, "MAPPA_INBOX")
+	}
+	if o.AppOrigin == "" {
+		missing = append(missing, "APP_ORIGIN")
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("classify: missing %s", strings.Join(missing, ", "))
+	}
+	if _, err := outbox.NewReferralEmail(outbox.ReferralNotice{To: o.MappaInbox, ReferralID: "check", CaseRef: "check", AppURL: o.AppOrigin}); err != nil {
+		return nil, fmt.Errorf("classify: MAPPA_INBOX or APP_ORIGIN: %w", err)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxConflictRetries <= 0 {
+		o.MaxConflictRetries = 3
+	}
+	return &Handler{o: o}, nil
+}
+
+// Handle is the Lambda entry point (lambda.Start(h.Handle)). Every record
+// is handled; the ones that failed are listed in BatchItemFailures by
+// sequence number. It never returns an error: a failure is always a
+// record's, so the others are not retried for it.
+func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
+	for _, rec := range ev.Records {
+		seq := rec.Change.SequenceNumber
+		if err := ctx.Err(); err != nil {
+			// Out of time: leave the rest for the retry.
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
+			continue
+		}
+		outcome, id, err := h.handleRecord(ctx, rec)
+		if err != nil {
+			h.o.Logger.ErrorContext(ctx, "classify: record failed; it will be retried",
+				slog.String("referralId", id), slog.String("eventId", rec.EventID),
+				slog.String("sequenceNumber", seq), slog.String("error", err.Error()))
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
+			continue
+		}
+		if outcome != "" {
+			h.o.Logger.InfoContext(ctx, "classify: record done",
+				slog.String("referralId", id), slog.String("sequenceNumber", seq), slog.String("outcome", outcome))
+		}
+	}
+	return resp, nil
+}
+
+// Outcomes of one record, for logs.
+const (
+	outcomeIgnored           = ""
+	outcomeAlreadyClassified = "already-classified"
+)
+
+// handleRecord classifies the referral of one record. It returns what
+// happened (for the log) and the referral id.
+func (h *Handler) handleRecord(ctx context.Context, rec events.DynamoDBEventRecord) (outcome, id string, err error) {
+	defer func() {
+		// A record that crashes the engine fails alone, not its batch.
+		if p := recover(); p != nil {
+			outcome, err = "", fmt.Errorf("classify: panic: %v", p)
+		}
+	}()
+	if !isReferralInsert(rec) {
+		// Not for us (the event source filter keeps these away on AWS).
+		return outcomeIgnored, "", nil
+	}
+	if id, err = referralID(rec); err != nil {
+		return "", "", err
+	}
+	for attempt := 1; ; attempt++ {
+		outcome, err = h.classify(ctx, id)
+		if errors.Is(err, store.ErrVersionConflict) && attempt < h.o.MaxConflictRetries {
+			continue
+		}
+		return outcome, id, err
+	}
+}
+
+func isReferralInsert(rec events.DynamoDBEventRecord) bool {
+	return rec.EventName == string(events.DynamoDBOperationTypeInsert) && attrString(rec.Change.NewImage, "type") == "referral"
+}
+
+// referralID reads the id from the record's keys (pk "REFERRAL#<id>", sk
+// "REFERRAL"), cross-checked with the new image's id when it has one.
+func referralID(rec events.DynamoDBEventRecord) (string, error) {
+	keys := rec.Change.Keys
+	if len(keys) == 0 {
+		keys = rec.Change.NewImage
+	}
+	id, ok := strings.CutPrefix(attrString(keys, "pk"), "REFERRAL#")
+	if !ok || id == "" || attrString(keys, "sk") != "REFERRAL" {
+		return "", fmt.Errorf("%w: keys do not name a referral", ErrMalformedRecord)
+	}
+	if img := attrString(rec.Change.NewImage, "id"); img != "" && img != id {
+		return "", fmt.Errorf("%w: key and image ids differ", ErrMalformedRecord)
+	}
+	return id, nil
+}
+
+func attrString(m map[string]events.DynamoDBAttributeValue, name string) string {
+	v, ok := m[name]
+	if !ok || v.DataType() != events.DataTypeString {
+		return ""
+	}
+	return v.String()
+}
+
+// classify reads the referral, classifies it and saves the result, the
+// email and the audit entry in one transaction.
+func (h *Handler) classify(ctx context.Context, id string) (string, error) {
+	r, err := h.o.Store.GetReferral(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("classify: read referral %s: %w", id, err)
+	}
+	if r.Status != referral.StatusReceived {
+		return outcomeAlreadyClassified, nil
+	}
+	now := h.o.Clock.Now()
+	today := civil.Today(now)
+	res := Assess(r.Body, today)
+	msg, err := outbox.NewReferralEmail(outbox.ReferralNotice{
+		To:             h.o.MappaInbox,
+		ReferralID:     r.ID,
+		CaseRef:        r.CaseID,
+		Category:       int(res.Eligibility.PrimaryCategory),
+		SuggestedLevel: res.SuggestedLevel(),
+		ShortNotice:    res.Meeting != nil && res.Meeting.ShortNotice,
+		MeetingInDays:  res.Meeting.inDays(),
+		AppURL:         h.o.AppOrigin,
+	})
+	if err != nil {
+		return "", fmt.Errorf("classify: referral %s: email: %w", id, err)
+	}
+	entry := audit.Entry{
+		ID:        h.o.IDs.New(),
+		At:        now,
+		Actor:     Actor,
+		Action:    audit.ActionReferralClassify,
+		Subject:   "referral:" + r.ID,
+		CaseID:    r.CaseID,
+		Reason:    "eligibility:" + string(res.Eligibility.Outcome),
+		RequestID: requestID(ctx),
+	}
+	extra := []types.TransactWriteItem{
+		outbox.Enqueue(h.o.OutboxTable, msg, now),
+		entry.TransactItem(h.o.AuditTable),
+	}
+	err = h.o.Store.SaveClassification(ctx, r.ID, r.Version, res, res.SuggestedLevel(), extra)
+	switch {
+	case errors.Is(err, store.ErrAlreadyClassified):
+		return outcomeAlreadyClassified, nil
+	case err != nil:
+		return "", fmt.Errorf("classify: save referral %s: %w", id, err)
+	}
+	return "classified:" + string(res.Eligibility.Outcome), nil
+}
+
+// requestID is the Lambda request id of the invocation, if any.
+func requestID(ctx context.Context) string {
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return lc.AwsRequestID
+	}
+	return ""
+}
