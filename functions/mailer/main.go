@@ -1,6 +1,6 @@
 // Command mailer is the MailerFunction Lambda: it sends queued email from
 // the outbox table's stream and sweeps up retries on a schedule. Wiring
-// only; the handler is shared/mailer.
+// only; shared/app builds the handler.
 package main
 
 import (
@@ -10,18 +10,19 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/mappa-coordinator/mappa/shared/mailer"
+	"github.com/mappa-coordinator/mappa/shared/app"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
 
 func main() {
 	wiring.SetupLogging("mailer")
-	deps, err := wiring.FromEnv(context.Background())
+	ctx := context.Background()
+	deps, err := wiring.FromEnv(ctx)
 	if err != nil {
 		slog.Error("mailer: start-up failed", "error", err)
 		os.Exit(1)
 	}
-	h, err := mailer.New(deps)
+	h, err := app.Mailer(ctx, deps)
 	if err != nil {
 		slog.Error("mailer: start-up failed", "error", err)
 		os.Exit(1)

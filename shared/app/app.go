@@ -12,6 +12,7 @@ import (
 	"github.com/mappa-coordinator/mappa/frontend"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/classify"
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/mailer"
@@ -62,6 +63,15 @@ func IntakeRouter(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
 // Intake builds the IntakeFunction's handler.
 func Intake(ctx context.Context, deps wiring.Deps) (http.Handler, error) {
 	return IntakeRouter(ctx, deps)
+}
+
+// Classify builds the ClassifyFunction's handler (referrals stream).
+func Classify(_ context.Context, deps wiring.Deps) (*classify.Handler, error) {
+	h, err := classify.New(deps)
+	if err != nil {
+		return nil, fmt.Errorf("app: classify: %w", err)
+	}
+	return h, nil
 }
 
 // Mailer builds the MailerFunction's handler (outbox stream and sweep).

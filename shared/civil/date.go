@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	_ "time/tzdata" // Europe/London on Lambda's minimal image, without system zoneinfo
 )
 
 // Date is a calendar date. The zero value is "no date" (IsZero reports true).
@@ -27,8 +28,7 @@ var London = mustLoad("Europe/London")
 func mustLoad(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		// The tzdata is embedded by importing time/tzdata in the binaries'
-		// wiring; a missing zone is a build fault, not a runtime condition.
+		// time/tzdata is embedded above; a missing zone is a build fault.
 		panic(fmt.Sprintf("civil: load %s: %v", name, err))
 	}
 	return loc

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
+	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/referral"
@@ -77,8 +78,8 @@ func Operations() []Operation {
 			Summary:   "The status of a referral, for the agency that posted it (others get 404).",
 			Responses: with(map[int]reflect.Type{200: t[intake.StatusBody]()}, 404), Params: []Param{idParam}},
 		{Method: "POST", Path: "/v1/eligibility", ID: "checkEligibility", Tag: "Eligibility", Security: "staff", Scope: auth.ScopeStaff,
-			Summary: "Classify facts: MAPPA category with reasons and sources, end date, suggested level, review cadence. Nothing is stored.",
-			Request: t[eligibility.Facts](), Responses: with(map[int]reflect.Type{200: nil}, 400, 413, 415, 422)},
+			Summary: "Classify facts: MAPPA category (or not eligible, or cannot decide with the missing facts), every reason with its source, the date eligibility ends, and a suggested level for a person to confirm. Nothing is stored.",
+			Request: t[eligibility.Facts](), Responses: with(map[int]reflect.Type{200: t[eligibilityapi.Response]()}, 400, 413, 415, 422)},
 		{Method: "GET", Path: "/v1/me", ID: "me", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "The signed-in member of staff: id and roles.", Responses: with(map[int]reflect.Type{200: t[staffapi.Me]()})},
 		{Method: "GET", Path: "/v1/staff/referrals", ID: "listReferrals", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
@@ -125,6 +126,18 @@ func enums() map[reflect.Type][]string {
 	m[t[referral.Gender]()] = strs(anySlice(referral.Genders)...)
 	m[t[referral.MeetingType]()] = []string{string(referral.MeetingInitial), string(referral.MeetingReview)}
 	m[t[risk.Level]()] = strs(anySlice(risk.Levels)...)
+	m[t[risk.TrafficLight]()] = strs(anySlice(risk.TrafficLights)...)
+	m[t[risk.Group]()] = strs(anySlice(risk.Groups)...)
+	m[t[eligibility.Disposal]()] = strs(anySlice(eligibility.Disposals)...)
+	m[t[eligibility.Inchoate]()] = strs(anySlice(eligibility.Inchoates)...)
+	m[t[eligibility.SentenceType]()] = strs(anySlice(eligibility.SentenceTypes)...)
+	m[t[eligibility.Answer]()] = strs(anySlice(eligibility.Answers)...)
+	m[t[eligibility.Judgement]()] = strs(anySlice(eligibility.Judgements)...)
+	m[t[eligibility.Outcome]()] = strs(anySlice(eligibility.Outcomes)...)
+	m[t[eligibility.EndKind]()] = strs(anySlice(eligibility.EndKinds)...)
+	m[t[eligibility.EndSource]()] = strs(anySlice(eligibility.EndSources)...)
+	m[t[eligibility.CategoryCode]()] = strs(anySlice(eligibility.CategoryCodes)...)
+	m[t[eligibility.LevelCode]()] = strs(anySlice(eligibility.LevelCodes)...)
 	return m
 }
 
@@ -215,7 +228,7 @@ func operation(s *schemas, op Operation) map[string]any {
 
 func schemaName(rt reflect.Type) string {
 	pkg := rt.PkgPath()[strings.LastIndex(rt.PkgPath(), "/")+1:]
-	if pkg == "staffapi" || pkg == "intake" {
+	if pkg == "staffapi" || pkg == "intake" || pkg == "eligibilityapi" {
 		return strings.ToUpper(pkg[:1]) + pkg[1:] + rt.Name()
 	}
 	return rt.Name()

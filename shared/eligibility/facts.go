@@ -1,0 +1,335 @@
+package eligibility
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/risk"
+)
+
+// Facts are what the eligibility rules need to know about a person. It is
+// the body of POST /v1/eligibility and the "facts" member of a referral.
+// Every member is optional in JSON; what a rule needs and does not get is
+// reported as missing, never assumed.
+type Facts struct {
+	// DateOfBirth decides ages on the dates of convictions and cautions
+	// (notification periods are halved under 18).
+	DateOfBirth civil.Date `json:"dateOfBirth,omitzero"`
+	// AgeAtConviction is used when the date of birth is not known: the age
+	// on the date of the conviction, finding or caution of every offence
+	// listed. The date of birth wins when both are given.
+	AgeAtConviction *int `json:"ageAtConviction,omitempty"`
+	// Offences are the index offence(s) and any earlier ones that matter:
+	// each conviction, caution or finding.
+	Offences []Offence `json:"offences,omitempty"`
+	// Sentence is the sentence or order for the convictions and findings
+	// listed (a caution has none).
+	Sentence *Sentence `json:"sentence,omitempty"`
+	// Dates are the sentence's key dates.
+	Dates Dates `json:"dates,omitzero"`
+	// Notification is the Sexual Offences Act 2003 Part 2 notification
+	// requirement ("the register").
+	Notification Notification `json:"notification,omitzero"`
+	// Terrorism holds the facts for Category 4.
+	Terrorism Terrorism `json:"terrorism,omitzero"`
+	// DisqualifiedFromWorkingWithChildren is recorded for completeness. It
+	// has not been a route into MAPPA since December 2012.
+	DisqualifiedFromWorkingWithChildren bool `json:"disqualifiedFromWorkingWithChildren,omitempty"`
+	// Category3 holds the responsible authority's judgements for Category
+	// 3. Leave it out when the RA has not raised Category 3.
+	Category3 *Category3Judgements `json:"category3,omitempty"`
+	// CurrentRisk is the highest current risk of serious harm (OASys).
+	CurrentRisk risk.Level `json:"currentRisk,omitempty"`
+	// Management holds the facts that decide the level.
+	Management Management `json:"management,omitzero"`
+}
+
+// Offence is one conviction, caution or finding.
+type Offence struct {
+	// Code is the offence's code in the product's offence list (GET the
+	// list from eligibility.Offences), e.g. "OAPA1861-S18".
+	Code string `json:"code,omitempty"`
+	// Statute is the statute reference, e.g. "Offences against the Person
+	// Act 1861 s.18". Used when Code is not given.
+	Statute string `json:"statute,omitempty"`
+	// Description is the offence in words, e.g. "Wounding with intent".
+	Description string `json:"description,omitempty"`
+	// Inchoate says the offence was an attempt, conspiracy, encouraging or
+	// assisting, or aiding and abetting, rather than the full offence.
+	Inchoate Inchoate `json:"inchoate,omitempty"`
+	// Disposal is how the offence was dealt with.
+	Disposal Disposal `json:"disposal"`
+	// Date is the date of the conviction, finding or caution.
+	Date civil.Date `json:"date,omitzero"`
+	// OutsideEnglandAndWales is true for a conviction or caution elsewhere
+	// (it counts for Categories 3 and 4, not 2).
+	OutsideEnglandAndWales bool `json:"outsideEnglandAndWales,omitempty"`
+}
+
+// Sentence is the sentence or order made for the convictions or findings.
+type Sentence struct {
+	Type SentenceType `json:"type"`
+	// The length of the term (custodial term of an extended sentence; the
+	// order's length for a conditional discharge or community order). The
+	// parts add up: 1 year 6 weeks is lengthMonths 12 and lengthWeeks 6.
+	// For a life sentence a length is the minimum term and is not used.
+	LengthMonths *int `json:"lengthMonths,omitempty"`
+	LengthWeeks  *int `json:"lengthWeeks,omitempty"`
+	LengthDays   *int `json:"lengthDays,omitempty"`
+	// Suspended is true for a suspended sentence order.
+	Suspended bool `json:"suspended,omitempty"`
+	// Life is true for a life sentence (imprisonment or s.250 detention for
+	// life). Custody for life and detention at His Majesty's pleasure are
+	// life sentences whatever this says.
+	Life bool `json:"life,omitempty"`
+	// RestrictionOrder is true when a hospital order was made with a
+	// restriction order (Mental Health Act 1983 s.41).
+	RestrictionOrder bool `json:"restrictionOrder,omitempty"`
+}
+
+// Dates are the key dates of the sentence.
+type Dates struct {
+	SentenceDate          civil.Date `json:"sentenceDate,omitzero"`
+	ReleaseDate           civil.Date `json:"releaseDate,omitzero"`
+	ParoleEligibilityDate civil.Date `json:"paroleEligibilityDate,omitzero"`
+	LicenceEndDate        civil.Date `json:"licenceEndDate,omitzero"`
+	// OrderEndDate is when a hospital, guardianship, suspended sentence,
+	// detention and training or community order ends.
+	OrderEndDate civil.Date `json:"orderEndDate,omitzero"`
+}
+
+// Notification is the Sexual Offences Act 2003 Part 2 notification
+// requirement. Status says whether the person is, or was, made subject to
+// it; the end date says whether it still runs.
+type Notification struct {
+	Status Answer `json:"status,omitempty"`
+	// EndDate is the last day of the notification period as the police give
+	// it. It is preferred to the product's own computation.
+	EndDate civil.Date `json:"endDate,omitzero"`
+	// Indefinite is true when the police say the period is indefinite.
+	Indefinite bool `json:"indefinite,omitempty"`
+}
+
+// Terrorism holds the facts for Category 4.
+type Terrorism struct {
+	// CTANotification: subject to the Counter-Terrorism Act 2008 Part 4
+	// notification requirements.
+	CTANotification Answer `json:"ctaNotification,omitempty"`
+	// CTANotificationEndDate is when that notification ends, as the police
+	// give it.
+	CTANotificationEndDate civil.Date `json:"ctaNotificationEndDate,omitzero"`
+	// TerrorismOffence: convicted of a terrorism offence (CTA 2008 s.41).
+	// Offences the list marks as terrorism offences count without it.
+	TerrorismOffence bool `json:"terrorismOffence,omitempty"`
+	// TerroristConnection: the court found the offence had a terrorist
+	// connection (Sentencing Act 2020 s.69).
+	TerroristConnection bool `json:"terroristConnection,omitempty"`
+	// RAConsidersAtRisk: the responsible authority considers the person at
+	// risk of involvement in terrorism-related activity. Leave it out when
+	// the RA has not raised it.
+	RAConsidersAtRisk Judgement `json:"raConsidersAtRisk,omitempty"`
+}
+
+// Category3Judgements are the responsible authority's judgements that make
+// a person Category 3 (CJA 2003 s.325(2)(b)). A member left out is "not yet
+// recorded".
+type Category3Judgements struct {
+	// SeriousHarmCapability: the offending shows the person can cause
+	// serious harm, and it links to the current risk.
+	SeriousHarmCapability Judgement `json:"seriousHarmCapability,omitempty"`
+	// CurrentRiskOfSeriousHarm: the RA judges the person currently poses a
+	// risk of serious harm.
+	CurrentRiskOfSeriousHarm Judgement `json:"currentRiskOfSeriousHarm,omitempty"`
+	// NeedsLevel2Or3Management: that risk needs active multi-agency
+	// management at level 2 or 3.
+	NeedsLevel2Or3Management Judgement `json:"needsLevel2Or3Management,omitempty"`
+}
+
+// Management holds the facts that decide the suggested level.
+type Management struct {
+	// MeetingsAddValue: multi-agency meetings would add value to the
+	// management of the risk.
+	MeetingsAddValue Judgement `json:"meetingsAddValue,omitempty"`
+	// ExceptionalCoordination: the risk is lower than high but still needs
+	// the active involvement and co-ordination of several agencies.
+	ExceptionalCoordination bool `json:"exceptionalCoordination,omitempty"`
+	// SteppingDownFromLevel3: the person is moving down from level 3.
+	SteppingDownFromLevel3 bool `json:"steppingDownFromLevel3,omitempty"`
+	// SeniorRepresentation: senior representation is needed to commit
+	// resources or direct the plan.
+	SeniorRepresentation bool `json:"seniorRepresentation,omitempty"`
+	// SignificantResources: significant resources may be needed at short
+	// notice.
+	SignificantResources bool `json:"significantResources,omitempty"`
+	// MediaScrutiny: there is, or may be, media scrutiny or public interest.
+	MediaScrutiny bool `json:"mediaScrutiny,omitempty"`
+}
+
+// enum is a closed set of JSON string values.
+type enum[T ~string] []T
+
+func (e enum[T]) valid(v T) bool { return slices.Contains(e, v) }
+
+func (e enum[T]) err() error {
+	names := make([]string, len(e))
+	for i, v := range e {
+		names[i] = string(v)
+	}
+	return errors.New("must be one of: " + strings.Join(names, ", "))
+}
+
+func (e enum[T]) unmarshal(b []byte, into *T) error {
+	if string(b) == "null" {
+		*into = ""
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil || !e.valid(T(s)) {
+		return e.err()
+	}
+	*into = T(s)
+	return nil
+}
+
+// Disposal is how an offence was dealt with.
+type Disposal string
+
+// The disposals.
+const (
+	Conviction        Disposal = "conviction"
+	Caution           Disposal = "caution"
+	NotGuiltyInsanity Disposal = "not-guilty-insanity"
+	// UnfitDidTheAct: found under a disability (unfit to plead) and to have
+	// done the act charged.
+	UnfitDidTheAct Disposal = "unfit-to-plead-did-the-act"
+)
+
+// Disposals lists every disposal.
+var Disposals = []Disposal{Conviction, Caution, NotGuiltyInsanity, UnfitDidTheAct}
+
+var disposals = enum[Disposal](Disposals)
+
+// Valid reports whether d is a known disposal.
+func (d Disposal) Valid() bool { return disposals.valid(d) }
+
+// IsFinding reports a finding of not guilty by reason of insanity or of
+// having done the act while unfit to plead.
+func (d Disposal) IsFinding() bool { return d == NotGuiltyInsanity || d == UnfitDidTheAct }
+
+// UnmarshalJSON accepts only the known disposals.
+func (d *Disposal) UnmarshalJSON(b []byte) error { return disposals.unmarshal(b, d) }
+
+// Inchoate is the form of a secondary or incomplete offence.
+type Inchoate string
+
+// The inchoate forms.
+const (
+	Attempt              Inchoate = "attempt"
+	Conspiracy           Inchoate = "conspiracy"
+	EncouragingAssisting Inchoate = "encouraging-or-assisting"
+	AidingAbetting       Inchoate = "aiding-abetting"
+)
+
+// Inchoates lists every inchoate form.
+var Inchoates = []Inchoate{Attempt, Conspiracy, EncouragingAssisting, AidingAbetting}
+
+var inchoates = enum[Inchoate](Inchoates)
+
+// Valid reports whether i is empty (the full offence) or a known form.
+func (i Inchoate) Valid() bool { return i == "" || inchoates.valid(i) }
+
+// UnmarshalJSON accepts only the known forms.
+func (i *Inchoate) UnmarshalJSON(b []byte) error { return inchoates.unmarshal(b, i) }
+
+// SentenceType is the kind of sentence or order.
+type SentenceType string
+
+// The sentence types.
+const (
+	Imprisonment SentenceType = "imprisonment"
+	// YOIDetention is detention in a young offender institution (18-20).
+	YOIDetention SentenceType = "yoi-detention"
+	// HMPDetention is detention at His Majesty's pleasure (murder under 18).
+	HMPDetention SentenceType = "hmp-detention"
+	// SeriousOffenceDetention is detention of a young person for a serious
+	// offence (Sentencing Act 2020 s.250, formerly PCC(S)A 2000 s.91).
+	SeriousOffenceDetention SentenceType = "s250-detention"
+	CustodyForLife          SentenceType = "custody-for-life"
+	// Extended is an extended sentence of imprisonment or detention; the
+	// length is the custodial term.
+	Extended SentenceType = "extended"
+	// PublicProtection is imprisonment or detention for public protection
+	// (IPP/DPP; abolished for new cases in 2012).
+	PublicProtection     SentenceType = "ipp"
+	DTO                  SentenceType = "dto"
+	HospitalOrder        SentenceType = "hospital-order"
+	GuardianshipOrder    SentenceType = "guardianship-order"
+	CommunityOrder       SentenceType = "community-order"
+	YouthRehabOrder      SentenceType = "youth-rehabilitation-order"
+	ReferralOrder        SentenceType = "referral-order"
+	Fine                 SentenceType = "fine"
+	AbsoluteDischarge    SentenceType = "absolute-discharge"
+	ConditionalDischarge SentenceType = "conditional-discharge"
+)
+
+// SentenceTypes lists every sentence type.
+var SentenceTypes = []SentenceType{Imprisonment, YOIDetention, HMPDetention, SeriousOffenceDetention,
+	CustodyForLife, Extended, PublicProtection, DTO, HospitalOrder, GuardianshipOrder, CommunityOrder,
+	YouthRehabOrder, ReferralOrder, Fine, AbsoluteDischarge, ConditionalDischarge}
+
+var sentenceTypes = enum[SentenceType](SentenceTypes)
+
+// Valid reports whether t is a known sentence type.
+func (t SentenceType) Valid() bool { return sentenceTypes.valid(t) }
+
+// UnmarshalJSON accepts only the known types.
+func (t *SentenceType) UnmarshalJSON(b []byte) error { return sentenceTypes.unmarshal(b, t) }
+
+// Answer is yes, no or unknown; the zero value is unknown.
+type Answer string
+
+// The answers.
+const (
+	Yes     Answer = "yes"
+	No      Answer = "no"
+	Unknown Answer = "unknown"
+)
+
+// Answers lists every answer.
+var Answers = []Answer{Yes, No, Unknown}
+
+var answers = enum[Answer](Answers)
+
+// Valid reports whether a is empty or a known answer.
+func (a Answer) Valid() bool { return a == "" || answers.valid(a) }
+
+// UnmarshalJSON accepts only yes, no or unknown.
+func (a *Answer) UnmarshalJSON(b []byte) error { return answers.unmarshal(b, a) }
+
+// Judgement is a responsible authority's judgement: yes, no, or not yet
+// recorded (the zero value).
+type Judgement string
+
+// The judgements.
+const (
+	JudgedYes      Judgement = "yes"
+	JudgedNo       Judgement = "no"
+	NotYetRecorded Judgement = "not-yet-recorded"
+)
+
+// Judgements lists every judgement.
+var Judgements = []Judgement{JudgedYes, JudgedNo, NotYetRecorded}
+
+var judgements = enum[Judgement](Judgements)
+
+// Valid reports whether j is empty or a known judgement.
+func (j Judgement) Valid() bool { return j == "" || judgements.valid(j) }
+
+// Recorded reports whether the judgement is yes or no.
+func (j Judgement) Recorded() bool { return j == JudgedYes || j == JudgedNo }
+
+// UnmarshalJSON accepts only yes, no or not-yet-recorded.
+func (j *Judgement) UnmarshalJSON(b []byte) error { return judgements.unmarshal(b, j) }
