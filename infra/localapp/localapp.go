@@ -249,7 +249,7 @@ func Start(ctx context.Context, opts Options) (app *App, err error) {
 			case errors.Is(err, seed.ErrNoReferrals):
 				a.log.Info("no demo referrals defined yet (seed.DemoReferrals)")
 			case err != nil:
-				a.log.Warn("demo referrals not seeded", slog.String("error", err.Error()))
+				return nil, fmt.Errorf("localapp: demo referrals: %w", err)
 			}
 		}
 	}
