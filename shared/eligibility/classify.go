@@ -614,7 +614,7 @@ func (c *classifier) cat4Conviction() {
 	}
 	ptr := validation.Pointer("offences", idx)
 	what := "a terrorism offence"
-	if info, ok := c.info(idx); !(ok && info.Terrorism) && !t.TerrorismOffence {
+	if info, ok := c.info(idx); (!ok || !info.Terrorism) && !t.TerrorismOffence {
 		what = "an offence found to have a terrorist connection"
 	}
 	s := c.f.Sentence

@@ -60,4 +60,4 @@ type request struct {
 }
 
 // Validate implements httpapi.Validator with the checks that need today.
-func (r *request) Validate() validation.Errors { return r.Facts.ValidateAt(r.today) }
+func (r *request) Validate() validation.Errors { return r.ValidateAt(r.today) }

@@ -135,8 +135,8 @@ func shapeErrors(body []byte, v any) (validation.Errors, bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var generic any
-	if dec.Decode(&generic) != nil {
-		return nil, false // not JSON: the caller reports it as malformed
+	if err := dec.Decode(&generic); err != nil {
+		return nil, false //nolint:nilerr // not JSON: the caller reports it as malformed
 	}
 	var errs validation.Errors
 	checkShape(generic, reflect.TypeOf(v), "", &errs)

@@ -183,7 +183,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
-	d = d/2 + time.Duration(rand.Int64N(int64(d)))
+	d = d/2 + time.Duration(rand.Int64N(int64(d))) //nolint:gosec // retry jitter, not a secret
 	select {
 	case <-ctx.Done():
 		return ctx.Err()

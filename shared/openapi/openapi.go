@@ -174,13 +174,8 @@ func Document() map[string]any {
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas": s.defs,
-			"securitySchemes": map[string]any{
-				"agency": map[string]any{"type": "oauth2", "flows": map[string]any{"clientCredentials": map[string]any{
-					"tokenUrl": "/oauth2/token", "scopes": map[string]any{auth.ScopeReferralsWrite: "Post referrals", auth.ScopeReferralsRead: "Read own referrals' status"}}}},
-				"staff": map[string]any{"type": "oauth2", "flows": map[string]any{"authorizationCode": map[string]any{
-					"authorizationUrl": "/oauth2/authorize", "tokenUrl": "/oauth2/token", "scopes": map[string]any{auth.ScopeStaff: "Use the staff API"}}}},
-			},
+			"schemas":         s.defs,
+			"securitySchemes": securitySchemes(),
 		},
 	}
 }
@@ -249,4 +244,16 @@ func Register(rt *auth.Router) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		_, _ = w.Write(docJSON)
 	})
+}
+
+// securitySchemes describes the two OAuth 2.0 flows (Cognito's token and
+// authorize endpoints, relative to the hosted domain).
+func securitySchemes() map[string]any {
+	const tokenURL = "/oauth2/token" //nolint:gosec // an endpoint path, not a credential
+	return map[string]any{
+		"agency": map[string]any{"type": "oauth2", "flows": map[string]any{"clientCredentials": map[string]any{
+			"tokenUrl": tokenURL, "scopes": map[string]any{auth.ScopeReferralsWrite: "Post referrals", auth.ScopeReferralsRead: "Read own referrals' status"}}}},
+		"staff": map[string]any{"type": "oauth2", "flows": map[string]any{"authorizationCode": map[string]any{
+			"authorizationUrl": "/oauth2/authorize", "tokenUrl": tokenURL, "scopes": map[string]any{auth.ScopeStaff: "Use the staff API"}}}},
+	}
 }

@@ -93,7 +93,7 @@ func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) (
 		if attempt >= s.conflictRetries {
 			return nil, fmt.Errorf("%w: %w", ErrTransactionConflict, err)
 		}
-		sleep := backoff/2 + time.Duration(rand.Int64N(int64(backoff)))
+		sleep := backoff/2 + time.Duration(rand.Int64N(int64(backoff))) //nolint:gosec // retry jitter, not a secret
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
