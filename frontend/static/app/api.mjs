@@ -1,0 +1,40 @@
+// Calls to the staff API with the signed-in user's bearer token.
+// A 401 ends the session and starts sign-in again, returning here after.
+
+import { session, clearSession, signIn } from './auth.mjs'
+
+/** An answer that was not 2xx; problem is the RFC 9457 body if there was one. */
+export class ApiError extends Error {
+  constructor (status, problem) {
+    super((problem && (problem.detail || problem.title)) || `The service answered ${status}`)
+    this.status = status
+    this.problem = problem || {}
+  }
+
+  /** Field errors: [{ pointer, detail }] */
+  get fieldErrors () {
+    return Array.isArray(this.problem.errors) ? this.problem.errors : []
+  }
+}
+
+export class SignedOut extends Error {}
+
+export async function api (path, { method = 'GET', body, headers = {} } = {}) {
+  const s = session()
+  if (!s) {
+    await signIn(window.location.pathname + window.location.search)
+    throw new SignedOut('signing in')
+  }
+  const h = { Accept: 'application/json, application/problem+json', Authorization: `Bearer ${s.accessToken}`, ...headers }
+  if (body !== undefined) h['Content-Type'] = 'application/json'
+  const res = await fetch(path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' })
+  if (res.status === 401) {
+    clearSession()
+    await signIn(window.location.pathname + window.location.search)
+    throw new SignedOut('signing in')
+  }
+  const type = res.headers.get('Content-Type') || ''
+  const data = type.includes('json') ? await res.json().catch(() => null) : null
+  if (!res.ok) throw new ApiError(res.status, data)
+  return data
+}

@@ -1,0 +1,187 @@
+// MAPPA Coordinator staff app: routes, page titles, focus and GOV.UK
+// Frontend initialisation. Pages render into #app.
+//
+// Page titles and URLs never carry personal data: a referral's URL holds its
+// opaque id only, and its title says "Referral".
+
+import { initAll } from '/assets/govuk-frontend-6.6.0.min.js'
+import { html } from './html.mjs'
+import { session, signIn, signOut, completeSignIn, SignInError, loadConfig } from './auth.mjs'
+import { SignedOut, ApiError } from './api.mjs'
+import { renderQueue } from './views/queue.mjs'
+import { renderReferral } from './views/referral.mjs'
+
+const SERVICE = 'MAPPA Coordinator'
+const root = document.getElementById('app')
+
+let renderSeq = 0
+
+/** Context handed to views. */
+function context (seq) {
+  return {
+    /** Render a page: title (no personal data), content, focus heading. */
+    show (title, content, { focus = true, error = false } = {}) {
+      if (seq !== renderSeq) return false // a newer navigation won
+      document.title = `${error ? 'Error: ' : ''}${title} – ${SERVICE}`
+      root.innerHTML = String(content)
+      try { initAll({ scope: root }) } catch (e) { console.error(e) }
+      if (focus) {
+        // GOV.UK's error summary and success banner move focus to themselves.
+        const target = root.querySelector('.govuk-error-summary, .govuk-notification-banner--success') ? null : root.querySelector('h1')
+        if (target) {
+          target.setAttribute('tabindex', '-1')
+          target.focus({ preventScroll: false })
+        }
+      }
+      return true
+    },
+    navigate,
+    current: () => seq === renderSeq
+  }
+}
+
+export function navigate (url, { replace = false } = {}) {
+  if (replace) history.replaceState({}, '', url)
+  else history.pushState({}, '', url)
+  window.scrollTo(0, 0)
+  route()
+}
+
+function setNav (signedIn, active) {
+  const nav = document.getElementById('app-nav')
+  if (!nav) return
+  nav.hidden = !signedIn
+  nav.querySelectorAll('[data-nav]').forEach((li) => {
+    const on = li.dataset.nav === active
+    li.classList.toggle('govuk-service-navigation__item--active', on)
+    const a = li.querySelector('a')
+    if (on) a.setAttribute('aria-current', 'page')
+    else a.removeAttribute('aria-current')
+  })
+}
+
+function signInPage (ctx, { reason } = {}) {
+  setNav(false)
+  ctx.show('Sign in', html`
+    <div class="govuk-grid-row"><div class="govuk-grid-column-two-thirds">
+      ${reason ? html`<div class="govuk-notification-banner" role="region" aria-labelledby="signin-banner-title" data-module="govuk-notification-banner">
+        <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="signin-banner-title">Important</h2></div>
+        <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${reason}</p></div>
+      </div>` : ''}
+      <h1 class="govuk-heading-l">Sign in to MAPPA Coordinator</h1>
+      <p class="govuk-body">Use this service to handle MAPPA referrals and invitations sent to children's services by the police, probation, prisons and youth justice.</p>
+      <p class="govuk-body">Sign in with your council account. You will come back here after signing in.</p>
+      <form id="sign-in-form" novalidate>
+        <button type="submit" class="govuk-button govuk-button--start" data-module="govuk-button">
+          Sign in
+          <svg class="govuk-button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false"><path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z"/></svg>
+        </button>
+      </form>
+    </div></div>`, { focus: false })
+  root.querySelector('#sign-in-form').addEventListener('submit', (e) => {
+    e.preventDefault()
+    const params = new URLSearchParams(location.search)
+    signIn(params.get('returnTo') || '/referrals')
+  })
+}
+
+function notFoundPage (ctx) {
+  ctx.show('Page not found', html`
+    <h1 class="govuk-heading-l">Page not found</h1>
+    <p class="govuk-body">If you typed the web address, check it is correct.</p>
+    <p class="govuk-body">If you pasted the web address, check you copied the entire address.</p>
+    <p class="govuk-body"><a class="govuk-link" href="/referrals">Go to the referrals queue</a></p>`)
+}
+
+export function problemPage (ctx, err) {
+  if (err instanceof SignedOut) return
+  if (err instanceof ApiError && err.status === 404) {
+    ctx.show('Page not found', html`
+      <h1 class="govuk-heading-l">Page not found</h1>
+      <p class="govuk-body">There is no such referral, or you are not allowed to see it.</p>
+      <p class="govuk-body"><a class="govuk-link" href="/referrals">Go to the referrals queue</a></p>`)
+    return
+  }
+  if (err instanceof ApiError && err.status === 403) {
+    ctx.show('You cannot see this page', html`
+      <h1 class="govuk-heading-l">You cannot see this page</h1>
+      <p class="govuk-body">Your role does not give you access to this page. Ask your manager if you think you should have access.</p>`)
+    return
+  }
+  console.error(err)
+  ctx.show('Sorry, there is a problem with the service', html`
+    <h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1>
+    <p class="govuk-body">Try again later.</p>
+    ${err && err.problem && err.problem.requestId ? html`<p class="govuk-body">If it keeps happening, contact support and give them this reference: <span class="govuk-!-font-weight-bold">${err.problem.requestId}</span></p>` : ''}`)
+}
+
+async function route () {
+  const seq = ++renderSeq
+  const ctx = context(seq)
+  const path = location.pathname.replace(/\/+$/, '') || '/'
+  try {
+    await loadConfig()
+    if (path === '/auth/callback') {
+      try {
+        const to = await completeSignIn(location.search)
+        navigate(to, { replace: true })
+      } catch (e) {
+        history.replaceState({}, '', '/')
+        if (e instanceof SignInError) signInPage(ctx, { reason: `${e.message} Sign in again.` })
+        else throw e
+      }
+      return
+    }
+    if (path === '/sign-out') {
+      await signOut()
+      return
+    }
+    const s = session()
+    if (!s) {
+      if (path !== '/') {
+        // A deep link: sign in, then come back here.
+        history.replaceState({}, '', '/?returnTo=' + encodeURIComponent(location.pathname + location.search))
+      }
+      signInPage(ctx)
+      return
+    }
+    if (path === '/') {
+      navigate('/referrals', { replace: true })
+      return
+    }
+    if (path === '/referrals') {
+      setNav(true, 'referrals')
+      await renderQueue(ctx, new URLSearchParams(location.search))
+      return
+    }
+    const m = path.match(/^\/referrals\/([A-Za-z0-9_-]{1,100})$/)
+    if (m) {
+      setNav(true, 'referrals')
+      await renderReferral(ctx, m[1])
+      return
+    }
+    setNav(true)
+    notFoundPage(ctx)
+  } catch (err) {
+    problemPage(ctx, err)
+  }
+}
+
+// Links inside the app navigate without reloading; everything else is normal.
+document.addEventListener('click', (e) => {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
+  const a = e.target.closest('a[href]')
+  if (!a || a.target || a.hasAttribute('download')) return
+  const url = new URL(a.href, location.href)
+  if (url.origin !== location.origin || url.pathname.startsWith('/assets/') || url.pathname.startsWith('/dev/') || url.pathname.startsWith('/v1/')) return
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) return // in-page link (error summary)
+  e.preventDefault()
+  navigate(url.pathname + url.search + url.hash)
+})
+
+window.addEventListener('popstate', route)
+
+try {
+  initAll({ scope: document.body })
+} catch (e) { console.error(e) }
+route()

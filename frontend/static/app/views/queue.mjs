@@ -1,0 +1,79 @@
+// The referrals queue: the business support officer's home page. One tab
+// per status; a table of referrals linking to their detail pages.
+
+import { html, table, tag } from '../html.mjs'
+import { api } from '../api.mjs'
+import { STATUSES, statusTag, categoryTag, categoryNumber, levelText, agencyText, dayText, timeText, shortNoticeTag } from '../format.mjs'
+import { pick, referralId, personName, caseRef, classificationOf, suggestedLevelOf, isShortNotice } from '../model.mjs'
+
+const TABS = [{ value: '', text: 'All' }, ...STATUSES]
+
+function subNavigation (current) {
+  return html`<nav class="moj-sub-navigation" aria-label="Referrals by status">
+    <ul class="moj-sub-navigation__list">
+      ${TABS.map((t) => html`<li class="moj-sub-navigation__item">
+        <a class="moj-sub-navigation__link" href="/referrals${t.value ? `?status=${t.value}` : ''}"${t.value === current ? html` aria-current="page"` : ''}>${t.text}</a>
+      </li>`)}
+    </ul>
+  </nav>`
+}
+
+export function itemsOf (data) {
+  if (Array.isArray(data)) return data
+  if (!data || typeof data !== 'object') return []
+  return data.items || data.referrals || data.results || []
+}
+
+function row (r) {
+  const id = referralId(r)
+  const category = pick(r, 'primaryCategory', 'category') ?? pick(classificationOf(r), 'primaryCategory', 'category')
+  const ref = pick(r, 'agencyReference') || caseRef(r)
+  const agency = pick(r, 'referringAgency', 'agency')
+  const received = pick(r, 'receivedAt', 'received', 'createdAt')
+  return [
+    html`<a class="govuk-link" href="/referrals/${encodeURIComponent(id || '')}">${personName(r) || 'Referral'}</a>
+      ${ref ? html`<br><span class="govuk-body-s app-secondary">${ref}</span>` : ''}`,
+    received ? html`${dayText(received)}<br><span class="govuk-body-s app-secondary">${timeText(received)}</span>` : null,
+    agency && typeof agency === 'object' ? (agency.name || agencyText(agency)) : agencyText(agency),
+    categoryNumber(category) ? categoryTag(category) : html`<span class="app-not-known">${r.status === 'received' ? 'Not classified yet' : 'Not known'}</span>`,
+    suggestedLevelOf(r) ? levelText(suggestedLevelOf(r)) : (r.status === 'received' ? null : 'None suggested'),
+    html`<ul class="app-tag-list">
+      <li>${statusTag(r.status)}</li>
+      ${isShortNotice(r) ? html`<li>${shortNoticeTag()}</li>` : ''}
+      ${r.possibleMatch ? html`<li>${tag('Possible match', 'orange')}</li>` : ''}
+    </ul>`
+  ]
+}
+
+export async function renderQueue (ctx, params) {
+  const status = STATUSES.some((s) => s.value === params.get('status')) ? params.get('status') : ''
+  const q = new URLSearchParams()
+  if (status) q.set('status', status)
+  if (params.get('cursor')) q.set('cursor', params.get('cursor'))
+  const data = await api(`/v1/staff/referrals${q.toString() ? '?' + q : ''}`)
+  const items = itemsOf(data)
+  const tabText = TABS.find((t) => t.value === status).text
+  const next = data && (data.nextCursor || data.cursor || data.next)
+  const nextQ = new URLSearchParams(q)
+  if (next) nextQ.set('cursor', next)
+  ctx.show(status ? `Referrals: ${tabText.toLowerCase()}` : 'Referrals', html`
+    <h1 class="govuk-heading-l">Referrals</h1>
+    ${subNavigation(status)}
+    ${items.length === 0
+      ? html`<p class="govuk-body" id="queue-empty">There are no ${status ? html`${tabText.toLowerCase()} ` : ''}referrals.</p>`
+      : html`<div class="app-table-wrap">${table({
+          id: 'referrals',
+          caption: status ? `${tabText} referrals` : 'All referrals',
+          captionSize: 's',
+          head: ['Person', 'Received', 'Referring agency', 'Category', 'Suggested level', 'Status'],
+          rows: items.map(row)
+        })}</div>`}
+    ${next ? html`<nav class="govuk-pagination govuk-pagination--block" aria-label="Pagination">
+      <div class="govuk-pagination__next">
+        <a class="govuk-link govuk-pagination__link" href="/referrals?${nextQ}" rel="next">
+          <svg class="govuk-pagination__icon govuk-pagination__icon--next" xmlns="http://www.w3.org/2000/svg" height="13" width="15" aria-hidden="true" focusable="false" viewBox="0 0 15 13"><path d="m8.107-0.0078125-1.4136 1.414 4.2926 4.293h-12.986v2h12.896l-4.1855 3.9766 1.377 1.4492 6.7441-6.4062-6.7246-6.7266z"></path></svg>
+          <span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span>
+        </a>
+      </div>
+    </nav>` : ''}`)
+}
