@@ -101,7 +101,7 @@ $(STACK): go.mod $(wildcard infra/localstack/*.go infra/localstack/cmd/stack/*.g
 # ------------------------------------------------------------------ run
 
 .PHONY: dev
-dev: tools ## Run the whole system locally (DynamoDB Local, local SES, dev server); Ctrl-C stops it
+dev: go-deps $(NPM_STAMP) $(DDB_JAR) ## Run the whole system locally (DynamoDB Local, local SES, dev server); Ctrl-C stops it
 	go run ./infra/devserver
 
 .PHONY: dev-reset
