@@ -14,7 +14,7 @@ import (
 var today = civil.New(2026, time.November, 23)
 
 // facts decodes a JSON body strictly, as the API does.
-func facts(t *testing.T, body string) Facts {
+func facts(t testing.TB, body string) Facts {
 	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -12,6 +12,7 @@ import (
 	"net/http"
 
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
@@ -26,10 +27,28 @@ const Route = "POST /v1/eligibility"
 // number of offences fit easily.
 const MaxBody = 64 << 10
 
-// Response is the body of a 200 answer.
+// Response is the body of a 200 answer. Review and Notice are there when
+// the request asked for them.
 type Response struct {
 	Classification eligibility.Result          `json:"classification"`
 	SuggestedLevel eligibility.LevelSuggestion `json:"suggestedLevel"`
+	Review         *cadence.Window             `json:"review,omitempty"`
+	Notice         *cadence.Notice             `json:"notice,omitempty"`
+}
+
+// ReviewQuery asks when the next review meeting falls: after a meeting on
+// LastMeeting of a person managed at Level (2 or 3). A release or parole
+// eligibility date in the facts keys the review to custody instead.
+type ReviewQuery struct {
+	Level       eligibility.Level `json:"level"`
+	LastMeeting civil.Date        `json:"lastMeeting"`
+}
+
+// NoticeQuery asks whether an invitation received on Received for a
+// meeting on Meeting gave enough notice (at least 14 days).
+type NoticeQuery struct {
+	Meeting  civil.Date `json:"meeting"`
+	Received civil.Date `json:"received"`
 }
 
 // Register adds POST /v1/eligibility to rt for every staff role.
@@ -46,18 +65,46 @@ func Handler(clk clock.Clock) http.Handler {
 			return
 		}
 		res := eligibility.Classify(req.Facts, req.today)
-		httpapi.JSON(w, http.StatusOK, Response{
-			Classification: res,
-			SuggestedLevel: eligibility.SuggestLevel(req.Facts, res),
-		})
+		out := Response{Classification: res, SuggestedLevel: eligibility.SuggestLevel(req.Facts, res)}
+		planner := cadence.Default()
+		if q := req.Review; q != nil {
+			custody := cadence.Custody{ReleaseDate: req.Dates.ReleaseDate, ParoleEligibilityDate: req.Dates.ParoleEligibilityDate}
+			win, err := planner.NextReview(q.Level, q.LastMeeting, custody)
+			if err != nil { // Validate has ruled out every cause
+				httpapi.Internal(w, r, err)
+				return
+			}
+			out.Review = &win
+		}
+		if q := req.Notice; q != nil {
+			n := planner.CheckNotice(q.Meeting, q.Received)
+			out.Notice = &n
+		}
+		httpapi.JSON(w, http.StatusOK, out)
 	})
 }
 
-// request is the body: the facts, validated as of today.
+// request is the body: the facts, validated as of today, and optionally
+// the review and notice questions.
 type request struct {
 	eligibility.Facts
-	today civil.Date
+	Review *ReviewQuery `json:"review,omitempty"`
+	Notice *NoticeQuery `json:"notice,omitempty"`
+	today  civil.Date
 }
 
 // Validate implements httpapi.Validator with the checks that need today.
-func (r *request) Validate() validation.Errors { return r.ValidateAt(r.today) }
+func (r *request) Validate() validation.Errors {
+	errs := r.ValidateAt(r.today)
+	if q := r.Review; q != nil {
+		if q.Level != eligibility.Level2 && q.Level != eligibility.Level3 {
+			errs.Add("/review/level", "must be 2 or 3: only levels 2 and 3 have review meetings")
+		}
+		errs.Required("/review/lastMeeting", q.LastMeeting.IsZero())
+	}
+	if q := r.Notice; q != nil {
+		errs.Required("/notice/meeting", q.Meeting.IsZero())
+		errs.Required("/notice/received", q.Received.IsZero())
+	}
+	return errs
+}

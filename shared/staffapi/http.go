@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/referral"
@@ -139,8 +140,17 @@ type Summary struct {
 	Person          PersonName      `json:"person"`
 	LevelRequested  int             `json:"levelRequested"`
 	SuggestedLevel  int             `json:"suggestedLevel,omitempty"`
-	PossibleMatch   bool            `json:"possibleMatch"`
-	Links           Links           `json:"links"`
+	// PrimaryCategory is 1-4 for an eligible person; absent before
+	// classification and when not eligible or undecided.
+	PrimaryCategory int `json:"primaryCategory,omitempty"`
+	// Outcome is eligible, not-eligible or cannot-decide; absent before
+	// classification.
+	Outcome eligibility.Outcome `json:"outcome,omitempty"`
+	// ShortNotice is true when the meeting invitation gives too little
+	// notice.
+	ShortNotice   bool  `json:"shortNotice"`
+	PossibleMatch bool  `json:"possibleMatch"`
+	Links         Links `json:"links"`
 }
 
 // Links are related resources.
@@ -303,11 +313,18 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	out := List{Items: []Summary{}, Next: p.Next}
 	for _, ref := range p.Referrals {
+		cl, err := OutlineOf(ref.Classification)
+		if err != nil {
+			// Shown as not classified; the referral view still has the
+			// stored classification.
+			httpapi.Logger(r.Context()).Warn("unreadable classification", "referralId", ref.ID, "error", err.Error())
+		}
 		out.Items = append(out.Items, Summary{
 			ID: ref.ID, Status: ref.Status, ReceivedAt: ref.CreatedAt, UpdatedAt: ref.UpdatedAt, CaseID: ref.CaseID,
 			Source: ref.Source, ReferringAgency: ref.Body.ReferringAgency, AgencyReference: ref.Body.AgencyReference,
 			Person:         PersonName{GivenNames: ref.Body.Person.GivenNames, FamilyName: ref.Body.Person.FamilyName},
 			LevelRequested: ref.Body.LevelRequested, SuggestedLevel: ref.SuggestedLevel,
+			PrimaryCategory: cl.PrimaryCategory, Outcome: cl.Outcome, ShortNotice: cl.ShortNotice,
 			PossibleMatch: ref.MatchState == referral.MatchPending,
 			Links:         Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)},
 		})

@@ -15,6 +15,7 @@ package staffapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -23,6 +24,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/clock"
+	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/referral"
@@ -161,6 +163,48 @@ func (s *Service) List(ctx context.Context, a Actor, q store.ListQuery) (store.P
 		return store.Page{}, err
 	}
 	return p, nil
+}
+
+// Outline is what the work list shows of a referral's classification.
+type Outline struct {
+	// Outcome is eligible, not-eligible or cannot-decide; empty before
+	// classification.
+	Outcome eligibility.Outcome
+	// PrimaryCategory is 1-4 for an eligible person, otherwise 0.
+	PrimaryCategory int
+	// ShortNotice is true when the meeting invitation gave less notice
+	// than classify.ShortNoticeDays.
+	ShortNotice bool
+}
+
+// OutlineOf reads the outcome, primary category and short notice from a
+// stored classification ({"result": {...}, "suggestedLevel": n,
+// "classifiedAt": t}), decoding only those fields. A nil classification
+// (not classified yet) gives the zero Outline; one that is not that shape
+// gives the zero Outline and an error.
+func OutlineOf(classification json.RawMessage) (Outline, error) {
+	if len(classification) == 0 || string(classification) == "null" {
+		return Outline{}, nil
+	}
+	var c struct {
+		Result struct {
+			Outcome         eligibility.Outcome `json:"outcome"`
+			PrimaryCategory int                 `json:"primaryCategory"`
+			ShortNotice     bool                `json:"shortNotice"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(classification, &c); err != nil {
+		return Outline{}, fmt.Errorf("staffapi: read classification: %w", err)
+	}
+	r := c.Result
+	if !slices.Contains(eligibility.Outcomes, r.Outcome) {
+		return Outline{}, fmt.Errorf("staffapi: read classification: unknown outcome %q", r.Outcome)
+	}
+	o := Outline{Outcome: r.Outcome, ShortNotice: r.ShortNotice}
+	if r.Outcome == eligibility.Eligible && r.PrimaryCategory >= 1 && r.PrimaryCategory <= 4 {
+		o.PrimaryCategory = r.PrimaryCategory
+	}
+	return o, nil
 }
 
 // Decide records a business support officer's decision on a referral.
