@@ -78,7 +78,7 @@ func Operations() []Operation {
 			Summary:   "The status of a referral, for the agency that posted it (others get 404).",
 			Responses: with(map[int]reflect.Type{200: t[intake.StatusBody]()}, 404), Params: []Param{idParam}},
 		{Method: "POST", Path: "/v1/eligibility", ID: "checkEligibility", Tag: "Eligibility", Security: "staff", Scope: auth.ScopeStaff,
-			Summary: "Classify facts: MAPPA category (or not eligible, or cannot decide with the missing facts), every reason with its source, the date eligibility ends, and a suggested level for a person to confirm. Nothing is stored.",
+			Summary: "Classify facts: MAPPA category (or not eligible, or cannot decide with the missing facts), every reason with its source, the date eligibility ends, and a suggested level for a person to confirm; optionally the next review window (review: level, lastMeeting) and whether an invitation gave enough notice (notice: meeting, received). Nothing is stored.",
 			Request: t[eligibility.Facts](), Responses: with(map[int]reflect.Type{200: t[eligibilityapi.Response]()}, 400, 413, 415, 422)},
 		{Method: "GET", Path: "/v1/me", ID: "me", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "The signed-in member of staff: id and roles.", Responses: with(map[int]reflect.Type{200: t[staffapi.Me]()})},
