@@ -38,18 +38,34 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
 <head>
   <meta charset="utf-8">
   <title>{{if .Error}}Error: {{end}}{{.Title}} – MAPPA Coordinator (development)</title>
-  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
+  <meta name="theme-color" content="#1d70b8">
   <meta name="robots" content="noindex, nofollow">
+  <link rel="icon" sizes="48x48" href="/assets/images/favicon.ico">
+  <link rel="icon" sizes="any" href="/assets/images/favicon.svg" type="image/svg+xml">
   <link rel="stylesheet" href="/assets/govuk-frontend.min.css">
 </head>
 <body class="govuk-template__body">
   <a href="#main-content" class="govuk-skip-link">Skip to main content</a>
-  <header class="govuk-header" role="banner">
-    <div class="govuk-header__container govuk-width-container">
-      <div class="govuk-header__content">
-        <span class="govuk-header__service-name">MAPPA Coordinator</span>
+  {{- /* The header as in frontend/static/index.html (GOV.UK Frontend v6:
+       generic header and service navigation), without the menu. */}}
+  <header class="govuk-template__header">
+    <div class="govuk-generic-header">
+      <div class="govuk-generic-header__container govuk-width-container">
+        <div class="govuk-generic-header__logo">
+          <a href="/" class="govuk-generic-header__homepage-link">Children's Services</a>
+        </div>
       </div>
     </div>
+    <section aria-label="Service information" class="govuk-service-navigation">
+      <div class="govuk-width-container">
+        <div class="govuk-service-navigation__container">
+          <span class="govuk-service-navigation__service-name">
+            <a href="/" class="govuk-service-navigation__link">MAPPA Coordinator</a>
+          </span>
+        </div>
+      </div>
+    </section>
   </header>
   <div class="govuk-width-container">
     <div class="govuk-phase-banner">
@@ -121,7 +137,7 @@ var page = template.Must(template.New("page").Funcs(template.FuncMap{
       </div>
     </main>
   </div>
-  <footer class="govuk-footer" role="contentinfo">
+  <footer class="govuk-footer">
     <div class="govuk-width-container">
       <div class="govuk-footer__meta">
         <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">

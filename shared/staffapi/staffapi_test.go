@@ -15,8 +15,12 @@ import (
 
 	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/civil"
+	classifier "github.com/mappa-coordinator/mappa/shared/classify"
+	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
+	"github.com/mappa-coordinator/mappa/shared/staffapi"
 	"github.com/mappa-coordinator/mappa/shared/store"
 )
 
@@ -181,6 +185,107 @@ func TestWorkList(t *testing.T) {
 	}
 	if got := h.AuditActions("referral:" + ids[3]); !slices.Contains(got, "referral.list") {
 		t.Errorf("list not audited: %v", got)
+	}
+}
+
+// TestWorkListShowsClassification: the work list carries each referral's
+// outcome, primary category and short-notice flag as classify stored them.
+func TestWorkListShowsClassification(t *testing.T) {
+	h := intaketest.New(t)
+	ctx := context.Background()
+	meeting := func(short bool) *classifier.Meeting {
+		return &classifier.Meeting{Date: civil.New(2026, 1, 3), InDays: 2, ShortNotice: short}
+	}
+	cases := []struct {
+		name   string
+		result *classifier.Result // nil: not classified
+		want   map[string]any     // expected fields; nil value: absent
+	}{
+		{"not classified", nil,
+			map[string]any{"outcome": nil, "primaryCategory": nil, "shortNotice": false}},
+		{"eligible, category 2, short notice",
+			&classifier.Result{Eligibility: eligibility.Result{Outcome: eligibility.Eligible, PrimaryCategory: eligibility.Category2}, Meeting: meeting(true)},
+			map[string]any{"outcome": "eligible", "primaryCategory": float64(2), "shortNotice": true}},
+		{"eligible, category 4, enough notice",
+			&classifier.Result{Eligibility: eligibility.Result{Outcome: eligibility.Eligible, PrimaryCategory: eligibility.Category4}, Meeting: meeting(false)},
+			map[string]any{"outcome": "eligible", "primaryCategory": float64(4), "shortNotice": false}},
+		{"not eligible, no meeting",
+			&classifier.Result{Eligibility: eligibility.Result{Outcome: eligibility.NotEligible}},
+			map[string]any{"outcome": "not-eligible", "primaryCategory": nil, "shortNotice": false}},
+		{"cannot decide, short notice",
+			&classifier.Result{Eligibility: eligibility.Result{Outcome: eligibility.CannotDecide}, Meeting: meeting(true)},
+			map[string]any{"outcome": "cannot-decide", "primaryCategory": nil, "shortNotice": true}},
+	}
+	ids := map[string]string{}
+	for i, c := range cases {
+		id, _ := post(t, h, referraltest.Person(fmt.Sprintf("REF-C%d", i), "Person", "1980-01-01", fmt.Sprintf("B00000%d", i), "", ""))
+		ids[id] = c.name
+		if c.result == nil {
+			continue
+		}
+		ref, err := h.Store.GetReferral(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.Store.SaveClassification(ctx, id, ref.Version, *c.result, c.result.SuggestedLevel(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := h.Do("GET", "/v1/staff/referrals", h.StaffToken("staff-bso"), nil)
+	if r.Status != 200 {
+		t.Fatalf("list: %d %s", r.Status, r.Body)
+	}
+	got := map[string]map[string]any{}
+	for _, it := range r.JSON()["items"].([]any) {
+		item := it.(map[string]any)
+		got[ids[item["id"].(string)]] = item
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			item, ok := got[c.name]
+			if !ok {
+				t.Fatal("not listed")
+			}
+			for field, want := range c.want {
+				v, present := item[field]
+				if want == nil && present {
+					t.Errorf("%s = %v, want it absent", field, v)
+				}
+				if want != nil && v != want {
+					t.Errorf("%s = %v, want %v", field, v, want)
+				}
+			}
+		})
+	}
+}
+
+func TestOutlineOf(t *testing.T) {
+	cases := []struct {
+		name    string
+		stored  string
+		want    staffapi.Outline
+		wantErr bool
+	}{
+		{"not classified", "", staffapi.Outline{}, false},
+		{"null", "null", staffapi.Outline{}, false},
+		{"eligible", `{"result":{"outcome":"eligible","primaryCategory":1,"shortNotice":true,"reasons":[]},"suggestedLevel":2,"classifiedAt":"2026-01-01T00:00:00Z"}`,
+			staffapi.Outline{Outcome: eligibility.Eligible, PrimaryCategory: 1, ShortNotice: true}, false},
+		{"category without eligibility is dropped", `{"result":{"outcome":"not-eligible","primaryCategory":2}}`,
+			staffapi.Outline{Outcome: eligibility.NotEligible}, false},
+		{"category out of range is dropped", `{"result":{"outcome":"eligible","primaryCategory":7}}`,
+			staffapi.Outline{Outcome: eligibility.Eligible}, false},
+		{"not JSON", `{"result":`, staffapi.Outline{}, true},
+		{"wrong type", `{"result":{"outcome":"eligible","primaryCategory":"M2"}}`, staffapi.Outline{}, true},
+		{"unknown outcome", `{"result":{"outcome":"maybe"}}`, staffapi.Outline{}, true},
+		{"no result", `{"suggestedLevel":1}`, staffapi.Outline{}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := staffapi.OutlineOf([]byte(c.stored))
+			if (err != nil) != c.wantErr || got != c.want {
+				t.Errorf("got %+v, %v; want %+v, error %v", got, err, c.want, c.wantErr)
+			}
+		})
 	}
 }
 
