@@ -48,7 +48,10 @@ type StatusBody struct {
 	Status          referral.Status `json:"status"`
 	ReceivedAt      time.Time       `json:"receivedAt"`
 	UpdatedAt       time.Time       `json:"updatedAt"`
-	Links           Links           `json:"links"`
+	// Decision is there once a business support officer has decided: for
+	// more-information-needed it says what is needed.
+	Decision *AgencyDecision `json:"decision,omitempty"`
+	Links    Links           `json:"links"`
 }
 
 // DecodeReferral reads and validates a referral body strictly, as of
@@ -141,6 +144,6 @@ func (s *Service) handleStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	httpapi.JSON(w, http.StatusOK, StatusBody{
 		ID: v.ID, AgencyReference: v.AgencyReference, Status: v.Status,
-		ReceivedAt: v.ReceivedAt, UpdatedAt: v.UpdatedAt, Links: Links{Self: "/v1/referrals/" + v.ID},
+		ReceivedAt: v.ReceivedAt, UpdatedAt: v.UpdatedAt, Decision: v.Decision, Links: Links{Self: "/v1/referrals/" + v.ID},
 	})
 }

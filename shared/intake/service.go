@@ -32,7 +32,7 @@ type Store interface {
 	GetIdempotency(ctx context.Context, scope, key string) (store.Idempotency, error)
 	FindMatches(ctx context.Context, ids []referral.Identifier, nameKey string) (referral.Matches, error)
 	CreateReferral(ctx context.Context, nr store.NewReferral) error
-	GetReferral(ctx context.Context, id string) (store.Referral, error)
+	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
 }
 
 // Auditor records stand-alone audit entries (reads); audit.Writer
@@ -199,13 +199,41 @@ type StatusView struct {
 	Status          referral.Status
 	ReceivedAt      time.Time
 	UpdatedAt       time.Time
+	// Decision is the decision that set the status, with the reason the
+	// business support officer wrote for the agency (what information is
+	// needed, why it was declined); nil while no decision has been made.
+	Decision *AgencyDecision
+}
+
+// AgencyDecision is a decision as the referring agency sees it: no staff
+// identities.
+type AgencyDecision struct {
+	Decision referral.DecisionKind `json:"decision"`
+	Reason   string                `json:"reason,omitempty"`
+	At       time.Time             `json:"at"`
+}
+
+// latestDecision returns the newest accept, more-information or decline
+// decision that led to status (match resolutions are internal).
+func latestDecision(hist []referral.Decision, status referral.Status) *AgencyDecision {
+	for i := len(hist) - 1; i >= 0; i-- {
+		d := hist[i]
+		switch d.Kind {
+		case referral.DecisionAccept, referral.DecisionMoreInformation, referral.DecisionDecline:
+			if d.To == status {
+				return &AgencyDecision{Decision: d.Kind, Reason: d.Reason, At: d.At}
+			}
+			return nil
+		}
+	}
+	return nil
 }
 
 // Status returns the status of referral id to agency, after recording the
 // read in the audit table. A referral of another agency is ErrNotFound, so
 // its existence does not leak.
 func (s *Service) Status(ctx context.Context, agency, actor, id, requestID, route string) (StatusView, error) {
-	r, err := s.store.GetReferral(ctx, id)
+	r, hist, err := s.store.ReferralWithHistory(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return StatusView{}, ErrNotFound
 	} else if err != nil {
@@ -220,5 +248,6 @@ func (s *Service) Status(ctx context.Context, agency, actor, id, requestID, rout
 	}); err != nil {
 		return StatusView{}, err
 	}
-	return StatusView{ID: r.ID, AgencyReference: r.Body.AgencyReference, Status: r.Status, ReceivedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}, nil
+	return StatusView{ID: r.ID, AgencyReference: r.Body.AgencyReference, Status: r.Status, ReceivedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Decision: latestDecision(hist, r.Status)}, nil
 }

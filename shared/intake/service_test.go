@@ -21,6 +21,7 @@ type fakeStore struct {
 	idem      map[string]store.Idempotency
 	claims    map[referral.Identifier]string
 	referrals map[string]store.Referral
+	history   map[string][]referral.Decision
 	fail      []error // returned by the next CreateReferral calls, in order
 	creates   int
 	onFail    func() // runs when a queued failure is returned
@@ -81,14 +82,14 @@ func (f *fakeStore) CreateReferral(_ context.Context, nr store.NewReferral) erro
 	return nil
 }
 
-func (f *fakeStore) GetReferral(_ context.Context, id string) (store.Referral, error) {
+func (f *fakeStore) ReferralWithHistory(_ context.Context, id string) (store.Referral, []referral.Decision, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	r, ok := f.referrals[id]
 	if !ok {
-		return store.Referral{}, store.ErrNotFound
+		return store.Referral{}, nil, store.ErrNotFound
 	}
-	return r, nil
+	return r, f.history[id], nil
 }
 
 type fakeAudit struct {
@@ -229,5 +230,34 @@ func TestStatusIsForThePostingAgencyAndAudited(t *testing.T) {
 	aud.err = errors.New("audit down")
 	if _, err := s.Status(context.Background(), "police", "client", rec.ReferralID, "", ""); err == nil {
 		t.Error("read returned data without its audit record")
+	}
+}
+
+func TestAgencySeesTheDecisionThatSetItsStatus(t *testing.T) {
+	f := newFake()
+	s := newService(f, &fakeAudit{})
+	rec, err := s.Submit(context.Background(), sub(referraltest.Referral(), "k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := s.Status(context.Background(), "police", "client", rec.ReferralID, "", "")
+	if v.Decision != nil {
+		t.Fatalf("decision before any was made: %+v", v.Decision)
+	}
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	r := f.referrals[rec.ReferralID]
+	r.Status = referral.StatusMoreInformation
+	f.referrals[rec.ReferralID] = r
+	f.history = map[string][]referral.Decision{rec.ReferralID: {
+		{Kind: "match:different-person", Actor: "staff-1", At: at.Add(-time.Hour), From: referral.StatusClassified, To: referral.StatusClassified},
+		{Kind: referral.DecisionMoreInformation, Reason: "Send the licence conditions.", Actor: "staff-1", At: at,
+			From: referral.StatusClassified, To: referral.StatusMoreInformation},
+	}}
+	v, err = s.Status(context.Background(), "police", "client", rec.ReferralID, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Decision == nil || v.Decision.Decision != referral.DecisionMoreInformation || v.Decision.Reason != "Send the licence conditions." || !v.Decision.At.Equal(at) {
+		t.Fatalf("agency sees %+v, want the more-information decision with its reason", v.Decision)
 	}
 }
