@@ -38,3 +38,25 @@ export async function api (path, { method = 'GET', body, headers = {} } = {}) {
   if (!res.ok) throw new ApiError(res.status, data)
   return data
 }
+
+let meCache = null
+
+/**
+ * The signed-in member of staff: GET /v1/me ({ subject, kind, roles }),
+ * asked once per access token. Roles only decide which links to show; the
+ * API enforces them.
+ */
+export async function me () {
+  const s = session()
+  if (!s) return null
+  if (meCache && meCache.token === s.accessToken) return meCache.value
+  const value = await api('/v1/me')
+  meCache = { token: s.accessToken, value }
+  return value
+}
+
+export const ROLE_BSO = 'business-support-officer'
+
+export function hasRole (who, role) {
+  return Boolean(who && Array.isArray(who.roles) && who.roles.includes(role))
+}

@@ -156,3 +156,109 @@ export function button (text, { secondary = false, warning = false, type = 'subm
   const cls = secondary ? ' govuk-button--secondary' : warning ? ' govuk-button--warning' : ''
   return html`<button type="${type}" class="govuk-button${cls}" data-module="govuk-button" data-prevent-double-click="true"${attrs ? new Raw(' ' + attrs) : ''}>${text}</button>`
 }
+
+function describedBy (id, hint, error) {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ')
+  return ids ? html` aria-describedby="${ids}"` : ''
+}
+
+/**
+ * A text input. width: GOV.UK width class suffix ('10', '20', 'one-half', ...).
+ * attrs: extra attributes as [name, value] pairs (escaped).
+ */
+export function input ({ id, name = id, label, labelSize = 's', hint, error, value = '', type = 'text', width, autocomplete, inputmode, spellcheck, attrs = [] }) {
+  const widthCls = width ? (/^\d+$/.test(String(width)) ? ` govuk-input--width-${width}` : ` govuk-!-width-${width}`) : ''
+  const extra = [
+    autocomplete ? ['autocomplete', autocomplete] : null,
+    inputmode ? ['inputmode', inputmode] : null,
+    spellcheck !== undefined ? ['spellcheck', String(spellcheck)] : null,
+    ...attrs
+  ].filter(Boolean)
+  return html`<div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">
+    <label class="govuk-label${labelSize ? ` govuk-label--${labelSize}` : ''}" for="${id}">${label}</label>
+    ${hint ? html`<div id="${id}-hint" class="govuk-hint">${hint}</div>` : ''}
+    ${errorMessage(id, error)}
+    <input class="govuk-input${widthCls}${error ? ' govuk-input--error' : ''}" id="${id}" name="${name}" type="${type}" value="${value ?? ''}"${describedBy(id, hint, error)}${extra.map(([k, v]) => html` ${k}="${v}"`)}>
+  </div>`
+}
+
+/**
+ * A GOV.UK date input: three inputs named `${id}-day`, `${id}-month`,
+ * `${id}-year`. value: { day, month, year }. errorParts: which parts to mark
+ * (['day'], ...); all three when there is an error and none are named.
+ * The error summary links to `#${id}-day` (or the first part in error).
+ */
+export function dateInput ({ id, legend, legendSize = 's', hint, error, errorParts, value = {} }) {
+  const parts = [['day', 'Day', 2], ['month', 'Month', 2], ['year', 'Year', 4]]
+  const marked = error ? (errorParts && errorParts.length ? errorParts : ['day', 'month', 'year']) : []
+  return html`<div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">
+    <fieldset class="govuk-fieldset" role="group"${describedBy(id, hint, error)}>
+      <legend class="govuk-fieldset__legend${legendSize ? ` govuk-fieldset__legend--${legendSize}` : ''}">${legend}</legend>
+      ${hint ? html`<div id="${id}-hint" class="govuk-hint">${hint}</div>` : ''}
+      ${errorMessage(id, error)}
+      <div class="govuk-date-input" id="${id}">
+        ${parts.map(([p, text, w]) => html`<div class="govuk-date-input__item">
+          <div class="govuk-form-group">
+            <label class="govuk-label govuk-date-input__label" for="${id}-${p}">${text}</label>
+            <input class="govuk-input govuk-date-input__input govuk-input--width-${w}${marked.includes(p) ? ' govuk-input--error' : ''}" id="${id}-${p}" name="${id}-${p}" type="text" inputmode="numeric" value="${value[p] ?? ''}">
+          </div>
+        </div>`)}
+      </div>
+    </fieldset>
+  </div>`
+}
+
+/** items: [{ value, text }] */
+export function select ({ id, name = id, label, labelSize = 's', hint, error, value = '', items }) {
+  return html`<div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">
+    <label class="govuk-label${labelSize ? ` govuk-label--${labelSize}` : ''}" for="${id}">${label}</label>
+    ${hint ? html`<div id="${id}-hint" class="govuk-hint">${hint}</div>` : ''}
+    ${errorMessage(id, error)}
+    <select class="govuk-select${error ? ' govuk-select--error' : ''}" id="${id}" name="${name}"${describedBy(id, hint, error)}>
+      ${items.map((it) => html`<option value="${it.value}"${String(value ?? '') === String(it.value) ? html` selected` : ''}>${it.text}</option>`)}
+    </select>
+  </div>`
+}
+
+/**
+ * Checkboxes in a fieldset. items: [{ name, text, hint?, checked?, conditional? }]
+ * (each box has its own name and the value "true"). The first box's id is `id`.
+ */
+export function checkboxes ({ id, legend, legendSize = 's', hint, error, items, small = false }) {
+  return html`<div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">
+    <fieldset class="govuk-fieldset"${describedBy(id, hint, error)}>
+      <legend class="govuk-fieldset__legend${legendSize ? ` govuk-fieldset__legend--${legendSize}` : ''}">${legend}</legend>
+      ${hint ? html`<div id="${id}-hint" class="govuk-hint">${hint}</div>` : ''}
+      ${errorMessage(id, error)}
+      <div class="govuk-checkboxes${small ? ' govuk-checkboxes--small' : ''}" data-module="govuk-checkboxes">
+        ${items.map((it, i) => {
+          const itemId = i === 0 ? id : `${id}-${i + 1}`
+          return html`<div class="govuk-checkboxes__item">
+            <input class="govuk-checkboxes__input" id="${itemId}" name="${it.name}" type="checkbox" value="true"${it.checked ? html` checked` : ''}${it.hint ? html` aria-describedby="${itemId}-item-hint"` : ''}${it.conditional ? html` data-aria-controls="conditional-${itemId}"` : ''}>
+            <label class="govuk-label govuk-checkboxes__label" for="${itemId}">${it.text}</label>
+            ${it.hint ? html`<div id="${itemId}-item-hint" class="govuk-hint govuk-checkboxes__hint">${it.hint}</div>` : ''}
+          </div>
+          ${it.conditional ? html`<div class="govuk-checkboxes__conditional govuk-checkboxes__conditional--hidden" id="conditional-${itemId}">${it.conditional}</div>` : ''}`
+        })}
+      </div>
+    </fieldset>
+  </div>`
+}
+
+/** A fieldset grouping other questions under a legend (a page section). */
+export function fieldset ({ legend, legendSize = 'm', hint, id, body }) {
+  return html`<div class="govuk-form-group">
+    <fieldset class="govuk-fieldset"${id ? html` id="${id}"` : ''}${hint && id ? html` aria-describedby="${id}-hint"` : ''}>
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--${legendSize}"><h2 class="govuk-fieldset__heading">${legend}</h2></legend>
+      ${hint ? html`<div${id ? html` id="${id}-hint"` : ''} class="govuk-hint">${hint}</div>` : ''}
+      ${body}
+    </fieldset>
+  </div>`
+}
+
+export function details ({ summary, body, open = false, id }) {
+  return html`<details class="govuk-details"${id ? html` id="${id}"` : ''}${open ? html` open` : ''}>
+    <summary class="govuk-details__summary"><span class="govuk-details__summary-text">${summary}</span></summary>
+    <div class="govuk-details__text">${body}</div>
+  </details>`
+}

@@ -7,9 +7,11 @@
 import { initAll } from '/assets/govuk-frontend-6.6.0.min.js'
 import { html } from './html.mjs'
 import { session, signIn, signOut, completeSignIn, SignInError, loadConfig } from './auth.mjs'
-import { SignedOut, ApiError } from './api.mjs'
+import { SignedOut, ApiError, me, hasRole, ROLE_BSO } from './api.mjs'
 import { renderQueue } from './views/queue.mjs'
 import { renderReferral } from './views/referral.mjs'
+import { renderEnterReferral } from './views/enter-referral.mjs'
+import { renderEligibility } from './views/eligibility.mjs'
 
 const SERVICE = 'MAPPA Coordinator'
 const root = document.getElementById('app')
@@ -47,10 +49,15 @@ export function navigate (url, { replace = false } = {}) {
   route()
 }
 
+// The signed-in member of staff (GET /v1/me), for showing only the links
+// their roles can use. The API enforces the roles either way.
+let who = null
+
 function setNav (signedIn, active) {
   const nav = document.getElementById('app-nav')
   if (!nav) return
   nav.hidden = !signedIn
+  nav.querySelectorAll('[data-role]').forEach((li) => { li.hidden = !hasRole(who, li.dataset.role) })
   nav.querySelectorAll('[data-nav]').forEach((li) => {
     const on = li.dataset.nav === active
     li.classList.toggle('govuk-service-navigation__item--active', on)
@@ -145,6 +152,14 @@ async function route () {
       signInPage(ctx)
       return
     }
+    try {
+      who = await me()
+    } catch (e) {
+      if (e instanceof SignedOut) return
+      console.error(e)
+      who = null
+    }
+    ctx.who = who
     if (path === '/') {
       navigate('/referrals', { replace: true })
       return
@@ -152,6 +167,22 @@ async function route () {
     if (path === '/referrals') {
       setNav(true, 'referrals')
       await renderQueue(ctx, new URLSearchParams(location.search))
+      return
+    }
+    if (path === '/referrals/new') {
+      setNav(true, 'enter-referral')
+      if (!hasRole(who, ROLE_BSO)) {
+        ctx.show('You cannot see this page', html`
+          <h1 class="govuk-heading-l">You cannot see this page</h1>
+          <p class="govuk-body">Only business support officers can enter referrals. Ask your manager if you think you should have access.</p>`)
+        return
+      }
+      await renderEnterReferral(ctx)
+      return
+    }
+    if (path === '/eligibility') {
+      setNav(true, 'eligibility')
+      await renderEligibility(ctx)
       return
     }
     const m = path.match(/^\/referrals\/([A-Za-z0-9_-]{1,100})$/)

@@ -2,7 +2,7 @@
 // per status; a table of referrals linking to their detail pages.
 
 import { html, table, tag } from '../html.mjs'
-import { api } from '../api.mjs'
+import { api, hasRole, ROLE_BSO } from '../api.mjs'
 import { STATUSES, statusTag, categoryTag, categoryNumber, levelText, agencyText, dayText, timeText, shortNoticeTag } from '../format.mjs'
 import { pick, referralId, personName, caseRef, classificationOf, suggestedLevelOf, isShortNotice } from '../model.mjs'
 
@@ -58,6 +58,7 @@ export async function renderQueue (ctx, params) {
   if (next) nextQ.set('cursor', next)
   ctx.show(status ? `Referrals: ${tabText.toLowerCase()}` : 'Referrals', html`
     <h1 class="govuk-heading-l">Referrals</h1>
+    ${hasRole(ctx.who, ROLE_BSO) ? html`<a href="/referrals/new" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button" id="enter-referral">Enter a referral</a>` : ''}
     ${subNavigation(status)}
     ${items.length === 0
       ? html`<p class="govuk-body" id="queue-empty">There are no ${status ? html`${tabText.toLowerCase()} ` : ''}referrals.</p>`
