@@ -221,7 +221,7 @@ export function select ({ id, name = id, label, labelSize = 's', hint, error, va
 }
 
 /**
- * Checkboxes in a fieldset. items: [{ name, text, hint?, checked?, conditional? }]
+ * Checkboxes in a fieldset. items: [{ name, text, id?, hint?, checked?, conditional? }]
  * (each box has its own name and the value "true"). The first box's id is `id`.
  */
 export function checkboxes ({ id, legend, legendSize = 's', hint, error, items, small = false }) {
@@ -232,7 +232,7 @@ export function checkboxes ({ id, legend, legendSize = 's', hint, error, items, 
       ${errorMessage(id, error)}
       <div class="govuk-checkboxes${small ? ' govuk-checkboxes--small' : ''}" data-module="govuk-checkboxes">
         ${items.map((it, i) => {
-          const itemId = i === 0 ? id : `${id}-${i + 1}`
+          const itemId = it.id || (i === 0 ? id : `${id}-${i + 1}`)
           return html`<div class="govuk-checkboxes__item">
             <input class="govuk-checkboxes__input" id="${itemId}" name="${it.name}" type="checkbox" value="true"${it.checked ? html` checked` : ''}${it.hint ? html` aria-describedby="${itemId}-item-hint"` : ''}${it.conditional ? html` data-aria-controls="conditional-${itemId}"` : ''}>
             <label class="govuk-label govuk-checkboxes__label" for="${itemId}">${it.text}</label>

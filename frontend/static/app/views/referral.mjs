@@ -7,12 +7,11 @@ import { html, summaryList, summaryCard, table, errorSummary, notificationBanner
 import { classificationSection, levelSection, endText } from './classification.mjs'
 import { api, ApiError, SignedOut } from '../api.mjs'
 import {
-  statusTag, categoryText, categoryNumber, outcomeTag, levelText, levelNumber, riskTag, ragTag, agencyText,
-  dateText, dateTimeText, shortNoticeTag, sourceText, yesNo, listText
+  statusTag, levelText, levelNumber, riskTag, ragTag, agencyText,
+  dateText, dateTimeText, shortNoticeTag, yesNo, listText
 } from '../format.mjs'
 import {
-  pick, referralOf, personOf, caseRef, caseIdOf, classificationOf, suggestedLevelOf, suggestedLevelReasons, levelSuggestionOf,
-  meetingOf, reasonsOf, basesOf
+  pick, referralOf, personOf, caseRef, caseIdOf, classificationOf, suggestedLevelOf, meetingOf
 } from '../model.mjs'
 
 // A success message shown once after a form is sent.
