@@ -8,6 +8,7 @@ import { categoryText, levelText, dateText, dateTimeText, statusTag, agencyText 
 import { classificationOf, caseRef, personName, suggestedLevelOf, suggestedLevelReasons, isShortNotice } from '../static/app/model.mjs'
 import { safeReturnPath } from '../static/app/auth.mjs'
 import { _test } from '../static/app/views/referral.mjs'
+import { _test as queue } from '../static/app/views/queue.mjs'
 
 test('interpolated values are escaped; nested templates are not', () => {
   const name = '<img src=x onerror=alert(1)>'
@@ -109,4 +110,12 @@ test('a referral with nothing but an id renders with "Not known", never an error
   const page = String(_test.page({ id: 'x' }, { errors: {} }))
   assert.match(page, /Not known/)
   assert.match(page, /has not been classified yet/)
+})
+
+test('the queue says why a classified referral has no category', () => {
+  const cell = (item) => String(queue.row({ id: 'r1', status: 'classified', ...item })[3])
+  assert.match(cell({ outcome: 'not-eligible' }), /Not eligible/)
+  assert.match(cell({ outcome: 'cannot-decide' }), /Cannot decide/)
+  assert.match(cell({ outcome: 'eligible', primaryCategory: 2 }), /Category 2/)
+  assert.match(String(queue.row({ id: 'r2', status: 'received' })[3]), /Not classified yet/)
 })

@@ -35,7 +35,7 @@ function row (r) {
       ${ref ? html`<br><span class="govuk-body-s app-secondary">${ref}</span>` : ''}`,
     received ? html`${dayText(received)}<br><span class="govuk-body-s app-secondary">${timeText(received)}</span>` : null,
     agency && typeof agency === 'object' ? (agency.name || agencyText(agency)) : agencyText(agency),
-    categoryNumber(category) ? categoryTag(category) : html`<span class="app-not-known">${r.status === 'received' ? 'Not classified yet' : 'Not known'}</span>`,
+    categoryNumber(category) ? categoryTag(category) : html`<span class="app-not-known">${outcomeText(r)}</span>`,
     suggestedLevelOf(r) ? levelText(suggestedLevelOf(r)) : (r.status === 'received' ? null : 'None suggested'),
     html`<ul class="app-tag-list">
       <li>${statusTag(r.status)}</li>
@@ -77,4 +77,17 @@ export async function renderQueue (ctx, params) {
         </a>
       </div>
     </nav>` : ''}`)
+}
+
+// _test exposes the row renderer to the module tests.
+export const _test = { row }
+
+// outcomeText says why a referral has no category: not classified yet, not
+// eligible, or the engine could not decide without more facts.
+function outcomeText (r) {
+  switch (r.outcome) {
+    case 'not-eligible': return 'Not eligible'
+    case 'cannot-decide': return 'Cannot decide'
+    default: return r.status === 'received' ? 'Not classified yet' : 'Not known'
+  }
 }
