@@ -44,11 +44,6 @@ async function exists (p) {
   try { await access(p); return true } catch { return false }
 }
 
-/** True if the dev server's source is in the repository. */
-export async function devServerAvailable () {
-  return Boolean(process.env.MAPPA_APP_URL) || await exists(path.join(repoRoot, 'infra/devserver'))
-}
-
 /**
  * Starts the dev server and resolves with { url, stop, output }.
  * url ends with "/".

@@ -5,13 +5,11 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startDevServer, devServerAvailable, launchBrowser, newPage, axeViolations, screenshot } from './helpers.mjs'
+import { startDevServer, launchBrowser, newPage, axeViolations, screenshot } from './helpers.mjs'
 
-const available = await devServerAvailable()
 let server, browser
 
 before(async () => {
-  if (!available) return
   server = await startDevServer()
   browser = await launchBrowser()
 })
@@ -21,7 +19,7 @@ after(async () => {
   await server?.stop()
 })
 
-test('the sign-in page looks like GOV.UK, loads under the CSP and passes axe', { skip: !available && 'infra/devserver is not in the repository yet' }, async () => {
+test('the sign-in page looks like GOV.UK, loads under the CSP and passes axe', async () => {
   const { context, page, problems } = await newPage(browser)
   const failed = []
   page.on('response', (r) => { if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`) })
@@ -56,7 +54,7 @@ test('the sign-in page looks like GOV.UK, loads under the CSP and passes axe', {
   await context.close()
 })
 
-test('Sign in sends the browser to the authorization endpoint with PKCE S256', { skip: !available && 'infra/devserver is not in the repository yet' }, async () => {
+test('Sign in sends the browser to the authorization endpoint with PKCE S256', async () => {
   const { context, page } = await newPage(browser)
   await page.goto(server.url)
   const [req] = await Promise.all([
@@ -79,7 +77,7 @@ test('Sign in sends the browser to the authorization endpoint with PKCE S256', {
   await context.close()
 })
 
-test('a deep link without a session asks to sign in and keeps no personal data in the URL', { skip: !available && 'infra/devserver is not in the repository yet' }, async () => {
+test('a deep link without a session asks to sign in and keeps no personal data in the URL', async () => {
   const { context, page } = await newPage(browser)
   await page.goto(new URL('referrals/some-id', server.url).href)
   await page.getByRole('heading', { level: 1, name: 'Sign in to MAPPA Coordinator' }).waitFor()
@@ -87,7 +85,7 @@ test('a deep link without a session asks to sign in and keeps no personal data i
   await context.close()
 })
 
-test('a callback with a forged state is refused with a GOV.UK message', { skip: !available && 'infra/devserver is not in the repository yet' }, async () => {
+test('a callback with a forged state is refused with a GOV.UK message', async () => {
   const { context, page } = await newPage(browser)
   await page.goto(new URL('auth/callback?code=abc&state=forged', server.url).href)
   await page.getByRole('heading', { level: 1, name: 'Sign in to MAPPA Coordinator' }).waitFor()
@@ -96,7 +94,7 @@ test('a callback with a forged state is refused with a GOV.UK message', { skip: 
   await context.close()
 })
 
-test('unknown assets are 404, app pages fall back to the shell', { skip: !available && 'infra/devserver is not in the repository yet' }, async () => {
+test('unknown assets are 404, app pages fall back to the shell', async () => {
   const asset = await fetch(new URL('assets/nope.css', server.url))
   assert.equal(asset.status, 404)
   const page = await fetch(new URL('referrals/anything', server.url))
@@ -110,7 +108,7 @@ test('unknown assets are 404, app pages fall back to the shell', { skip: !availa
   assert.equal(String.fromCharCode(...bytes.slice(0, 4)), 'wOF2', 'the font arrives intact through the gateway')
 })
 
-test('a token the API refuses (401) sends the user back to sign in', { skip: !available && 'infra/devserver is not in the repository yet' }, async () => {
+test('a token the API refuses (401) sends the user back to sign in', async () => {
   const { context, page } = await newPage(browser)
   await page.goto(server.url)
   await page.getByRole('heading', { level: 1, name: 'Sign in to MAPPA Coordinator' }).waitFor()

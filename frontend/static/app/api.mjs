@@ -57,6 +57,12 @@ export async function me () {
 
 export const ROLE_BSO = 'business-support-officer'
 
+// seesQueue reports whether the signed-in person may work the referrals
+// queue: every staff role but social worker (the staff API's policy).
+export function seesQueue (who) {
+  return Boolean(who && Array.isArray(who.roles) && who.roles.some((r) => r !== 'social-worker'))
+}
+
 export function hasRole (who, role) {
   return Boolean(who && Array.isArray(who.roles) && who.roles.includes(role))
 }

@@ -7,7 +7,7 @@
 import { initAll } from '/assets/govuk-frontend-6.6.0.min.js'
 import { html } from './html.mjs'
 import { session, signIn, signOut, completeSignIn, SignInError, loadConfig } from './auth.mjs'
-import { SignedOut, ApiError, me, hasRole, ROLE_BSO } from './api.mjs'
+import { SignedOut, ApiError, me, hasRole, seesQueue, ROLE_BSO } from './api.mjs'
 import { renderQueue } from './views/queue.mjs'
 import { renderReferral } from './views/referral.mjs'
 import { renderEnterReferral } from './views/enter-referral.mjs'
@@ -88,7 +88,7 @@ function signInPage (ctx, { reason } = {}) {
   root.querySelector('#sign-in-form').addEventListener('submit', (e) => {
     e.preventDefault()
     const params = new URLSearchParams(location.search)
-    signIn(params.get('returnTo') || '/referrals')
+    signIn(params.get('returnTo') || '/')
   })
 }
 
@@ -161,7 +161,10 @@ async function route () {
     }
     ctx.who = who
     if (path === '/') {
-      navigate('/referrals', { replace: true })
+      // Home: the referrals queue for the roles that work it; social
+      // workers (no queue until cases are allocated to them) check
+      // eligibility.
+      navigate(seesQueue(who) ? '/referrals' : '/eligibility', { replace: true })
       return
     }
     if (path === '/referrals') {
