@@ -7,10 +7,10 @@
 // page's memory only (never in the URL or storage).
 
 import { html, summaryList, table, errorSummary, warningText, checkboxes, radios, dateInput, button, tag } from '../html.mjs'
-import { api, ApiError, SignedOut } from '../api.mjs'
-import { formValues, readDate, dateValue, mapProblems, dateProblems, checked, text } from '../forms.mjs'
+import { api } from '../api.mjs'
+import { readDate, dateValue, checked, text } from '../forms.mjs'
 import { dateText } from '../format.mjs'
-import { factsQuestions, factsFields, readFacts, wireOffences } from './facts-form.mjs'
+import { factsQuestions, factsFields, readFacts, runFactsForm } from './facts-form.mjs'
 import { classificationSection, levelSection, reasonTableRows } from './classification.mjs'
 
 const TITLE = 'Check eligibility'
@@ -131,42 +131,20 @@ function resultPage (res) {
     </div>`
 }
 
-function drawForm (ctx, state, { focusId } = {}) {
-  const hasErrors = state.summary && state.summary.length > 0
-  if (!ctx.show(TITLE, formPage(state), { error: hasErrors, focus: !focusId })) return
-  const form = document.getElementById('eligibility-form')
-  if (focusId) document.getElementById(focusId)?.focus()
-  const values = () => formValues(form)
-  wireOffences(form, values, state.offences, (v, offences, focus) => drawForm(ctx, { ...state, values: v, offences, messages: {}, summary: [] }, { focusId: focus }))
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault()
-    if (state.busy) return
-    const v = values()
-    const { body, dateErrors } = readRequest(v, state.offences)
-    const allFields = fields(state.offences)
-    if (Object.keys(dateErrors).length) {
-      const { messages, summary } = dateProblems(dateErrors, allFields)
-      for (const [id, r] of Object.entries(dateErrors)) messages[`${id}:parts`] = r.parts
-      drawForm(ctx, { ...state, values: v, messages, summary })
-      return
-    }
-    state.busy = true
-    try {
-      const res = await api('/v1/eligibility', { method: 'POST', body })
-      drawResult(ctx, { ...state, values: v, messages: {}, summary: [], busy: false }, res || {})
-    } catch (err) {
-      state.busy = false
-      if (err instanceof SignedOut) return
-      let shown
-      if (err instanceof ApiError && (err.status === 422 || err.status === 400) && err.fieldErrors.length) {
-        shown = mapProblems(err.fieldErrors, allFields)
-      } else {
-        console.error(err)
-        shown = { messages: {}, summary: [{ href: null, text: 'The facts could not be checked because of a problem with the service. Try again.' }] }
-      }
-      drawForm(ctx, { ...state, values: v, ...shown })
-    }
-  })
+// The form's behaviour (date checks, one request at a time, errors mapped
+// to questions) is the shared facts-form runner's.
+const formSpec = {
+  title: TITLE,
+  formId: 'eligibility-form',
+  page: formPage,
+  read: readRequest,
+  fields: (offences) => fields(offences),
+  send: (body) => api('/v1/eligibility', { method: 'POST', body }),
+  failed: 'The facts could not be checked because of a problem with the service. Try again.'
+}
+
+function drawForm (ctx, state, opts) {
+  runFactsForm(ctx, { ...formSpec, done: (res, next) => drawResult(ctx, next, res || {}) }, state, opts)
 }
 
 function drawResult (ctx, state, res) {

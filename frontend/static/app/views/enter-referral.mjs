@@ -8,9 +8,9 @@
 // officer types goes into a URL, a title or storage.
 
 import { html, input, dateInput, radios, textarea, button, errorSummary } from '../html.mjs'
-import { api, ApiError, SignedOut } from '../api.mjs'
-import { formValues, text, readDate, dateValue, newIdempotencyKey, mapProblems, dateProblems } from '../forms.mjs'
-import { factsQuestions, factsFields, readFacts, wireOffences, RISK_LEVELS } from './facts-form.mjs'
+import { api, ApiError } from '../api.mjs'
+import { text, readDate, dateValue, newIdempotencyKey } from '../forms.mjs'
+import { factsQuestions, factsFields, readFacts, RISK_LEVELS, runFactsForm } from './facts-form.mjs'
 import { flashNext } from './referral.mjs'
 
 const TITLE = 'Enter a referral'
@@ -234,47 +234,27 @@ function page (state) {
     </div></div>`
 }
 
-function draw (ctx, state, { focusId } = {}) {
-  const hasErrors = state.summary && state.summary.length > 0
-  if (!ctx.show(TITLE, page(state), { error: hasErrors, focus: !focusId })) return
-  const form = document.getElementById('referral-form')
-  if (focusId) document.getElementById(focusId)?.focus()
-  const values = () => formValues(form)
-  wireOffences(form, values, state.offences, (v, offences, focus) => draw(ctx, { ...state, values: v, offences, messages: {}, summary: [] }, { focusId: focus }))
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault()
-    if (state.busy) return
-    const v = values()
-    const { body, dateErrors } = readReferral(v, state.offences)
-    const allFields = fields(state.offences, v)
-    if (Object.keys(dateErrors).length) {
-      const { messages, summary } = dateProblems(dateErrors, allFields)
-      for (const [id, r] of Object.entries(dateErrors)) messages[`${id}:parts`] = r.parts
-      draw(ctx, { ...state, values: v, messages, summary })
-      return
-    }
-    state.busy = true
-    try {
-      const created = await api('/v1/staff/referrals', { method: 'POST', body, headers: { 'Idempotency-Key': state.key } })
+// The form's behaviour (date checks, one request at a time, errors mapped
+// to questions) is the shared facts-form runner's; entering adds the
+// Idempotency-Key, so a retry or a double submit enters one referral.
+function draw (ctx, state, opts) {
+  runFactsForm(ctx, {
+    title: TITLE,
+    formId: 'referral-form',
+    page,
+    read: readReferral,
+    fields,
+    send: (body, st) => api('/v1/staff/referrals', { method: 'POST', body, headers: { 'Idempotency-Key': st.key } }),
+    done: (created) => {
       flashNext(created && created.replayed ? 'This referral had already been entered' : 'Referral entered')
       ctx.navigate(`/referrals/${encodeURIComponent(created.id)}`)
-    } catch (err) {
-      state.busy = false
-      if (err instanceof SignedOut) return
-      let shown
-      if (err instanceof ApiError && (err.status === 422 || err.status === 400) && err.fieldErrors.length) {
-        shown = mapProblems(err.fieldErrors, allFields)
-      } else if (err instanceof ApiError && err.status === 409) {
-        shown = { messages: {}, summary: [{ href: null, text: 'A different referral was already sent from this form. Reload the page to enter a new referral.' }] }
-      } else if (err instanceof ApiError && err.status === 403) {
-        shown = { messages: {}, summary: [{ href: null, text: 'Only business support officers can enter referrals.' }] }
-      } else {
-        console.error(err)
-        shown = { messages: {}, summary: [{ href: null, text: 'The referral was not sent because of a problem with the service. Try again: it will not be entered twice.' }] }
-      }
-      draw(ctx, { ...state, values: v, ...shown })
-    }
-  })
+    },
+    failure: (err) => {
+      if (err instanceof ApiError && err.status === 409) return 'A different referral was already sent from this form. Reload the page to enter a new referral.'
+      if (err instanceof ApiError && err.status === 403) return 'Only business support officers can enter referrals.'
+    },
+    failed: 'The referral was not sent because of a problem with the service. Try again: it will not be entered twice.'
+  }, state, opts)
 }
 
 export async function renderEnterReferral (ctx) {

@@ -8,7 +8,8 @@
 // answers, so problem+json errors land on the right question.
 
 import { html, input, dateInput, select, radios, checkboxes, details, button } from '../html.mjs'
-import { text, whole, checked, readDate, dateValue } from '../forms.mjs'
+import { text, whole, checked, readDate, dateValue, formValues, mapProblems, dateProblems } from '../forms.mjs'
+import { ApiError, SignedOut } from '../api.mjs'
 
 export const MAX_OFFENCES = 20
 
@@ -341,4 +342,58 @@ export function wireOffences (form, getValues, count, redraw) {
     const i = Number(b.dataset.removeOffence)
     redraw(removeOffence(getValues(), i, count), count - 1, `offence-${Math.max(0, i - 1)}-code`)
   }))
+}
+
+// runFactsForm draws a page holding a facts form and handles its submit,
+// the same way for every such form: impossible dates are caught in the
+// browser and nothing is sent; one request at a time; a 400 or 422's
+// problem+json errors are mapped to their questions; any other failure is
+// one message in the error summary. spec:
+//   title, formId           the page title and the form's id
+//   page(state)             the page's HTML
+//   read(values, offences)  -> { body, dateErrors }
+//   fields(offences, values) the questions, for mapping errors to them
+//   send(body, state)       -> the API's answer (throws ApiError)
+//   done(result, next)      what to do with the answer; next is the state
+//   failure(err)            -> a message for a failure that is not about a
+//                           field, or undefined for the generic one
+//   failed                  the generic message
+export function runFactsForm (ctx, spec, state, { focusId } = {}) {
+  const redraw = (next, opts) => runFactsForm(ctx, spec, next, opts)
+  const hasErrors = state.summary && state.summary.length > 0
+  if (!ctx.show(spec.title, spec.page(state), { error: hasErrors, focus: !focusId })) return
+  const form = document.getElementById(spec.formId)
+  if (focusId) document.getElementById(focusId)?.focus()
+  const values = () => formValues(form)
+  wireOffences(form, values, state.offences, (v, offences, focus) => redraw({ ...state, values: v, offences, messages: {}, summary: [] }, { focusId: focus }))
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault()
+    if (state.busy) return
+    const v = values()
+    const { body, dateErrors } = spec.read(v, state.offences)
+    const allFields = spec.fields(state.offences, v)
+    if (Object.keys(dateErrors).length) {
+      const { messages, summary } = dateProblems(dateErrors, allFields)
+      for (const [id, r] of Object.entries(dateErrors)) messages[`${id}:parts`] = r.parts
+      redraw({ ...state, values: v, messages, summary })
+      return
+    }
+    state.busy = true
+    try {
+      const result = await spec.send(body, state)
+      spec.done(result, { ...state, values: v, messages: {}, summary: [], busy: false })
+    } catch (err) {
+      state.busy = false
+      if (err instanceof SignedOut) return
+      let shown
+      if (err instanceof ApiError && (err.status === 422 || err.status === 400) && err.fieldErrors.length) {
+        shown = mapProblems(err.fieldErrors, allFields)
+      } else {
+        const text = spec.failure?.(err)
+        if (!text) console.error(err)
+        shown = { messages: {}, summary: [{ href: null, text: text || spec.failed }] }
+      }
+      redraw({ ...state, values: v, ...shown })
+    }
+  })
 }
