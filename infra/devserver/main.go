@@ -100,11 +100,11 @@ Sign in as any demo member of staff from the app. Agencies post referrals
 with a client-credentials token (demo clients dev-agency-police, -probation,
 -prison, -youth-justice; secret dev-secret-<agency>):
 
-  TOKEN=$(curl -s -u dev-agency-police:dev-secret-police \
-    -d grant_type=client_credentials %s | jq -r .access_token)
-  curl -i -X POST %s/v1/referrals \
+  TOKEN=$(curl -s -u dev-agency-police:dev-secret-police -d grant_type=client_credentials \
+    %s | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  curl -i %s/v1/referrals \
     -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
-    -H "Idempotency-Key: $(uuidgen)" --data @referral.json
+    -H "Idempotency-Key: $(date +%%s)" --data @docs/examples/referral.json
 
 Press Ctrl-C to stop.
 `, time.Since(began).Round(100*time.Millisecond), app.URL, app.Stack.SESEndpoint, data, app.Issuer.TokenURL(), app.URL)
