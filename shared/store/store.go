@@ -428,30 +428,34 @@ func (s *Store) GetReferrals(ctx context.Context, ids []string) (map[string]Refe
 // stores the decision and the audit entries, in one transaction.
 // ErrVersionConflict if the referral changed; ErrNotFound if it is gone.
 func (s *Store) Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry) error {
-	items := []types.TransactWriteItem{
-		{Update: &types.Update{
-			TableName:           aws.String(s.tables.Referrals),
-			Key:                 referralKey(referralID).Attrs(),
-			UpdateExpression:    aws.String("SET #status = :to, gsi2pk = :g2, version = version + :one, updatedAt = :now"),
-			ConditionExpression: aws.String("attribute_exists(pk) AND version = :v AND #status = :from"),
-			ExpressionAttributeNames: map[string]string{
-				"#status": "status",
-			},
-			ExpressionAttributeValues: item{
-				":to": dynamo.S(string(d.To)), ":from": dynamo.S(string(d.From)),
-				":g2": dynamo.S("STATUS#" + string(d.To)), ":one": dynamo.N(1),
-				":now": dynamo.S(stamp(d.At)), ":v": dynamo.N(int64(expectedVersion)),
-			},
-		}},
-		put(s.tables.Referrals, decisionItem(referralID, d), "attribute_not_exists(pk)"),
-	}
-	items = append(items, s.auditItems(entries)...)
+	return s.recordChange(ctx, &types.Update{
+		TableName:           aws.String(s.tables.Referrals),
+		Key:                 referralKey(referralID).Attrs(),
+		UpdateExpression:    aws.String("SET #status = :to, gsi2pk = :g2, version = version + :one, updatedAt = :now"),
+		ConditionExpression: aws.String("attribute_exists(pk) AND version = :v AND #status = :from"),
+		ExpressionAttributeNames: map[string]string{
+			"#status": "status",
+		},
+		ExpressionAttributeValues: item{
+			":to": dynamo.S(string(d.To)), ":from": dynamo.S(string(d.From)),
+			":g2": dynamo.S("STATUS#" + string(d.To)), ":one": dynamo.N(1),
+			":now": dynamo.S(stamp(d.At)), ":v": dynamo.N(int64(expectedVersion)),
+		},
+	}, put(s.tables.Referrals, decisionItem(referralID, d), "attribute_not_exists(pk)"), entries, "referral "+referralID)
+}
+
+// recordChange writes, in one transaction, the conditional update of a
+// versioned item, the history item that says why it changed, and the audit
+// entries. A failed condition on the update is ErrVersionConflict for what
+// ("referral <id>", "case <id>").
+func (s *Store) recordChange(ctx context.Context, update *types.Update, history types.TransactWriteItem, entries []audit.Entry, what string) error {
+	items := append([]types.TransactWriteItem{{Update: update}, history}, s.auditItems(entries)...)
 	failed, err := s.transact(ctx, items)
 	if err == nil {
 		return nil
 	}
 	if slices.Contains(failed, 0) {
-		return fmt.Errorf("referral %s: %w", referralID, ErrVersionConflict)
+		return fmt.Errorf("%s: %w", what, ErrVersionConflict)
 	}
 	return err
 }
@@ -636,24 +640,12 @@ func (s *Store) GetCaseDetail(ctx context.Context, id string) (CaseDetail, error
 // expectedVersion: the case's level, the history item and the audit
 // entries, in one transaction. ErrVersionConflict if the case changed.
 func (s *Store) SetLevel(ctx context.Context, caseID string, expectedVersion int, l referral.LevelChange, entries []audit.Entry) error {
-	items := []types.TransactWriteItem{
-		{Update: &types.Update{
-			TableName:                 aws.String(s.tables.Cases),
-			Key:                       caseKey(caseID).Attrs(),
-			UpdateExpression:          aws.String("SET #level = :l, version = version + :one, updatedAt = :now"),
-			ConditionExpression:       aws.String("attribute_exists(pk) AND version = :v AND #status = :open"),
-			ExpressionAttributeNames:  map[string]string{"#level": "level", "#status": "status"},
-			ExpressionAttributeValues: item{":l": dynamo.N(int64(l.Level)), ":one": dynamo.N(1), ":now": dynamo.S(stamp(l.At)), ":v": dynamo.N(int64(expectedVersion)), ":open": dynamo.S(CaseOpen)},
-		}},
-		put(s.tables.Cases, levelItem(caseID, l), "attribute_not_exists(pk)"),
-	}
-	items = append(items, s.auditItems(entries)...)
-	failed, err := s.transact(ctx, items)
-	if err == nil {
-		return nil
-	}
-	if slices.Contains(failed, 0) {
-		return fmt.Errorf("case %s: %w", caseID, ErrVersionConflict)
-	}
-	return err
+	return s.recordChange(ctx, &types.Update{
+		TableName:                 aws.String(s.tables.Cases),
+		Key:                       caseKey(caseID).Attrs(),
+		UpdateExpression:          aws.String("SET #level = :l, version = version + :one, updatedAt = :now"),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND version = :v AND #status = :open"),
+		ExpressionAttributeNames:  map[string]string{"#level": "level", "#status": "status"},
+		ExpressionAttributeValues: item{":l": dynamo.N(int64(l.Level)), ":one": dynamo.N(1), ":now": dynamo.S(stamp(l.At)), ":v": dynamo.N(int64(expectedVersion)), ":open": dynamo.S(CaseOpen)},
+	}, put(s.tables.Cases, levelItem(caseID, l), "attribute_not_exists(pk)"), entries, "case "+caseID)
 }
