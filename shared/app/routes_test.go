@@ -18,7 +18,8 @@ import (
 func routers(t *testing.T) map[string]*auth.Router {
 	t.Helper()
 	deps, err := wiring.New(context.Background(), wiring.Config{DynamoEndpoint: "http://127.0.0.1:1", SESEndpoint: "http://127.0.0.1:1",
-		AppOrigin: "http://localhost", AuthBaseURL: "http://localhost/dev/auth", StaffClient: "web"},
+		AppOrigin: "http://localhost", AuthBaseURL: "http://localhost/dev/auth", StaffClient: "web",
+		Agencies: auth.Agencies{"dev-agency-police": "police"}},
 		dynamo.Tables{Cases: "c", Referrals: "r", Outbox: "o", Audit: "a", Rota: "ro"})
 	if err != nil {
 		t.Fatal(err)

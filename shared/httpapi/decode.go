@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mappa-coordinator/mappa/shared/validation"
 )
@@ -65,7 +66,15 @@ func Decode(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
 // non-empty malformed description if body is not JSON at all, otherwise the
 // field problems (unknown fields, wrong types, Validate's findings). It never
 // panics on any input (see the fuzz test).
+//
+// Strict beyond encoding/json: a body that is not valid UTF-8 is malformed
+// (encoding/json would silently replace the bad bytes), a member named twice
+// in one object is refused (encoding/json keeps the last), and no string may
+// hold control or bidirectional-override characters (ForbiddenRune).
 func DecodeBytes(body []byte, v any) (errs validation.Errors, malformed string) {
+	if !utf8.Valid(body) {
+		return nil, "The body is not valid UTF-8."
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var probe any
 	if err := dec.Decode(&probe); err != nil {
@@ -73,6 +82,10 @@ func DecodeBytes(body []byte, v any) (errs validation.Errors, malformed string) 
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, "The body must hold exactly one JSON value."
+	}
+	if ptr, dup := duplicateKey(body); dup {
+		errs.Add(ptr, "is given more than once: give each member once")
+		return errs, ""
 	}
 	if shape, ok := shapeErrors(body, v); !ok {
 		return nil, "The body is not well-formed JSON."

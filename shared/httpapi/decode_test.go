@@ -121,3 +121,68 @@ func FuzzDecodeBytes(f *testing.F) {
 		_, _ = DecodeBytes(data, &b)
 	})
 }
+
+// Issue 12, finding 5: input that encoding/json would accept quietly.
+func TestDecodeBytesIsStrict(t *testing.T) {
+	cases := []struct {
+		name      string
+		body      string
+		malformed bool
+		pointers  []string
+	}{
+		{"invalid UTF-8 is not replaced", "{\"name\":\"Sam\xff\"}", true, nil},
+		{"duplicate member", `{"name":"a","months":1,"name":"b"}`, false, []string{"/name"}},
+		{"duplicate nested member", `{"name":"a","meta":{"ref":"x","ref":"y"}}`, false, []string{"/meta/ref"}},
+		{"duplicate in an array element", `{"name":"a","children":[{"name":"c"},{"name":"d","name":"e"}]}`, false, []string{"/children/1/name"}},
+		{"right-to-left override", `{"name":"abc\u202edef"}`, false, []string{"/name"}},
+		{"bidi isolate", `{"name":"abc\u2066def"}`, false, []string{"/name"}},
+		{"NUL", `{"name":"a\u0000"}`, false, []string{"/name"}},
+		{"C1 control", `{"name":"a\u0085"}`, false, []string{"/name"}},
+		{"control character in a member name", `{"name":"a","na\u0001me":1}`, false, []string{""}},
+		{"line breaks and tabs are text", `{"name":"a\n\tb"}`, false, nil},
+		{"same names in different objects", `{"name":"a","children":[{"name":"c"},{"name":"d"}]}`, false, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b body
+			errs, malformed := DecodeBytes([]byte(c.body), &b)
+			if (malformed != "") != c.malformed {
+				t.Fatalf("malformed %q", malformed)
+			}
+			if got := pointers(errs); strings.Join(got, ",") != strings.Join(c.pointers, ",") {
+				t.Errorf("pointers %v, want %v", got, c.pointers)
+			}
+		})
+	}
+}
+
+// Issue 12, finding 4: a body with thousands of problems gets the first 50
+// and the count, not a response many times its size.
+func TestValidationErrorsAreCapped(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`{"name":"a","children":[`)
+	for i := range 5000 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(`{"x":1}`)
+	}
+	sb.WriteString(`]}`)
+	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(sb.String()))
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	var b body
+	if Decode(w, req, MaxBody, &b) {
+		t.Fatal("accepted")
+	}
+	var p Problem
+	if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != 422 || len(p.Errors) != MaxErrors || p.ErrorCount != 5000 {
+		t.Errorf("status %d, %d errors listed, count %d", w.Code, len(p.Errors), p.ErrorCount)
+	}
+	if w.Body.Len() > 16<<10 {
+		t.Errorf("response of %d bytes", w.Body.Len())
+	}
+}

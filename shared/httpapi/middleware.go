@@ -71,6 +71,10 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
+// APIContentSecurityPolicy is the Content-Security-Policy of every response
+// that is not a page of the front end.
+const APIContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 // Middleware wraps next with request identification, security headers,
 // panic recovery and one structured access-log line per request. The log
 // line carries method, route pattern, status, duration and ids; never the
@@ -87,6 +91,12 @@ func Middleware(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		// API answers are data, never documents: nothing may run or be
+		// framed. The front end's handler replaces this with the app's
+		// own policy (scripts by hash, no inline script).
+		h.Set("Content-Security-Policy", APIContentSecurityPolicy)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		defer func() {
 			if p := recover(); p != nil {
 				Logger(ctx).Error("panic", slog.String("panic", fmt.Sprint(p)), slog.String("stack", string(debug.Stack())))

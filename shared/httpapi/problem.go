@@ -8,10 +8,14 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"syscall"
 
 	"github.com/mappa-coordinator/mappa/shared/validation"
 )
@@ -25,6 +29,9 @@ type Problem struct {
 	Instance string `json:"instance,omitempty"`
 	// Errors lists field problems for 400/422 answers, each by JSON pointer.
 	Errors validation.Errors `json:"errors,omitempty"`
+	// ErrorCount is the number of field problems found; errors lists at
+	// most the first MaxErrors of them.
+	ErrorCount int `json:"errorCount,omitempty"`
 	// RequestID lets support find the log lines of this request.
 	RequestID string `json:"requestId,omitempty"`
 }
@@ -62,14 +69,21 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, p Problem) {
 	_ = json.NewEncoder(w).Encode(p)
 }
 
-// Invalid writes a 422 listing every field problem.
+// Invalid writes a 422 listing the field problems: the first MaxErrors of
+// them, with errorCount the total.
 func Invalid(w http.ResponseWriter, r *http.Request, errs validation.Errors) {
+	list, n := capErrors(errs)
+	detail := "Correct each field listed in errors and send the request again."
+	if n > len(list) {
+		detail = fmt.Sprintf("%d fields have problems; the first %d are listed. Correct them and send the request again.", n, len(list))
+	}
 	WriteProblem(w, r, Problem{
-		Type:   TypeValidation,
-		Title:  "The request has invalid fields",
-		Status: http.StatusUnprocessableEntity,
-		Detail: "Correct each field listed in errors and send the request again.",
-		Errors: errs,
+		Type:       TypeValidation,
+		Title:      "The request has invalid fields",
+		Status:     http.StatusUnprocessableEntity,
+		Detail:     detail,
+		Errors:     list,
+		ErrorCount: n,
 	})
 }
 
@@ -95,9 +109,19 @@ func Conflict(w http.ResponseWriter, r *http.Request, detail string) {
 	WriteProblem(w, r, Problem{Type: TypeConflict, Title: "Conflict", Status: http.StatusConflict, Detail: detail})
 }
 
+// RetryAfterSeconds is what a 503 asks the client to wait.
+const RetryAfterSeconds = "5"
+
 // Internal logs err (ids only, never request bodies) and writes a 500 that
-// says nothing about the cause.
+// says nothing about the cause, or, if a dependency (DynamoDB, SES) could
+// not be reached or throttled the request (Unavailable), a 503 with
+// Retry-After: the request may be sent again unchanged.
 func Internal(w http.ResponseWriter, r *http.Request, err error) {
+	if Unavailable(err) {
+		Logger(r.Context()).Warn("dependency unavailable", slog.String("error", err.Error()))
+		ServiceUnavailable(w, r)
+		return
+	}
 	Logger(r.Context()).Error("request failed", slog.String("error", err.Error()))
 	WriteProblem(w, r, Problem{Type: TypeInternal, Title: "Something went wrong", Status: http.StatusInternalServerError,
 		Detail: "The request was not completed. Try again; if it keeps failing, contact support with the request id."})
@@ -131,4 +155,43 @@ func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// ServiceUnavailable writes a 503 with Retry-After.
+func ServiceUnavailable(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Retry-After", RetryAfterSeconds)
+	WriteProblem(w, r, Problem{Type: TypeUnavailable, Title: "Service unavailable", Status: http.StatusServiceUnavailable,
+		Detail: "A service this request needs is not answering. Nothing was changed; send the same request again after the Retry-After interval."})
+}
+
+// unavailableCodes are the error codes (smithy.APIError's ErrorCode) with
+// which AWS services say "not now" rather than "not this".
+var unavailableCodes = map[string]bool{
+	"ThrottlingException": true, "ProvisionedThroughputExceededException": true, "RequestLimitExceeded": true,
+	"InternalServerError": true, "ServiceUnavailable": true, "ServiceUnavailableException": true,
+	"TooManyRequestsException": true, "LimitExceededException": true, "TransactionInProgressException": true,
+	"InternalFailure": true, "RequestTimeout": true, "RequestTimeoutException": true,
+}
+
+// Unavailable reports whether err means a dependency could not be reached
+// or refused for load: a network error (connection refused or reset, DNS,
+// timeout), a deadline, or an AWS throttling or internal-error code. It
+// looks through wrapping (the AWS SDK's operation and retry errors wrap the
+// cause) and needs no AWS import.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var coded interface{ ErrorCode() string }
+	if errors.As(err, &coded) && unavailableCodes[coded.ErrorCode()] {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
 }

@@ -24,6 +24,10 @@ func checkShape(v any, t reflect.Type, ptr string, errs *validation.Errors) {
 	if v == nil {
 		return // null: absence; required-ness is Validate's job
 	}
+	if s, ok := v.(string); ok && HasForbiddenRune(s) {
+		errs.Add(ptr, "must not contain control characters or bidirectional-override characters")
+		return
+	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		raw, _ := json.Marshal(v)
 		target := reflect.New(t).Interface().(json.Unmarshaler)
@@ -41,6 +45,10 @@ func checkShape(v any, t reflect.Type, ptr string, errs *validation.Errors) {
 		}
 		fields := jsonFields(t)
 		for name, val := range obj {
+			if HasForbiddenRune(name) {
+				errs.Add(ptr, "has a member name with control or bidirectional-override characters")
+				continue
+			}
 			f, ok := fields[name]
 			if !ok {
 				errs.Add(ptr+validation.Pointer(name), "is not a field this endpoint accepts")
@@ -55,6 +63,10 @@ func checkShape(v any, t reflect.Type, ptr string, errs *validation.Errors) {
 			return
 		}
 		for name, val := range obj {
+			if HasForbiddenRune(name) {
+				errs.Add(ptr, "has a member name with control or bidirectional-override characters")
+				continue
+			}
 			checkShape(val, t.Elem(), ptr+validation.Pointer(name), errs)
 		}
 	case reflect.Slice, reflect.Array:

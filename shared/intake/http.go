@@ -8,6 +8,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/validation"
 )
 
 // Route patterns of the agency API.
@@ -88,6 +89,26 @@ func IdempotencyKey(w http.ResponseWriter, r *http.Request, body referral.Referr
 	return "key:" + k, true
 }
 
+// AgencyScope is the idempotency scope of a referral an agency's machine
+// client posts: the client itself. It never meets the scope of a referral
+// staff entered (staffapi.StaffEntryScope), so an agency's 409 can never
+// reveal that a reference exists elsewhere.
+func AgencyScope(clientID string) string { return "client:" + clientID }
+
+// BindAgency makes the referring agency the one the token belongs to
+// (issue 12: a police client must not post as a prison). The body may name
+// the unit within the agency (referringAgency.name); its type, if given,
+// must be the token's agency. On a mismatch it writes a 422 and returns
+// false.
+func BindAgency(w http.ResponseWriter, r *http.Request, body *referral.Referral, agency string) bool {
+	if body.ReferringAgency.Type != referral.AgencyType(agency) {
+		httpapi.Invalid(w, r, validation.Errors{{Pointer: "/referringAgency/type",
+			Detail: "must be your own agency (" + agency + "): the referring agency is the one your API client is registered to; name your unit in referringAgency.name"}})
+		return false
+	}
+	return true
+}
+
 // TypeBadIdempotencyKey is the problem type of a malformed Idempotency-Key.
 const TypeBadIdempotencyKey = "/problems/bad-idempotency-key"
 
@@ -113,12 +134,15 @@ func (s *Service) handlePost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !BindAgency(w, r, &body, id.Agency) {
+		return
+	}
 	key, ok := IdempotencyKey(w, r, body)
 	if !ok {
 		return
 	}
 	rec, err := s.Submit(r.Context(), Submission{
-		Referral: body, Scope: id.Agency, Key: key, Actor: id.Subject, Source: SourceAgency,
+		Referral: body, Scope: AgencyScope(id.Subject), Agency: id.Agency, Key: key, Actor: id.Subject, Source: SourceAgency,
 		RequestID: httpapi.RequestID(r.Context()), Route: RoutePost,
 	})
 	if err != nil {
@@ -137,7 +161,7 @@ func (s *Service) handlePost(w http.ResponseWriter, r *http.Request) {
 
 func (s *Service) handleStatus(w http.ResponseWriter, r *http.Request) {
 	id, _ := auth.From(r.Context())
-	v, err := s.Status(r.Context(), id.Agency, id.Subject, r.PathValue("id"), httpapi.RequestID(r.Context()), RouteStatus)
+	v, err := s.Status(r.Context(), id.Subject, r.PathValue("id"), httpapi.RequestID(r.Context()), RouteStatus)
 	if err != nil {
 		WriteError(w, r, err)
 		return

@@ -58,7 +58,7 @@ func TestPostStoresEverythingInOneGo(t *testing.T) {
 			t.Errorf("claim %s: %v", claim, items)
 		}
 	}
-	idem, err := h.Store.GetIdempotency(context.Background(), "police", "ref:TVP-PPU-2026-00123")
+	idem, err := h.Store.GetIdempotency(context.Background(), "client:dev-agency-police", "ref:TVP-PPU-2026-00123")
 	if err != nil || idem.ReferralID != id || idem.CaseID != caseID || len(idem.BodyHash) != 64 {
 		t.Errorf("idempotency record %+v %v", idem, err)
 	}
@@ -128,7 +128,8 @@ func TestRetriesGetTheFirstAnswer(t *testing.T) {
 		t.Fatalf("key retry: %d %s", r.Status, r.Body)
 	}
 	// Another agency with the same reference is another scope.
-	if r := h.Do("POST", "/v1/referrals", h.Agency("probation"), fixture); r.Status != 202 || r.JSON()["id"] == first.JSON()["id"] {
+	asProbation := referraltest.With(func(m map[string]any) { referraltest.Obj(m, "referringAgency")["type"] = "probation" })
+	if r := h.Do("POST", "/v1/referrals", h.Agency("probation"), asProbation); r.Status != 202 || r.JSON()["id"] == first.JSON()["id"] {
 		t.Fatalf("other agency: %d %s", r.Status, r.Body)
 	}
 	if n := len(h.Referrals()); n != 3 {
@@ -291,15 +292,40 @@ func TestMatching(t *testing.T) {
 	}
 	first := post(referraltest.Person("R1", "Testperson", "1980-01-01", "A111111", "", ""))
 
-	// Same CRN (written in lower case), different name: attaches.
-	byCRN := post(referraltest.Person("R2", "Otherperson", "1970-05-05", "a111111", "99/1A", ""))
+	// Same CRN (written in lower case), same family name (written
+	// differently) and date of birth: attaches.
+	byCRN := post(referraltest.Person("R2", "TESTPERSON", "1980-01-01", "a111111", "99/1A", ""))
 	if byCRN.CaseID != first.CaseID || len(byCRN.PossibleMatches) != 0 {
 		t.Errorf("CRN match: case %s (want %s), possible %v", byCRN.CaseID, first.CaseID, byCRN.PossibleMatches)
 	}
 	// The PNC the second referral brought is now the case's too.
-	byPNC := post(referraltest.Person("R3", "Someone", "1990-01-01", "", "1999/0000001a", ""))
+	byPNC := post(referraltest.Person("R3", "Testperson", "1980-01-01", "", "1999/0000001a", ""))
 	if byPNC.CaseID != first.CaseID {
 		t.Errorf("PNC match: case %s, want %s", byPNC.CaseID, first.CaseID)
+	}
+
+	// Wrong-person linkage (issue 12, finding 1): the same CRN with another
+	// name, or the same name with another date of birth, is never attached
+	// silently. It gets its own provisional case, flagged for a person to
+	// resolve, and takes nothing from the case that holds the identifier.
+	for _, p := range []struct{ name, family, dob string }{
+		{"another name", "Otherperson", "1980-01-01"},
+		{"another date of birth", "Testperson", "1981-01-01"},
+	} {
+		wrong := post(referraltest.Person("W-"+p.name, p.family, p.dob, "A111111", "", ""))
+		if wrong.CaseID == first.CaseID {
+			t.Fatalf("%s: a CRN match with %s was attached to the case", p.name, p.name)
+		}
+		if !slices.Equal(wrong.PossibleMatches, []string{first.CaseID}) || wrong.MatchState != referral.MatchPending {
+			t.Errorf("%s: possible matches %v, state %q; want the CRN's case, pending", p.name, wrong.PossibleMatches, wrong.MatchState)
+		}
+		c, err := h.Store.GetCase(context.Background(), wrong.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.CRNs) != 0 {
+			t.Errorf("%s: the provisional case claimed %v", p.name, c.CRNs)
+		}
 	}
 
 	// Same family name (differently written) and date of birth, no shared
@@ -312,25 +338,70 @@ func TestMatching(t *testing.T) {
 		t.Errorf("possible matches %v, state %q", likely.PossibleMatches, likely.MatchState)
 	}
 
-	// A council number that disagrees with the CRN: attach by CRN, flag
-	// the other case.
-	mixed := post(referraltest.Person("R5", "Nobody", "2000-01-01", "A111111", "", "CN-1"))
-	clash := post(referraltest.Person("R6", "Nobody", "2000-01-01", "C333333", "", "cn1"))
-	if clash.CaseID != mixed.CaseID {
-		t.Fatalf("council number match: %s vs %s", clash.CaseID, mixed.CaseID)
-	}
-	both := post(referraltest.Person("R7", "Nobody", "2000-01-01", "B222222", "", "CN1"))
+	// Identifiers that point at two cases of the same name and date of
+	// birth: attach by the strongest (CRN), flag the other case.
+	both := post(referraltest.Person("R7", "Testperson", "1980-01-01", "B222222", "99/1A", ""))
 	if both.CaseID != likely.CaseID || !slices.Equal(both.PossibleMatches, []string{first.CaseID}) {
 		t.Errorf("disagreeing identifiers: case %s (want %s), possible %v", both.CaseID, likely.CaseID, both.PossibleMatches)
 	}
-	if n := len(h.Cases()); n != 2 {
-		t.Errorf("%d cases, want 2", n)
+	if n := len(h.Cases()); n != 4 {
+		t.Errorf("%d cases, want 4", n)
 	}
 	c, err := h.Store.GetCase(context.Background(), first.CaseID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(c.CRNs, []string{"A111111", "C333333"}) || !slices.Equal(c.PNCs, []string{"99/0000001A"}) || !slices.Equal(c.CouncilNumbers, []string{"CN1"}) {
+	if !slices.Equal(c.CRNs, []string{"A111111"}) || !slices.Equal(c.PNCs, []string{"99/0000001A"}) || len(c.CouncilNumbers) != 0 {
 		t.Errorf("case identifiers %v %v %v", c.CRNs, c.PNCs, c.CouncilNumbers)
+	}
+}
+
+// Issue 12, finding 2: the referring agency is the one the token belongs to,
+// and nothing another agency (or staff) stored can be read or detected.
+func TestAgencyComesFromTheToken(t *testing.T) {
+	h := intaketest.New(t)
+	police := h.Agency("police")
+	asPrison := referraltest.With(func(m map[string]any) {
+		referraltest.Obj(m, "referringAgency")["type"] = "prison"
+		referraltest.Obj(m, "referringAgency")["name"] = "HMP Nowhere"
+	})
+	r := h.Do("POST", "/v1/referrals", police, asPrison)
+	if r.Status != 422 || !slices.Equal(r.Pointers(), []string{"/referringAgency/type"}) {
+		t.Fatalf("police posting as a prison: %d %s", r.Status, r.Body)
+	}
+	if n := len(h.Referrals()); n != 0 {
+		t.Fatalf("%d referrals stored after a refused post", n)
+	}
+
+	// A business support officer enters a referral from another force's
+	// email with reference R-1; the police client's own R-1 (another
+	// referral) is not refused with a 409 that would reveal it.
+	kent := referraltest.With(func(m map[string]any) {
+		m["agencyReference"] = "R-1"
+		referraltest.Obj(m, "referringAgency")["name"] = "Kent Police"
+	})
+	staff := h.Do("POST", "/v1/staff/referrals", h.StaffToken("staff-bso"), kent)
+	if staff.Status != 202 {
+		t.Fatalf("staff entry: %d %s", staff.Status, staff.Body)
+	}
+	own := referraltest.With(func(m map[string]any) {
+		m["agencyReference"] = "R-1"
+		m["reasonForReferral"] = "Another referral altogether."
+	})
+	r = h.Do("POST", "/v1/referrals", police, own)
+	if r.Status != 202 || r.JSON()["id"] == staff.JSON()["id"] {
+		t.Fatalf("police R-1 after a staff-entered R-1: %d %s", r.Status, r.Body)
+	}
+	// The police client reads its own referral, not the staff entry; the
+	// stored agency is the token's, the unit the body's.
+	if st := h.Do("GET", "/v1/referrals/"+staff.JSON()["id"].(string), police, nil); st.Status != 404 {
+		t.Errorf("police client reads the staff entry: %d", st.Status)
+	}
+	ref, err := h.Store.GetReferral(context.Background(), r.JSON()["id"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref.Agency != "police" || ref.CreatedBy != "dev-agency-police" || ref.Body.ReferringAgency.Name != "Thames Valley Police" {
+		t.Errorf("stored agency %q by %q unit %q", ref.Agency, ref.CreatedBy, ref.Body.ReferringAgency.Name)
 	}
 }

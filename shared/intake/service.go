@@ -80,10 +80,12 @@ func (s *Service) Today() civil.Date { return civil.Today(s.clock.Now()) }
 // Submission is one request to store a referral.
 type Submission struct {
 	Referral referral.Referral
-	// Scope is the idempotency scope and the agency allowed to read the
-	// status: the posting agency's id, or for staff entry the referring
-	// agency's type.
+	// Scope is the idempotency scope: the posting client (AgencyScope), or
+	// for staff entry the referring agency (staffapi.StaffEntryScope).
 	Scope string
+	// Agency is the referring agency's id: from the token for an agency
+	// post, the referring agency's type for staff entry.
+	Agency string
 	// Key is the Idempotency-Key header or, without one, the agency's own
 	// reference.
 	Key string
@@ -139,7 +141,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 		plan := referral.PlanMatch(idents, matches, newCaseID)
 		now := s.clock.Now()
 		r := store.Referral{
-			ID: refID, Agency: sub.Scope, Source: sub.Source, CreatedBy: sub.Actor,
+			ID: refID, Agency: sub.Agency, Source: sub.Source, CreatedBy: sub.Actor,
 			Status: referral.StatusReceived, Version: 1, CaseID: plan.CaseID,
 			Body: sub.Referral, BodyHash: hash, PossibleMatches: plan.PossibleMatches,
 			CreatedAt: now, UpdatedAt: now,
@@ -229,17 +231,19 @@ func latestDecision(hist []referral.Decision, status referral.Status) *AgencyDec
 	return nil
 }
 
-// Status returns the status of referral id to agency, after recording the
-// read in the audit table. A referral of another agency is ErrNotFound, so
-// its existence does not leak.
-func (s *Service) Status(ctx context.Context, agency, actor, id, requestID, route string) (StatusView, error) {
+// Status returns the status of referral id to the agency client actor,
+// after recording the read in the audit table. Only referrals that client
+// posted are readable: one another client posted, or one staff entered from
+// an email (even for the same agency), is ErrNotFound, so its existence does
+// not leak.
+func (s *Service) Status(ctx context.Context, actor, id, requestID, route string) (StatusView, error) {
 	r, hist, err := s.store.ReferralWithHistory(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return StatusView{}, ErrNotFound
 	} else if err != nil {
 		return StatusView{}, fmt.Errorf("intake: read referral: %w", err)
 	}
-	if r.Agency != agency {
+	if r.Source != SourceAgency || r.CreatedBy != actor {
 		return StatusView{}, ErrNotFound
 	}
 	if err := s.audit.Record(ctx, audit.Entry{

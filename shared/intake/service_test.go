@@ -3,6 +3,7 @@ package intake
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ type fakeStore struct {
 	mu        sync.Mutex
 	idem      map[string]store.Idempotency
 	claims    map[referral.Identifier]string
+	names     map[string][]string // name key -> cases
 	referrals map[string]store.Referral
 	history   map[string][]referral.Decision
 	fail      []error // returned by the next CreateReferral calls, in order
@@ -28,7 +30,7 @@ type fakeStore struct {
 }
 
 func newFake() *fakeStore {
-	return &fakeStore{idem: map[string]store.Idempotency{}, claims: map[referral.Identifier]string{}, referrals: map[string]store.Referral{}}
+	return &fakeStore{idem: map[string]store.Idempotency{}, claims: map[referral.Identifier]string{}, names: map[string][]string{}, referrals: map[string]store.Referral{}}
 }
 
 func (f *fakeStore) GetIdempotency(_ context.Context, scope, key string) (store.Idempotency, error) {
@@ -41,10 +43,10 @@ func (f *fakeStore) GetIdempotency(_ context.Context, scope, key string) (store.
 	return rec, nil
 }
 
-func (f *fakeStore) FindMatches(_ context.Context, idents []referral.Identifier, _ string) (referral.Matches, error) {
+func (f *fakeStore) FindMatches(_ context.Context, idents []referral.Identifier, nameKey string) (referral.Matches, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	m := referral.Matches{Claimed: map[referral.Identifier]string{}}
+	m := referral.Matches{Claimed: map[referral.Identifier]string{}, ByNameAndBirth: slices.Clone(f.names[nameKey])}
 	for _, id := range idents {
 		if c, ok := f.claims[id]; ok {
 			m.Claimed[id] = c
@@ -76,6 +78,9 @@ func (f *fakeStore) CreateReferral(_ context.Context, nr store.NewReferral) erro
 	}
 	for _, id := range nr.Claim {
 		f.claims[id] = nr.Referral.CaseID
+	}
+	if nr.NameKey != "" && !slices.Contains(f.names[nr.NameKey], nr.Referral.CaseID) {
+		f.names[nr.NameKey] = append(f.names[nr.NameKey], nr.Referral.CaseID)
 	}
 	f.idem[k] = store.Idempotency{Scope: nr.IdempotencyScope, BodyHash: nr.Referral.BodyHash, ReferralID: nr.Referral.ID, CaseID: nr.Referral.CaseID}
 	f.referrals[nr.Referral.ID] = nr.Referral
@@ -113,7 +118,7 @@ func newService(st Store, aud Auditor) *Service {
 }
 
 func sub(r referral.Referral, key string) Submission {
-	return Submission{Referral: r, Scope: "police", Key: key, Actor: "client", Source: SourceAgency}
+	return Submission{Referral: r, Scope: "client:client", Agency: "police", Key: key, Actor: "client", Source: SourceAgency}
 }
 
 func TestSubmitRetriesAndReplays(t *testing.T) {
@@ -132,14 +137,16 @@ func TestSubmitRetriesAndReplays(t *testing.T) {
 		{"transaction conflict then success", []error{store.ErrTransactionConflict}, nil, nil, false, 2},
 		{"claim taken meanwhile: attach on retry", []error{store.ErrMatchChanged}, func(f *fakeStore) {
 			f.claims[referral.Identifier{Kind: referral.KindCRN, Value: "X123456"}] = "case-elsewhere"
+			k := referral.NameKey(r.Person.FamilyName, r.Person.DateOfBirth)
+			f.names[k] = append(f.names[k], "case-elsewhere")
 		}, nil, false, 2},
 		{"lost the race to an identical request", []error{store.ErrIdempotencyTaken}, func(f *fakeStore) {
 			h, _ := r.Hash()
-			f.idem["police|k"] = store.Idempotency{BodyHash: h, ReferralID: "winner", CaseID: "c"}
+			f.idem["client:client|k"] = store.Idempotency{BodyHash: h, ReferralID: "winner", CaseID: "c"}
 		}, nil, true, 1},
 		{"lost the race to a different body", []error{store.ErrIdempotencyTaken}, func(f *fakeStore) {
 			h, _ := other.Hash()
-			f.idem["police|k"] = store.Idempotency{BodyHash: h, ReferralID: "winner", CaseID: "c"}
+			f.idem["client:client|k"] = store.Idempotency{BodyHash: h, ReferralID: "winner", CaseID: "c"}
 		}, ErrKeyReused, false, 1},
 		{"storage fails", []error{errors.New("boom")}, nil, errors.New("boom"), false, 1},
 	}
@@ -214,13 +221,13 @@ func TestStatusIsForThePostingAgencyAndAudited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Status(context.Background(), "probation", "c2", rec.ReferralID, "", ""); !errors.Is(err, ErrNotFound) {
+	if _, err := s.Status(context.Background(), "c2", rec.ReferralID, "", ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("other agency: %v", err)
 	}
 	if len(aud.entries) != 0 {
 		t.Error("refused read audited as a read")
 	}
-	v, err := s.Status(context.Background(), "police", "client", rec.ReferralID, "", "")
+	v, err := s.Status(context.Background(), "client", rec.ReferralID, "", "")
 	if err != nil || v.Status != referral.StatusReceived {
 		t.Fatalf("%+v %v", v, err)
 	}
@@ -228,7 +235,7 @@ func TestStatusIsForThePostingAgencyAndAudited(t *testing.T) {
 		t.Errorf("audit %+v", aud.entries)
 	}
 	aud.err = errors.New("audit down")
-	if _, err := s.Status(context.Background(), "police", "client", rec.ReferralID, "", ""); err == nil {
+	if _, err := s.Status(context.Background(), "client", rec.ReferralID, "", ""); err == nil {
 		t.Error("read returned data without its audit record")
 	}
 }
@@ -240,7 +247,7 @@ func TestAgencySeesTheDecisionThatSetItsStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, _ := s.Status(context.Background(), "police", "client", rec.ReferralID, "", "")
+	v, _ := s.Status(context.Background(), "client", rec.ReferralID, "", "")
 	if v.Decision != nil {
 		t.Fatalf("decision before any was made: %+v", v.Decision)
 	}
@@ -253,7 +260,7 @@ func TestAgencySeesTheDecisionThatSetItsStatus(t *testing.T) {
 		{Kind: referral.DecisionMoreInformation, Reason: "Send the licence conditions.", Actor: "staff-1", At: at,
 			From: referral.StatusClassified, To: referral.StatusMoreInformation},
 	}}
-	v, err = s.Status(context.Background(), "police", "client", rec.ReferralID, "", "")
+	v, err = s.Status(context.Background(), "client", rec.ReferralID, "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,9 @@ func t[T any]() reflect.Type { return reflect.TypeFor[T]() }
 
 // Operations lists every route of the API.
 func Operations() []Operation {
-	staffErrors := map[int]reflect.Type{401: t[httpapi.Problem](), 403: t[httpapi.Problem]()}
+	// Every route with an identity may answer 401, 403 and, when DynamoDB
+	// cannot be reached, 503 with Retry-After.
+	staffErrors := map[int]reflect.Type{401: t[httpapi.Problem](), 403: t[httpapi.Problem](), 503: t[httpapi.Problem]()}
 	with := func(ok map[int]reflect.Type, more ...int) map[int]reflect.Type {
 		out := map[int]reflect.Type{}
 		for k, v := range staffErrors {

@@ -43,7 +43,19 @@ func TestValidationNamesEveryBadField(t *testing.T) {
 		{"unknown field", func(m map[string]any) { m["colour"] = "blue" }, []string{"/colour"}},
 		{"unknown nested field", func(m map[string]any) { referraltest.Obj(m, "person")["shoeSize"] = 9 }, []string{"/person/shoeSize"}},
 		{"impossible date", func(m map[string]any) { referraltest.Obj(m, "person")["dateOfBirth"] = "1988-02-30" }, []string{"/person/dateOfBirth"}},
-		{"future birth", func(m map[string]any) { referraltest.Obj(m, "person")["dateOfBirth"] = "2026-11-24" }, []string{"/person/dateOfBirth"}},
+		{"future birth", func(m map[string]any) {
+			referraltest.Obj(m, "person")["dateOfBirth"] = "2026-11-24"
+			delete(referraltest.Obj(m, "facts"), "dateOfBirth")
+		}, []string{"/person/dateOfBirth"}},
+		// Issue 12, finding 5: contradictory dates and hostile characters.
+		{"two dates of birth", func(m map[string]any) { referraltest.Obj(m, "facts")["dateOfBirth"] = "1977-01-01" }, []string{"/facts/dateOfBirth"}},
+		{"right-to-left override in a name", func(m map[string]any) { referraltest.Obj(m, "person")["familyName"] = "Smith\u202eevil" }, []string{"/person/familyName"}},
+		{"isolate in a child's name", func(m map[string]any) {
+			m["associatedChildren"].([]any)[0].(map[string]any)["givenNames"] = "Ava\u2067x"
+		}, []string{"/associatedChildren/0/givenNames"}},
+		{"control character in a name", func(m map[string]any) { referraltest.Obj(m, "person")["givenNames"] = "Sam\u0007" }, []string{"/person/givenNames"}},
+		{"line break in a name", func(m map[string]any) { referraltest.Obj(m, "person")["givenNames"] = "Sam\nuel" }, []string{"/person/givenNames"}},
+		{"line breaks in free text", func(m map[string]any) { m["reasonForReferral"] = "Released.\nLiving near a school.\tTab." }, nil},
 		{"bad agency", func(m map[string]any) { referraltest.Obj(m, "referringAgency")["type"] = "army" }, []string{"/referringAgency/type"}},
 		{"bad crn and pnc", func(m map[string]any) {
 			ids := referraltest.Obj(referraltest.Obj(m, "person"), "identifiers")
@@ -157,10 +169,15 @@ func TestPlanMatch(t *testing.T) {
 		possible []string
 	}{
 		{"nothing known", []referral.Identifier{crn, pnc}, referral.Matches{}, "new", true, 2, nil},
-		{"crn known", []referral.Identifier{crn, pnc}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1"}}, "c1", false, 1, nil},
-		{"ids disagree", []referral.Identifier{crn, pnc}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1", pnc: "c2"}}, "c1", false, 0, []string{"c2"}},
+		{"crn known, same person", []referral.Identifier{crn, pnc}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1"}, ByNameAndBirth: []string{"c1"}}, "c1", false, 1, nil},
+		{"ids disagree", []referral.Identifier{crn, pnc}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1", pnc: "c2"}, ByNameAndBirth: []string{"c1", "c2"}}, "c1", false, 0, []string{"c2"}},
 		{"name and birth only", []referral.Identifier{crn}, referral.Matches{ByNameAndBirth: []string{"c3", "c4"}}, "new", true, 1, []string{"c3", "c4"}},
-		{"identifier beats name", []referral.Identifier{crn}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1"}, ByNameAndBirth: []string{"c3"}}, "c1", false, 0, nil},
+		{"identifier beats name", []referral.Identifier{crn}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1"}, ByNameAndBirth: []string{"c1", "c3"}}, "c1", false, 0, nil},
+		// Wrong-person linkage (issue 12, finding 1): an identifier held by a
+		// case whose person has another name or date of birth never attaches.
+		{"crn known, different name or birth", []referral.Identifier{crn}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1"}}, "new", true, 0, []string{"c1"}},
+		{"crn conflicts, name matches another", []referral.Identifier{crn}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1"}, ByNameAndBirth: []string{"c3"}}, "new", true, 0, []string{"c1", "c3"}},
+		{"crn conflicts, pnc agrees", []referral.Identifier{crn, pnc}, referral.Matches{Claimed: map[referral.Identifier]string{crn: "c1", pnc: "c2"}, ByNameAndBirth: []string{"c2"}}, "c2", false, 0, []string{"c1"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mappa-coordinator/mappa/shared/civil"
@@ -69,6 +70,9 @@ func (r Referral) ValidateAt(today civil.Date) validation.Errors {
 	person(&errs, r.Person, today)
 	address(&errs, "/address", r.Address, true)
 
+	if fd := r.Facts.DateOfBirth; !fd.IsZero() && !r.Person.DateOfBirth.IsZero() && fd != r.Person.DateOfBirth {
+		errs.Add("/facts/dateOfBirth", "differs from /person/dateOfBirth: a referral is about one person with one date of birth")
+	}
 	switch f := any(&r.Facts).(type) {
 	case factsValidatorAt:
 		errs.Merge("/facts", f.ValidateAt(today))
@@ -123,6 +127,31 @@ func text(errs *validation.Errors, ptr, v string, required bool, max int) {
 	}
 	if utf8.RuneCountInString(v) > max {
 		errs.Add(ptr, "is too long")
+	}
+	if strings.IndexFunc(v, forbiddenRune(max <= MaxShortText)) >= 0 {
+		if max <= MaxShortText {
+			errs.Add(ptr, "must be one line of text without control or bidirectional-override characters")
+		} else {
+			errs.Add(ptr, "must not contain control or bidirectional-override characters")
+		}
+	}
+}
+
+// forbiddenRune refuses control characters (tab, line feed and carriage
+// return only in long text) and the Unicode bidirectional embedding,
+// override and isolate controls and direction marks, which can make a
+// name display as something other than what it is.
+func forbiddenRune(oneLine bool) func(rune) bool {
+	return func(r rune) bool {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return oneLine
+		case unicode.IsControl(r):
+			return true
+		case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+			return true
+		}
+		return false
 	}
 }
 

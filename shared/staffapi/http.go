@@ -353,7 +353,7 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec, err := s.intake.Submit(r.Context(), intake.Submission{
-		Referral: body, Scope: StaffEntryScope(body.ReferringAgency), Key: key, Actor: a.Identity.Subject,
+		Referral: body, Scope: StaffEntryScope(body.ReferringAgency), Agency: string(body.ReferringAgency.Type), Key: key, Actor: a.Identity.Subject,
 		Source: intake.SourceStaff, RequestID: a.RequestID, Route: a.Route,
 	})
 	if err != nil {
@@ -374,17 +374,16 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// StaffEntryScope is the idempotency scope (and status-reading agency) of a
-// referral a business support officer enters: the referring agency's type,
-// which is the agency id of that agency's API client, so the agency's own
-// post of the same referral is recognised as the same one. Agencies of type
-// "other" have no API client; their scope also carries the normalised name
-// so that two such agencies' references cannot collide.
+// StaffEntryScope is the idempotency scope of a referral a business
+// support officer enters: the referring agency's type and normalised name,
+// so two forces' references cannot collide. It never equals an agency
+// client's scope (intake.AgencyScope): a 409 on an agency's post can never
+// reveal that staff entered a referral with that reference, and an agency
+// client cannot read a referral staff entered (issue 12, finding 2). If the
+// agency later posts the same referral itself, the identifiers link it to
+// the same case.
 func StaffEntryScope(a referral.Agency) string {
-	if a.Type == referral.AgencyOther {
-		return "other:" + referral.NormaliseName(a.Name)
-	}
-	return string(a.Type)
+	return "staff:" + string(a.Type) + ":" + referral.NormaliseName(a.Name)
 }
 
 func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {

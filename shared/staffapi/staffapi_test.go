@@ -109,14 +109,23 @@ func TestStaffEntryTakesTheSamePath(t *testing.T) {
 	if ref.Agency != "police" || ref.Source != "staff" || ref.CreatedBy != "staff-bso" {
 		t.Errorf("stored as agency %q source %q by %q", ref.Agency, ref.Source, ref.CreatedBy)
 	}
-	// The police then post the same referral themselves: the same one.
-	again := h.Do("POST", "/v1/referrals", h.Agency("police"), fixture)
-	if again.Status != 202 || again.JSON()["id"] != id {
-		t.Errorf("agency post of the same referral: %d %s", again.Status, again.Body)
+	// The police API client cannot read a referral staff entered (issue 12,
+	// finding 2): agencies read only what their own client posted.
+	if st := h.Do("GET", "/v1/referrals/"+id, h.Agency("police"), nil); st.Status != 404 {
+		t.Errorf("police client reads a staff-entered referral: %d", st.Status)
 	}
-	// The referring agency sees its status.
-	if st := h.Do("GET", "/v1/referrals/"+id, h.Agency("police"), nil); st.Status != 200 {
-		t.Errorf("police status: %d", st.Status)
+	// The police then post the same referral themselves: a separate
+	// referral (the staff entry's reference is not revealed by a 409), on
+	// the same case, because the identifiers, name and date of birth agree.
+	again := h.Do("POST", "/v1/referrals", h.Agency("police"), fixture)
+	if again.Status != 202 || again.JSON()["id"] == id {
+		t.Fatalf("agency post of the same referral: %d %s", again.Status, again.Body)
+	}
+	if got, err := h.Store.GetReferral(context.Background(), again.JSON()["id"].(string)); err != nil || got.CaseID != ref.CaseID {
+		t.Errorf("agency's post joined case %q, staff entry is on %q (%v)", got.CaseID, ref.CaseID, err)
+	}
+	if st := h.Do("GET", "/v1/referrals/"+again.JSON()["id"].(string), h.Agency("police"), nil); st.Status != 200 {
+		t.Errorf("police status of its own post: %d", st.Status)
 	}
 	creator := ""
 	for _, e := range h.Audit("referral:" + id) {
@@ -541,7 +550,7 @@ func TestPossibleMatchIsConfirmedByAPerson(t *testing.T) {
 		t.Errorf("provisional still links %v", p.Referrals)
 	}
 	// The provisional case's CRN now leads to case A.
-	_, next := post(t, h, referraltest.Person("D", "Jones", "1999-09-09", "B222222", "", ""))
+	_, next := post(t, h, referraltest.Person("D", "Smith", "1980-01-01", "B222222", "", ""))
 	if next != caseA {
 		t.Errorf("CRN of the merged case went to %s, want %s", next, caseA)
 	}

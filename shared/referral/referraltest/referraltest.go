@@ -78,6 +78,7 @@ func Person(ref, family, dob, crn, pnc, council string) []byte {
 		p := Obj(m, "person")
 		p["familyName"] = family
 		p["dateOfBirth"] = dob
+		Obj(m, "facts")["dateOfBirth"] = dob
 		p["identifiers"] = map[string]any{}
 		ids := Obj(p, "identifiers")
 		for k, v := range map[string]string{"crn": crn, "pnc": pnc, "councilNumber": council} {
