@@ -332,6 +332,7 @@ func (a *App) environment() map[string]string {
 		"OUTBOX_TABLE":          a.Tables.Outbox,
 		"AUDIT_TABLE":           a.Tables.Audit,
 		"ROTA_TABLE":            a.Tables.Rota,
+		"MEETINGS_TABLE":        a.Tables.Meetings,
 		"MAIL_FROM":             MailFrom,
 		"MAPPA_INBOX":           MappaInbox,
 		"AGENCY_CLIENTS":        devauth.AgencyClientsEnv(a.Issuer.Clients()),
@@ -389,6 +390,8 @@ func tableName(t dynamo.Tables, logicalID string) (string, bool) {
 		return t.Audit, true
 	case tables.Rota:
 		return t.Rota, true
+	case tables.Meetings:
+		return t.Meetings, true
 	}
 	return "", false
 }

@@ -26,6 +26,7 @@ const (
 	Outbox    = "OutboxTable"
 	Audit     = "AuditTable"
 	Rota      = "RotaTable"
+	Meetings  = "MeetingsTable"
 )
 
 // API is the part of the DynamoDB client the bootstrap uses.
@@ -50,6 +51,7 @@ func Names(prefix string) dynamo.Tables {
 		Outbox:    Name(prefix, Outbox),
 		Audit:     Name(prefix, Audit),
 		Rota:      Name(prefix, Rota),
+		Meetings:  Name(prefix, Meetings),
 	}
 }
 
@@ -68,7 +70,7 @@ func CreateWith(ctx context.Context, client API, t *template.Template, prefix st
 	for _, d := range defs {
 		have[d.LogicalID] = true
 	}
-	for _, id := range []string{Cases, Referrals, Outbox, Audit, Rota} {
+	for _, id := range []string{Cases, Referrals, Outbox, Audit, Rota, Meetings} {
 		if !have[id] {
 			return dynamo.Tables{}, fmt.Errorf("tables: template.yaml defines no %s", id)
 		}

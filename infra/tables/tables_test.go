@@ -46,7 +46,7 @@ func TestCreatedTablesMatchTheTemplate(t *testing.T) {
 	}
 	want := dynamo.Tables{
 		Cases: prefix + "CasesTable", Referrals: prefix + "ReferralsTable", Outbox: prefix + "OutboxTable",
-		Audit: prefix + "AuditTable", Rota: prefix + "RotaTable",
+		Audit: prefix + "AuditTable", Rota: prefix + "RotaTable", Meetings: prefix + "MeetingsTable",
 	}
 	if names != want {
 		t.Errorf("names = %+v, want %+v", names, want)

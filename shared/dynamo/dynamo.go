@@ -29,10 +29,13 @@ type Tables struct {
 	Outbox    string
 	Audit     string
 	Rota      string
+	// Meetings holds meetings, attendance, associated children, actions
+	// and tasks (shared/meetingstore).
+	Meetings string
 }
 
 // TablesFromEnv reads CASES_TABLE, REFERRALS_TABLE, OUTBOX_TABLE,
-// AUDIT_TABLE and ROTA_TABLE.
+// AUDIT_TABLE, ROTA_TABLE and MEETINGS_TABLE.
 func TablesFromEnv() (Tables, error) {
 	t := Tables{
 		Cases:     os.Getenv("CASES_TABLE"),
@@ -40,9 +43,10 @@ func TablesFromEnv() (Tables, error) {
 		Outbox:    os.Getenv("OUTBOX_TABLE"),
 		Audit:     os.Getenv("AUDIT_TABLE"),
 		Rota:      os.Getenv("ROTA_TABLE"),
+		Meetings:  os.Getenv("MEETINGS_TABLE"),
 	}
-	if t.Cases == "" || t.Referrals == "" || t.Outbox == "" || t.Audit == "" || t.Rota == "" {
-		return t, errors.New("dynamo: CASES_TABLE, REFERRALS_TABLE, OUTBOX_TABLE, AUDIT_TABLE and ROTA_TABLE must all be set")
+	if t.Cases == "" || t.Referrals == "" || t.Outbox == "" || t.Audit == "" || t.Rota == "" || t.Meetings == "" {
+		return t, errors.New("dynamo: CASES_TABLE, REFERRALS_TABLE, OUTBOX_TABLE, AUDIT_TABLE, ROTA_TABLE and MEETINGS_TABLE must all be set")
 	}
 	return t, nil
 }
