@@ -131,9 +131,9 @@ var classifyCases = []classifyCase{
 	{"attempted murder (as an attempt recorded on murder) is specified",
 		`{` + adult + `"offences":[{"code":"MURDER","inchoate":"attempt","disposal":"conviction","date":"2024-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":120},"dates":{"licenceEndDate":"2034-01-09"}}`,
 		want{outcome: Eligible, primary: 2, rules: []string{"CAT2-CUSTODY"}}},
-	{"encouraging or assisting murder: a person decides",
-		`{` + adult + `"offences":[{"code":"MURDER","inchoate":"encouraging-or-assisting","disposal":"conviction","date":"2024-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":60}}`,
-		want{outcome: CannotDecide, human: true, rules: []string{"CAT2-INCHOATE-UNCLEAR"}}},
+	{"encouraging or assisting murder: specified by Sch 15 para 65 as amended, no person needed",
+		`{` + adult + `"offences":[{"code":"MURDER","inchoate":"encouraging-or-assisting","disposal":"conviction","date":"2024-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":60},"notification":{"status":"no"}}`,
+		want{outcome: Eligible, primary: 2, until: "while-licence", rules: []string{"CAT2-INCHOATE-MURDER", "CAT2-CUSTODY"}}},
 	{"suspended sentence of 12 months for a specified offence: Category 2 while the order lasts",
 		`{` + adult + `"offences":[{"code":"OAPA1861-S47","disposal":"conviction","date":"2026-06-01"}],"sentence":{"type":"imprisonment","lengthMonths":12,"suspended":true},"dates":{"orderEndDate":"2028-06-01"}}`,
 		want{outcome: Eligible, primary: 2, until: "2028-06-01", rules: []string{"CAT2-SUSPENDED"}}},
@@ -194,25 +194,31 @@ var classifyCases = []classifyCase{
 		`{"dateOfBirth":"2009-06-01","offences":[{"code":"SOA2003-S3","disposal":"caution","date":"2026-01-15"}],"notification":{"status":"yes"}}`,
 		want{outcome: Eligible, primary: 1, until: "2027-01-14", rules: []string{"CAT1-PERIOD-HALVED"}}},
 	{"30 months' imprisonment: indefinite notification",
-		`{` + adult + `"offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":30},"notification":{"status":"yes"},"dates":{"licenceEndDate":"2027-07-09"}}`,
+		`{` + adult + `"offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10","victimUnder18":"yes"}],"sentence":{"type":"imprisonment","lengthMonths":30},"notification":{"status":"yes"},"dates":{"licenceEndDate":"2027-07-09"}}`,
 		want{outcome: Eligible, primary: 1, cats: []Category{1, 2}, until: "indefinite"}},
 	{"29 months' imprisonment: 10 years",
-		`{` + adult + `"offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":29},"notification":{"status":"yes"},"dates":{"licenceEndDate":"2027-06-09"}}`,
+		`{` + adult + `"offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10","victimUnder18":"yes"}],"sentence":{"type":"imprisonment","lengthMonths":29},"notification":{"status":"yes"},"dates":{"licenceEndDate":"2027-06-09"}}`,
 		want{outcome: Eligible, primary: 1, until: "2035-01-09"}},
-	{"7 months: 10 years; at 17 halved to 5",
-		`{"dateOfBirth":"2008-02-01","offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"dto","lengthMonths":7},"notification":{"status":"yes"}}`,
+	{"7 months' imprisonment: 10 years; at 17 halved to 5 (SOA s.82(1)-(2))",
+		`{"dateOfBirth":"2008-02-01","offences":[{"code":"SOA2003-S1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"s250-detention","lengthMonths":7},"notification":{"status":"yes"}}`,
 		want{outcome: Eligible, primary: 1, until: "2030-01-09", rules: []string{"CAT1-PERIOD-HALVED", "CAT2-UNDER-12-MONTHS"}}},
+	{"law-check 5: DTO of 14 months at 17: the detention part (7 months) is over 6, so 10 years halved to 5 (SOA s.131(a))",
+		`{"dateOfBirth":"2008-02-01","offences":[{"code":"SOA2003-S1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"dto","lengthMonths":14},"dates":{"orderEndDate":"2026-03-09"},"notification":{"status":"yes"}}`,
+		want{outcome: Eligible, primary: 1, cats: []Category{1}, until: "2030-01-09", rules: []string{"CAT1-PERIOD-DTO", "CAT1-PERIOD-HALVED", "CAT2-ENDED"}}},
+	{"law-check 5: DTO of 12 months at 17: detention of 6 months is not over 6, so 7 years halved to 3 years 6 months, not 5 (SOA s.131(a))",
+		`{"dateOfBirth":"2008-02-01","offences":[{"code":"SOA2003-S1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"dto","lengthMonths":12},"dates":{"orderEndDate":"2026-01-09"},"notification":{"status":"yes"}}`,
+		want{outcome: Eligible, primary: 1, cats: []Category{1}, until: "2028-07-09", rules: []string{"CAT1-PERIOD-DTO", "CAT1-PERIOD-HALVED"}}},
 	{"6 months: 7 years",
-		`{` + adult + `"offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":6},"notification":{"status":"yes"}}`,
+		`{` + adult + `"offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10","victimUnder18":"yes"}],"sentence":{"type":"imprisonment","lengthMonths":6},"notification":{"status":"yes"}}`,
 		want{outcome: Eligible, primary: 1, until: "2032-01-09"}},
 	{"community order: 5 years, halved to 2 years 6 months at 17",
-		`{"dateOfBirth":"2008-02-01","offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"youth-rehabilitation-order","lengthMonths":12},"notification":{"status":"yes"}}`,
+		`{"dateOfBirth":"2008-02-01","offences":[{"code":"SOA2003-S1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"youth-rehabilitation-order","lengthMonths":12},"notification":{"status":"yes"}}`,
 		want{outcome: Eligible, primary: 1, until: "2027-07-09"}},
 	{"hospital order without restriction: 7 years (and Category 2)",
-		`{` + adult + `"offences":[{"code":"SOA2003-S3","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"hospital-order"},"notification":{"status":"yes"}}`,
+		`{` + adult + `"offences":[{"code":"SOA2003-S1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"hospital-order"},"notification":{"status":"yes"}}`,
 		want{outcome: Eligible, primary: 1, cats: []Category{1, 2}, until: "while-order"}},
 	{"conditional discharge: its own length, not halved",
-		`{"dateOfBirth":"2009-02-01","offences":[{"code":"SOA2003-S66","disposal":"conviction","date":"2026-01-10"}],"sentence":{"type":"conditional-discharge","lengthMonths":18},"notification":{"status":"yes"}}`,
+		`{"dateOfBirth":"2009-02-01","offences":[{"code":"SOA2003-S66","disposal":"conviction","date":"2026-01-10"}],"sentence":{"type":"conditional-discharge","lengthMonths":18},"dates":{"sentenceDate":"2026-01-10"},"notification":{"status":"yes"}}`,
 		want{outcome: Eligible, primary: 1, until: "2027-07-09", notRules: []string{"CAT1-PERIOD-HALVED"}}},
 	{"notification without a date of birth: the end is unknown",
 		`{"offences":[{"code":"SOA2003-S3","disposal":"caution","date":"2026-01-15"}],"notification":{"status":"yes"}}`,
@@ -400,6 +406,9 @@ func TestEveryRuleFires(t *testing.T) {
 		for _, x := range r.Reasons {
 			cited[x.Rule] = true
 		}
+	}
+	for _, x := range asOfReasons(t) {
+		cited[x.Rule] = true
 	}
 	for _, tc := range levelCases {
 		f := facts(t, tc.facts)

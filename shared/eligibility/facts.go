@@ -45,6 +45,23 @@ type Facts struct {
 	CurrentRisk risk.Level `json:"currentRisk,omitempty"`
 	// Management holds the facts that decide the level.
 	Management Management `json:"management,omitzero"`
+	// ContactWithChildren: the person has contact with children (lives
+	// with, looks after, or has access to them). With a not-eligible
+	// answer it names the Persons Posing a Risk to Children route (S4).
+	ContactWithChildren Answer `json:"contactWithChildren,omitempty"`
+	// PreviousManagement is an earlier period of MAPPA management, which
+	// S3 names as a route into Category 3 once statutory requirements have
+	// ended.
+	PreviousManagement *PreviousManagement `json:"previousManagement,omitempty"`
+}
+
+// PreviousManagement is an earlier period of MAPPA management.
+type PreviousManagement struct {
+	Category Category `json:"category"`
+	// Level is the level of management then (1-3), 0 if not known.
+	Level Level `json:"level,omitempty"`
+	// Ended is when that management ended (absent if it has not).
+	Ended civil.Date `json:"ended,omitzero"`
 }
 
 // Offence is one conviction, caution or finding.
@@ -65,8 +82,27 @@ type Offence struct {
 	// Date is the date of the conviction, finding or caution.
 	Date civil.Date `json:"date,omitzero"`
 	// OutsideEnglandAndWales is true for a conviction or caution elsewhere
-	// (it counts for Categories 3 and 4, not 2).
+	// (it counts for Categories 3 and 4, not 2). Where says where.
 	OutsideEnglandAndWales bool `json:"outsideEnglandAndWales,omitempty"`
+	// Where is where the conviction, finding or caution was: England and
+	// Wales (the default), Scotland, Northern Ireland or elsewhere.
+	Where Jurisdiction `json:"where,omitempty"`
+	// Country is the country of a conviction or caution elsewhere. A
+	// conviction abroad needs only its description and country.
+	Country string `json:"country,omitempty"`
+	// Sentence is the sentence for this offence when the offences were
+	// sentenced differently; without it, the facts' sentence applies.
+	Sentence *Sentence `json:"sentence,omitempty"`
+	// VictimUnder18: the offence was committed against a child (under 18).
+	// CJA 2003 s.327(4A)(b) and (c) turn on it.
+	VictimUnder18 Answer `json:"victimUnder18,omitempty"`
+	// SubjectOn1September1997: for a conviction or finding before 1
+	// September 1997, whether at the start of that day the person had not
+	// yet been dealt with, was serving the sentence or subject to a
+	// community order, was under supervision after release, or was
+	// detained in hospital or under guardianship for it (SOA 2003
+	// s.81(3)-(4)).
+	SubjectOn1September1997 Answer `json:"subjectOn1September1997,omitempty"`
 }
 
 // Sentence is the sentence or order made for the convictions or findings.
@@ -88,7 +124,72 @@ type Sentence struct {
 	// RestrictionOrder is true when a hospital order was made with a
 	// restriction order (Mental Health Act 1983 s.41).
 	RestrictionOrder bool `json:"restrictionOrder,omitempty"`
+	// Runs says how an offence's own sentence runs with the others passed
+	// on the same occasion: concurrent or consecutive.
+	Runs Runs `json:"runs,omitempty"`
+	// Date is the date of an offence's own sentence (the facts' dates
+	// give the sentence date otherwise).
+	Date civil.Date `json:"date,omitzero"`
 }
+
+// Runs is how a sentence runs with others: concurrent or consecutive.
+type Runs string
+
+// The ways sentences run.
+const (
+	Concurrent  Runs = "concurrent"
+	Consecutive Runs = "consecutive"
+)
+
+// RunsValues lists every way a sentence runs.
+var RunsValues = []Runs{Concurrent, Consecutive}
+
+var runsEnum = enum[Runs](RunsValues)
+
+// Valid reports whether r is empty or known.
+func (r Runs) Valid() bool { return r == "" || runsEnum.valid(r) }
+
+// UnmarshalJSON accepts only concurrent or consecutive.
+func (r *Runs) UnmarshalJSON(b []byte) error { return runsEnum.unmarshal(b, r) }
+
+// Jurisdiction is where a conviction, finding or caution was.
+type Jurisdiction string
+
+// The jurisdictions.
+const (
+	EnglandAndWales Jurisdiction = "england-and-wales"
+	Scotland        Jurisdiction = "scotland"
+	NorthernIreland Jurisdiction = "northern-ireland"
+	Elsewhere       Jurisdiction = "elsewhere"
+)
+
+// Jurisdictions lists every jurisdiction.
+var Jurisdictions = []Jurisdiction{EnglandAndWales, Scotland, NorthernIreland, Elsewhere}
+
+var jurisdictions = enum[Jurisdiction](Jurisdictions)
+
+// Valid reports whether j is empty or known.
+func (j Jurisdiction) Valid() bool { return j == "" || jurisdictions.valid(j) }
+
+// UnmarshalJSON accepts only the known jurisdictions.
+func (j *Jurisdiction) UnmarshalJSON(b []byte) error { return jurisdictions.unmarshal(b, j) }
+
+// place is where offence o was dealt with: its Where, else England and
+// Wales unless OutsideEnglandAndWales says otherwise (then "" : outside,
+// place not given).
+func (o Offence) place() Jurisdiction {
+	switch {
+	case o.Where != "":
+		return o.Where
+	case o.OutsideEnglandAndWales:
+		return ""
+	}
+	return EnglandAndWales
+}
+
+// inEnglandAndWales reports a conviction, finding or caution in England
+// and Wales.
+func (o Offence) inEnglandAndWales() bool { return o.place() == EnglandAndWales }
 
 // Dates are the key dates of the sentence.
 type Dates struct {
@@ -121,11 +222,14 @@ type Terrorism struct {
 	// CTANotificationEndDate is when that notification ends, as the police
 	// give it.
 	CTANotificationEndDate civil.Date `json:"ctaNotificationEndDate,omitzero"`
-	// TerrorismOffence: convicted of a terrorism offence (CTA 2008 s.41).
-	// Offences the list marks as terrorism offences count without it.
+	// TerrorismOffence: convicted of a relevant terrorist offence (CJA 2003
+	// s.327(4F): an offence in Schedule 19ZA Parts 1-2, or a service
+	// offence corresponding to one). Offences the list marks as terrorism
+	// offences count without it.
 	TerrorismOffence bool `json:"terrorismOffence,omitempty"`
 	// TerroristConnection: the court found the offence had a terrorist
-	// connection (Sentencing Act 2020 s.69).
+	// connection (CJA 2003 s.327(4G): Sentencing Act 2020 s.69, or CTA
+	// 2008 ss.30-32 before it).
 	TerroristConnection bool `json:"terroristConnection,omitempty"`
 	// RAConsidersAtRisk: the responsible authority considers the person at
 	// risk of involvement in terrorism-related activity. Leave it out when
@@ -137,11 +241,16 @@ type Terrorism struct {
 // a person Category 3 (CJA 2003 s.325(2)(b)). A member left out is "not yet
 // recorded".
 type Category3Judgements struct {
-	// SeriousHarmCapability: the offending shows the person can cause
-	// serious harm, and it links to the current risk.
+	// SeriousHarmCapability: the guidance's "capability" test, that the
+	// offending shows the person can cause serious harm. Recorded when
+	// given; it is part of the RA's judgement and never holds the answer.
 	SeriousHarmCapability Judgement `json:"seriousHarmCapability,omitempty"`
-	// CurrentRiskOfSeriousHarm: the RA judges the person currently poses a
-	// risk of serious harm.
+	// LinkToCurrentRisk: the guidance's "link" test, that the offending
+	// links to the current risk. Recorded when given, as above.
+	LinkToCurrentRisk Judgement `json:"linkToCurrentRisk,omitempty"`
+	// CurrentRiskOfSeriousHarm: the RA considers that, by reason of the
+	// offences they committed (wherever committed), the person may cause
+	// serious harm to the public (CJA 2003 s.325(2)(b)).
 	CurrentRiskOfSeriousHarm Judgement `json:"currentRiskOfSeriousHarm,omitempty"`
 	// NeedsLevel2Or3Management: that risk needs active multi-agency
 	// management at level 2 or 3.
@@ -263,22 +372,32 @@ const (
 	Extended SentenceType = "extended"
 	// PublicProtection is imprisonment or detention for public protection
 	// (IPP/DPP; abolished for new cases in 2012).
-	PublicProtection     SentenceType = "ipp"
-	DTO                  SentenceType = "dto"
-	HospitalOrder        SentenceType = "hospital-order"
-	GuardianshipOrder    SentenceType = "guardianship-order"
-	CommunityOrder       SentenceType = "community-order"
-	YouthRehabOrder      SentenceType = "youth-rehabilitation-order"
-	ReferralOrder        SentenceType = "referral-order"
-	Fine                 SentenceType = "fine"
-	AbsoluteDischarge    SentenceType = "absolute-discharge"
-	ConditionalDischarge SentenceType = "conditional-discharge"
+	PublicProtection SentenceType = "ipp"
+	DTO              SentenceType = "dto"
+	HospitalOrder    SentenceType = "hospital-order"
+	// LifelongRestriction is an order for lifelong restriction (Criminal
+	// Procedure (Scotland) Act 1995 s.210F).
+	LifelongRestriction SentenceType = "order-for-lifelong-restriction"
+	// IndeterminateCustodial is an indeterminate custodial sentence
+	// (Criminal Justice (Northern Ireland) Order 2008 art.13).
+	IndeterminateCustodial SentenceType = "indeterminate-custodial"
+	// JuvenileJusticeCentre is a juvenile justice centre order (Criminal
+	// Justice (Children) (Northern Ireland) Order 1998 art.39).
+	JuvenileJusticeCentre SentenceType = "juvenile-justice-centre-order"
+	GuardianshipOrder     SentenceType = "guardianship-order"
+	CommunityOrder        SentenceType = "community-order"
+	YouthRehabOrder       SentenceType = "youth-rehabilitation-order"
+	ReferralOrder         SentenceType = "referral-order"
+	Fine                  SentenceType = "fine"
+	AbsoluteDischarge     SentenceType = "absolute-discharge"
+	ConditionalDischarge  SentenceType = "conditional-discharge"
 )
 
 // SentenceTypes lists every sentence type.
 var SentenceTypes = []SentenceType{Imprisonment, YOIDetention, HMPDetention, SeriousOffenceDetention,
 	CustodyForLife, Extended, PublicProtection, DTO, HospitalOrder, GuardianshipOrder, CommunityOrder,
-	YouthRehabOrder, ReferralOrder, Fine, AbsoluteDischarge, ConditionalDischarge}
+	YouthRehabOrder, ReferralOrder, Fine, AbsoluteDischarge, ConditionalDischarge,
+	LifelongRestriction, IndeterminateCustodial, JuvenileJusticeCentre}
 
 var sentenceTypes = enum[SentenceType](SentenceTypes)
 

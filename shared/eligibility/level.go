@@ -3,6 +3,8 @@ package eligibility
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mappa-coordinator/mappa/shared/risk"
 )
 
 // LevelSuggestion is the suggested level of management with its reasons.
@@ -92,6 +94,11 @@ func SuggestLevel(f Facts, c Result) LevelSuggestion {
 		return done(NoLevel)
 	}
 
+	if !level2 && m.MediaScrutiny && f.CurrentRisk == risk.Medium && m.MeetingsAddValue == JudgedYes {
+		say("LEVEL3-MEDIA-MEDIUM-RISK", "/management/mediaScrutiny",
+			"The risk of serious harm is medium, not high, but multi-agency meetings would add value and there is, or may be, media scrutiny or public interest needing senior oversight to maintain public confidence, so level 3 is suggested: one head of service attends every level 3 meeting.")
+		return done(Level3)
+	}
 	if level2 && len(senior) > 0 {
 		say("LEVEL3-SENIOR", "/management", "The level 2 criteria are met and %s, so level 3 is suggested: one head of service attends every level 3 meeting.", strings.Join(senior, ", and "))
 		return done(Level3)

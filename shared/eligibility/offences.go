@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 //go:embed data/offences.json
@@ -29,18 +30,38 @@ type OffenceInfo struct {
 	// Schedule15 places the offence in Part 1 (violent) or Part 2 (sexual)
 	// of Schedule 15 to the Criminal Justice Act 2003.
 	Schedule15 *Schedule15Ref `json:"schedule15,omitempty"`
+	// S327_4A is the paragraph of CJA 2003 s.327(4A) that specifies the
+	// offence ("a", "b" or "c"): it counts for Category 2 as a Schedule 15
+	// offence does.
+	S327_4A string `json:"s327_4A,omitempty"`
+	// ChildVictimRequired: the offence is specified only where it was
+	// committed against a child (under 18), as s.327(4A)(b) and (c) say.
+	ChildVictimRequired bool `json:"childVictimRequired,omitempty"`
+	// AgainstChild: the offence is, by its definition, committed against a
+	// child (for the Persons Posing a Risk to Children route).
+	AgainstChild bool `json:"againstChild,omitempty"`
 	// Notification is set for offences listed in Sexual Offences Act 2003
 	// Schedule 3 (notification requirements).
 	Notification *NotificationRule `json:"notification,omitempty"`
-	// Terrorism is true for a terrorism offence (CTA 2008 s.41).
-	Terrorism bool   `json:"terrorism,omitempty"`
-	Note      string `json:"note,omitempty"`
+	// Terrorism is true for a relevant terrorist offence (CJA 2003
+	// s.327(4F): an offence in Schedule 19ZA Parts 1-2).
+	Terrorism bool `json:"terrorism,omitempty"`
+	// Jurisdiction is where the offence exists when not England and Wales:
+	// "scotland" or "northern-ireland" (Schedule 3 has paragraphs for both).
+	Jurisdiction string `json:"jurisdiction,omitempty"`
+	Note         string `json:"note,omitempty"`
 }
 
 // Schedule15Ref is a place in CJA 2003 Schedule 15.
 type Schedule15Ref struct {
 	Part      int    `json:"part"`
 	Paragraph string `json:"paragraph,omitempty"`
+	// InForce is the date the paragraph came into force where the law
+	// dates it (an inserted paragraph), as "YYYY-MM-DD".
+	InForce string `json:"inForce,omitempty"`
+	// Condition is a condition the paragraph sets ("where the intended
+	// offence is rape"), in words.
+	Condition string `json:"condition,omitempty"`
 }
 
 // NotificationRule says how an offence brings notification (SOA 2003
@@ -50,7 +71,26 @@ type NotificationRule struct {
 	Conditional bool   `json:"conditional"`
 	Paragraph   string `json:"paragraph,omitempty"`
 	Condition   string `json:"condition,omitempty"`
+	// SentencingCondition: the paragraph lists the offence subject to a
+	// condition about how the offender was dealt with (SOA 2003 s.132), so
+	// the person counts as convicted when that condition is met: at
+	// sentence.
+	SentencingCondition bool `json:"sentencingCondition,omitempty"`
+	// OtherCondition is the paragraph's other condition, met at
+	// conviction, if it has one: "victim-under-18" or
+	// "offender-18-or-over". Which condition applied decides when the
+	// period starts (s.132(2)).
+	OtherCondition string `json:"otherCondition,omitempty"`
+	// InForce is the date an inserted paragraph came into force.
+	InForce string `json:"inForce,omitempty"`
 }
+
+// The other conditions a Schedule 3 paragraph can set beside a sentencing
+// condition.
+const (
+	VictimUnder18Condition = "victim-under-18"
+	Offender18Condition    = "offender-18-or-over"
+)
 
 // Reference is the statute reference in words: "Offences against the
 // Person Act 1861 s.18", or the title for a common law offence.
@@ -62,8 +102,45 @@ func (o OffenceInfo) Reference() string {
 }
 
 // Specified reports whether a conviction for the offence can found
-// Category 2: murder, or a Schedule 15 Part 1 or Part 2 offence.
-func (o OffenceInfo) Specified() bool { return o.Murder || o.Schedule15 != nil }
+// Category 2: murder, a Schedule 15 Part 1 or Part 2 offence, or an
+// offence in s.327(4A).
+func (o OffenceInfo) Specified() bool { return o.Murder || o.Schedule15 != nil || o.S327_4A != "" }
+
+// ScheduleStatus says in words where the offence stands: "Schedule 15
+// Part 1 para 6", "Schedule 3 para 18 (conditional)", "not specified".
+func (o OffenceInfo) ScheduleStatus() string {
+	var parts []string
+	if o.Murder {
+		parts = append(parts, "murder (CJA 2003 s.327(3)(a))")
+	}
+	if s := o.Schedule15; s != nil {
+		p := fmt.Sprintf("Schedule 15 Part %d", s.Part)
+		if s.Paragraph != "" {
+			p += " para " + s.Paragraph
+		}
+		parts = append(parts, p)
+	}
+	if o.S327_4A != "" {
+		parts = append(parts, "CJA 2003 s.327(4A)("+o.S327_4A+")")
+	}
+	if n := o.Notification; n != nil {
+		p := "Schedule 3"
+		if n.Paragraph != "" {
+			p += " para " + n.Paragraph
+		}
+		if n.Conditional {
+			p += " (conditional)"
+		}
+		parts = append(parts, p)
+	}
+	if o.Terrorism {
+		parts = append(parts, "terrorism offence (Category 4)")
+	}
+	if len(parts) == 0 {
+		return "not specified"
+	}
+	return strings.Join(parts, "; ")
+}
 
 // OffenceList is the checked offence list.
 type OffenceList struct {
@@ -71,9 +148,27 @@ type OffenceList struct {
 	About    string        `json:"about"`
 	Sources  []string      `json:"sources"`
 	Offences []OffenceInfo `json:"offences"`
+	// Paragraphs lists every paragraph number of the schedules as the
+	// statute numbers them, and which were repealed, so a test can prove
+	// the list covers them all.
+	Paragraphs ScheduleParagraphs `json:"paragraphs"`
 
-	byCode map[string]int
-	byRef  map[string][]int
+	byCode    map[string]int
+	byRef     map[string][]int
+	bySection map[string][]int // "act|section number" -> entries
+}
+
+// ScheduleParagraphs are the paragraph numbers of CJA 2003 Schedule 15 and
+// SOA 2003 Schedule 3, with those repealed.
+type ScheduleParagraphs struct {
+	Schedule15         []string `json:"schedule15"`
+	Schedule15Repealed []string `json:"schedule15Repealed"`
+	Schedule3          []string `json:"schedule3"`
+	Schedule3Repealed  []string `json:"schedule3Repealed"`
+	// Schedule3General are the paragraphs that say how the others apply
+	// (service offences, inchoate forms, ages) rather than list offences.
+	Schedule3General  []string `json:"schedule3General"`
+	Schedule15General []string `json:"schedule15General"`
 }
 
 var codePattern = regexp.MustCompile(`^[A-Z0-9]+(-[A-Z0-9]+)*$`)
@@ -94,6 +189,7 @@ func LoadOffences(b []byte) (*OffenceList, error) {
 	}
 	l.byCode = map[string]int{}
 	l.byRef = map[string][]int{}
+	l.bySection = map[string][]int{}
 	for i, o := range l.Offences {
 		switch {
 		case !codePattern.MatchString(o.Code):
@@ -106,10 +202,18 @@ func LoadOffences(b []byte) (*OffenceList, error) {
 			return nil, fmt.Errorf("offence %s: a notification offence must be in Schedule 15 Part 2, not Part 1", o.Code)
 		case o.Notification != nil && o.Notification.Conditional && o.Notification.Condition == "":
 			return nil, fmt.Errorf("offence %s: a conditional notification rule must say its condition", o.Code)
+		case o.Notification != nil && o.Notification.SentencingCondition && !o.Notification.Conditional:
+			return nil, fmt.Errorf("offence %s: a sentencing condition makes the rule conditional", o.Code)
+		case o.Notification != nil && !slices.Contains([]string{"", VictimUnder18Condition, Offender18Condition}, o.Notification.OtherCondition):
+			return nil, fmt.Errorf("offence %s: other condition %q is not %s or %s", o.Code, o.Notification.OtherCondition, VictimUnder18Condition, Offender18Condition)
 		case o.Murder && o.Schedule15 != nil:
 			return nil, fmt.Errorf("offence %s: murder is named by s.327 itself, not Schedule 15", o.Code)
 		case o.Section == "" && o.Statute != "Common law":
 			return nil, fmt.Errorf("offence %s: a statutory offence needs its section", o.Code)
+		case o.ChildVictimRequired && o.S327_4A == "":
+			return nil, fmt.Errorf("offence %s: only s.327(4A) entries require a child victim", o.Code)
+		case o.Jurisdiction != "" && o.Jurisdiction != string(Scotland) && o.Jurisdiction != string(NorthernIreland):
+			return nil, fmt.Errorf("offence %s: jurisdiction %q is not scotland or northern-ireland", o.Code, o.Jurisdiction)
 		}
 		if _, dup := l.byCode[o.Code]; dup {
 			return nil, fmt.Errorf("offence %s is listed twice", o.Code)
@@ -118,6 +222,10 @@ func LoadOffences(b []byte) (*OffenceList, error) {
 		keys := []string{normalise(o.Title)}
 		if o.Section != "" {
 			keys = append(keys, normalise(o.Statute+" "+o.Section))
+			if act, num, _, ok := splitReference(o.Statute + " " + o.Section); ok {
+				k := act + "|" + num
+				l.bySection[k] = append(l.bySection[k], i)
+			}
 		}
 		for _, a := range o.Aliases {
 			keys = append(keys, normalise(a))
@@ -159,18 +267,31 @@ func normalise(s string) string {
 	return b.String()
 }
 
-var defaultList = mustLoadOffences(offencesJSON)
+var sectionPattern = regexp.MustCompile(`(?i)^(.*?)[\s,]*(?:\bsections?\b|\bss?\.?)\s*([0-9]+[A-Z]{0,2})\s*((?:\([0-9a-z]+\))*)\s*$`)
 
-func mustLoadOffences(b []byte) *OffenceList {
-	l, err := LoadOffences(b)
+// splitReference splits "Criminal Damage Act 1971 s.1(2)" into the act
+// ("criminaldamageact1971", normalised), the section number ("1") and the
+// subsections ("(2)").
+func splitReference(s string) (act, num, sub string, ok bool) {
+	m := sectionPattern.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil || strings.TrimSpace(m[1]) == "" {
+		return "", "", "", false
+	}
+	return normalise(m[1]), strings.ToUpper(m[2]), strings.ToLower(m[3]), true
+}
+
+// defaultList is parsed on first use, not at start-up: cold starts that
+// never classify (most functions) do not pay for it.
+var defaultList = sync.OnceValue(func() *OffenceList {
+	l, err := LoadOffences(offencesJSON)
 	if err != nil {
 		panic(fmt.Sprintf("eligibility: embedded offence list: %v", err))
 	}
 	return l
-}
+})
 
 // Offences returns the embedded offence list.
-func Offences() *OffenceList { return defaultList }
+func Offences() *OffenceList { return defaultList() }
 
 // ByCode returns the offence with code.
 func (l *OffenceList) ByCode(code string) (OffenceInfo, bool) {
@@ -186,11 +307,17 @@ type lookupResult struct {
 	info      OffenceInfo
 	found     bool
 	ambiguous []string // codes when a reference matches several offences
-	given     string   // how the offence was given, for messages
+	// fromSection is true when a bare section was resolved to the
+	// subsections (or variants) it stands for.
+	fromSection bool
+	given       string // how the offence was given, for messages
 }
 
 // lookup finds the offence by code, else by statute reference, else by its
-// description matching a title or alias exactly (after normalising).
+// description matching a title or alias exactly (after normalising). A
+// bare section ("Criminal Damage Act 1971 s.1") that is listed only by its
+// subsections, or also by them, resolves to all of them: the caller then
+// decides whether the difference matters.
 func (l *OffenceList) lookup(o Offence) lookupResult {
 	given := firstNonEmpty(o.Code, o.Statute, o.Description)
 	if o.Code != "" {
@@ -203,18 +330,27 @@ func (l *OffenceList) lookup(o Offence) lookupResult {
 		if s == "" {
 			continue
 		}
-		idx := l.byRef[normalise(s)]
+		idx := slices.Clone(l.byRef[normalise(s)])
+		fromSection := false
+		if act, num, sub, ok := splitReference(s); ok && sub == "" {
+			for _, j := range l.bySection[act+"|"+num] {
+				if !slices.Contains(idx, j) {
+					idx = append(idx, j)
+					fromSection = true
+				}
+			}
+		}
 		switch len(idx) {
 		case 0:
 			continue
 		case 1:
-			return lookupResult{info: l.Offences[idx[0]], found: true, given: given}
+			return lookupResult{info: l.Offences[idx[0]], found: true, given: given, fromSection: fromSection}
 		default:
 			codes := make([]string, len(idx))
 			for i, j := range idx {
 				codes[i] = l.Offences[j].Code
 			}
-			return lookupResult{ambiguous: codes, given: s}
+			return lookupResult{ambiguous: codes, given: s, fromSection: fromSection}
 		}
 	}
 	return lookupResult{given: given}

@@ -73,6 +73,9 @@ func TestOffenceLookup(t *testing.T) {
 		{Offence{Description: "Manslaughter"}, "MANSLAUGHTER", false},
 		{Offence{Description: "robbery"}, "TA1968-S8", false},
 		{Offence{Statute: "Theft Act 1968 s.9"}, "", true},
+		{Offence{Statute: "Criminal Damage Act 1971 s.1"}, "", true},
+		{Offence{Statute: "Misuse of Drugs Act 1971 s.4"}, "", true},
+		{Offence{Statute: "Misuse of Drugs Act 1971 s.4(3)"}, "MDA1971-S4-3-CHILD", false},
 		{Offence{Statute: "Unknown Act 2099 s.1", Description: "murder"}, "MURDER", false},
 		{Offence{Code: "NOPE"}, "", false},
 		{Offence{Description: "something else"}, "", false},
@@ -94,7 +97,7 @@ func TestLoadOffencesRefusesBadLists(t *testing.T) {
 		"duplicate code":  strings.Replace(good, `"code": "KIDNAPPING"`, `"code": "MANSLAUGHTER"`, 1),
 		"part 3":          strings.Replace(good, `"part": 1,`, `"part": 3,`, 1),
 		"missing murder":  strings.Replace(good, `"code": "MURDER"`, `"code": "MURDER-X"`, 1),
-		"no version":      strings.Replace(good, `"version": "2026-11-23"`, `"version": ""`, 1),
+		"no version":      strings.Replace(good, `"version": "2026-11-29"`, `"version": ""`, 1),
 	}
 	for name, body := range cases {
 		if body == good {

@@ -105,8 +105,16 @@ type Result struct {
 	// NeedsHumanDecision is true where the rules leave the decision to a
 	// person (both Category 2 and 4, for example); the reasons say why.
 	NeedsHumanDecision bool `json:"needsHumanDecision"`
-	// DecidedOn is the date the answer was worked out for.
+	// DecidedOn is the date the answer was worked out on (today in
+	// Europe/London).
 	DecidedOn civil.Date `json:"decidedOn"`
+	// AsOf is the date the answer is for: the law and the facts as they
+	// stood that day (DecidedOn unless a past or future date was asked).
+	AsOf civil.Date `json:"asOf"`
+	// FollowUps are what someone must do next whatever the category: for
+	// a person who is not a MAPPA offender but may pose a risk to
+	// children, consider child protection procedures (S4).
+	FollowUps []FollowUp `json:"followUps,omitempty"`
 	// OffenceListVersion is the version of the offence list used.
 	OffenceListVersion string `json:"offenceListVersion"`
 }
@@ -129,4 +137,30 @@ func (r Result) HasRule(id string) bool {
 		}
 	}
 	return false
+}
+
+// FollowUpKind is the kind of follow-up an answer asks for.
+type FollowUpKind string
+
+// The follow-ups.
+const (
+	// ConsiderChildProtection: the person is not a MAPPA offender but a
+	// Schedule 15 offence, an offence against a child or contact with
+	// children is recorded: the front door considers child protection
+	// procedures (the Persons Posing a Risk to Children route, S4).
+	ConsiderChildProtection FollowUpKind = "consider-child-protection"
+)
+
+// FollowUpKinds lists every kind of follow-up.
+var FollowUpKinds = []FollowUpKind{ConsiderChildProtection}
+
+// FollowUp is something a person must do next, with why.
+type FollowUp struct {
+	Kind FollowUpKind `json:"kind"`
+	// Route names the procedure ("Persons Posing a Risk to Children").
+	Route string `json:"route"`
+	// Who should act ("the front door").
+	Who string `json:"who"`
+	// Why in a plain sentence, naming what was recorded.
+	Why string `json:"why"`
 }

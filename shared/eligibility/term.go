@@ -112,3 +112,10 @@ func sign(n int) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// half is half the term, for the detention part of a detention and
+// training order: whole months halve exactly; an odd month gives 15 days,
+// an odd week 3 days and half a day rounds down.
+func (t Term) half() Term {
+	return Term{Months: t.Months / 2, Weeks: t.Weeks / 2, Days: t.Days/2 + 15*(t.Months%2) + 3*(t.Weeks%2)}
+}

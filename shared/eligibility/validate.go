@@ -47,7 +47,18 @@ func (f Facts) Validate() validation.Errors {
 		}
 	}
 	if f.Sentence != nil {
-		f.validateSentence(&errs, convictions, findings)
+		f.validateSentence(&errs, f.Sentence, "/sentence", convictions, findings)
+	}
+	if !f.ContactWithChildren.Valid() {
+		errs.Add("/contactWithChildren", answers.err().Error())
+	}
+	if p := f.PreviousManagement; p != nil {
+		if p.Category < Category1 || p.Category > Category4 {
+			errs.Add("/previousManagement/category", "must be 1, 2, 3 or 4")
+		}
+		if p.Level < NoLevel || p.Level > Level3 {
+			errs.Add("/previousManagement/level", "must be 1, 2 or 3 (or left out)")
+		}
 	}
 	f.validateDates(&errs)
 
@@ -83,7 +94,7 @@ func (f Facts) Validate() validation.Errors {
 		errs.Add(ptr, "needs the conviction it is about in offences")
 	}
 	if j := f.Category3; j != nil {
-		for name, v := range map[string]Judgement{"seriousHarmCapability": j.SeriousHarmCapability,
+		for name, v := range map[string]Judgement{"seriousHarmCapability": j.SeriousHarmCapability, "linkToCurrentRisk": j.LinkToCurrentRisk,
 			"currentRiskOfSeriousHarm": j.CurrentRiskOfSeriousHarm, "needsLevel2Or3Management": j.NeedsLevel2Or3Management} {
 			if !v.Valid() {
 				errs.Add("/category3/"+name, judgements.err().Error())
@@ -118,6 +129,11 @@ func (f Facts) ValidateAt(today civil.Date) validation.Errors {
 		future(validation.Pointer("offences", i, "date"), o.Date)
 	}
 	future("/dates/sentenceDate", f.Dates.SentenceDate)
+	for i, o := range f.Offences {
+		if i < MaxOffences && o.Sentence != nil {
+			future(validation.Pointer("offences", i, "sentence", "date"), o.Sentence.Date)
+		}
+	}
 	sortErrors(errs)
 	return errs
 }
@@ -144,31 +160,60 @@ func (f Facts) validateOffence(errs *validation.Errors, i int, o Offence) {
 	if !o.Date.IsZero() && !f.DateOfBirth.IsZero() {
 		if !o.Date.After(f.DateOfBirth) {
 			errs.Add(p("date"), "must be after the date of birth")
-		} else if !o.OutsideEnglandAndWales && f.DateOfBirth.AgeOn(o.Date) < 10 {
+		} else if o.inEnglandAndWales() && f.DateOfBirth.AgeOn(o.Date) < 10 {
 			errs.Add(p("date"), "the person was under 10, the age of criminal responsibility in England and Wales, on this date")
 		}
 	}
-	if !o.Date.IsZero() && !f.Dates.SentenceDate.IsZero() && o.Disposal != Caution && o.Date.After(f.Dates.SentenceDate) {
+	if !o.Date.IsZero() && !f.Dates.SentenceDate.IsZero() && o.Disposal != Caution && o.Sentence == nil && o.Date.After(f.Dates.SentenceDate) {
 		errs.Add(p("date"), "must not be after the sentence date: a sentence follows the conviction or finding")
+	}
+	if !o.Where.Valid() {
+		errs.Add(p("where"), jurisdictions.err().Error())
+	}
+	if o.Where == EnglandAndWales && o.OutsideEnglandAndWales {
+		errs.Add(p("where"), "contradicts outsideEnglandAndWales")
+	}
+	if len(o.Country) > maxText {
+		errs.Add(p("country"), fmt.Sprintf("must be at most %d characters", maxText))
+	}
+	for name, a := range map[string]Answer{"victimUnder18": o.VictimUnder18, "subjectOn1September1997": o.SubjectOn1September1997} {
+		if !a.Valid() {
+			errs.Add(p(name), answers.err().Error())
+		}
+	}
+	if s := o.Sentence; s != nil {
+		c, fd := 0, 0
+		switch {
+		case o.Disposal == Conviction:
+			c = 1
+		case o.Disposal.IsFinding():
+			fd = 1
+		}
+		f.validateSentence(errs, s, p("sentence"), c, fd)
+		if !s.Date.IsZero() && !o.Date.IsZero() && s.Date.Before(o.Date) {
+			errs.Add(p("sentence", "date"), "must not be before the conviction or finding")
+		}
 	}
 }
 
-func (f Facts) validateSentence(errs *validation.Errors, convictions, findings int) {
-	s := f.Sentence
+func (f Facts) validateSentence(errs *validation.Errors, s *Sentence, at string, convictions, findings int) {
 	switch {
 	case s.Type == "":
-		errs.Add("/sentence/type", "is required: "+sentenceTypes.err().Error())
+		errs.Add(at+"/type", "is required: "+sentenceTypes.err().Error())
 	case !s.Type.Valid():
-		errs.Add("/sentence/type", sentenceTypes.err().Error())
+		errs.Add(at+"/type", sentenceTypes.err().Error())
+	}
+	if !s.Runs.Valid() {
+		errs.Add(at+"/runs", runsEnum.err().Error())
 	}
 	if convictions+findings == 0 {
-		errs.Add("/sentence", "needs the conviction or finding it was for in offences (a caution carries no sentence)")
+		errs.Add(at, "needs the conviction or finding it was for in offences (a caution carries no sentence)")
 	}
 	if convictions == 0 && findings > 0 && s.Type.Valid() {
 		switch s.Type {
 		case HospitalOrder, GuardianshipOrder, AbsoluteDischarge:
 		default:
-			errs.Add("/sentence/type", "after a finding of insanity or disability the court can make only a hospital order, a guardianship order, a supervision order or an absolute discharge")
+			errs.Add(at+"/type", "after a finding of insanity or disability the court can make only a hospital order, a guardianship order, a supervision order or an absolute discharge")
 		}
 	}
 	length := func(name string, v *int, most int) {
@@ -176,9 +221,9 @@ func (f Facts) validateSentence(errs *validation.Errors, convictions, findings i
 			return
 		}
 		if *v < 0 {
-			errs.Add("/sentence/"+name, "must not be negative")
+			errs.Add(at+"/"+name, "must not be negative")
 		} else if *v > most {
-			errs.Add("/sentence/"+name, fmt.Sprintf("must be at most %d", most))
+			errs.Add(at+"/"+name, fmt.Sprintf("must be at most %d", most))
 		}
 	}
 	length("lengthMonths", s.LengthMonths, maxMonths)
@@ -186,42 +231,42 @@ func (f Facts) validateSentence(errs *validation.Errors, convictions, findings i
 	length("lengthDays", s.LengthDays, maxDays)
 	term, hasTerm := s.Term()
 	if hasTerm && term.Months == 0 && term.Weeks == 0 && term.Days == 0 {
-		errs.Add("/sentence/lengthMonths", "must be more than zero")
+		errs.Add(at+"/lengthMonths", "must be more than zero")
 	}
 	if s.Life {
 		switch s.Type {
 		case Imprisonment, SeriousOffenceDetention, CustodyForLife, HMPDetention, "":
 		default:
-			errs.Add("/sentence/life", "a life sentence is imprisonment, s.250 detention, custody for life or detention at His Majesty's pleasure; not "+string(s.Type))
+			errs.Add(at+"/life", "a life sentence is imprisonment, s.250 detention, custody for life or detention at His Majesty's pleasure; not "+string(s.Type))
 		}
 	}
 	if s.RestrictionOrder && s.Type != HospitalOrder {
-		errs.Add("/sentence/restrictionOrder", "a restriction order is made only with a hospital order (Mental Health Act 1983 s.41)")
+		errs.Add(at+"/restrictionOrder", "a restriction order is made only with a hospital order (Mental Health Act 1983 s.41)")
 	}
 	if s.Suspended {
 		switch {
 		case s.Type != Imprisonment && s.Type != YOIDetention:
-			errs.Add("/sentence/suspended", "only imprisonment or detention in a young offender institution can be suspended")
+			errs.Add(at+"/suspended", "only imprisonment or detention in a young offender institution can be suspended")
 		case s.Life:
-			errs.Add("/sentence/suspended", "a life sentence cannot be suspended")
+			errs.Add(at+"/suspended", "a life sentence cannot be suspended")
 		case hasTerm && wholeMonthsOver(term, 24):
-			errs.Add("/sentence/suspended", "a suspended sentence is at most 2 years")
+			errs.Add(at+"/suspended", "a suspended sentence is at most 2 years")
 		}
 	}
 	if s.Type == DTO && hasTerm && term.Weeks == 0 && term.Days == 0 && (term.Months < 4 || term.Months > 24) {
-		errs.Add("/sentence/lengthMonths", "a detention and training order is 4 to 24 months")
+		errs.Add(at+"/lengthMonths", "a detention and training order is 4 to 24 months")
 	}
-	if s.isLife() && !f.Dates.LicenceEndDate.IsZero() {
+	if at == "/sentence" && s.isLife() && !f.Dates.LicenceEndDate.IsZero() {
 		errs.Add("/dates/licenceEndDate", "a life licence does not end: leave the licence end date out")
 	}
 	if age, ok := f.ageAtSentence(); ok {
 		switch {
 		case s.Type == DTO && age >= 18:
-			errs.Add("/sentence/type", "a detention and training order is only for people under 18 when convicted")
+			errs.Add(at+"/type", "a detention and training order is only for people under 18 when convicted")
 		case (s.Type == YouthRehabOrder || s.Type == ReferralOrder || s.Type == HMPDetention) && age >= 18:
-			errs.Add("/sentence/type", string(s.Type)+" is only for people under 18 when convicted")
+			errs.Add(at+"/type", string(s.Type)+" is only for people under 18 when convicted")
 		case (s.Type == YOIDetention || s.Type == CustodyForLife) && (age < 18 || age > 20):
-			errs.Add("/sentence/type", string(s.Type)+" is only for people aged 18 to 20 when convicted")
+			errs.Add(at+"/type", string(s.Type)+" is only for people aged 18 to 20 when convicted")
 		}
 	}
 }

@@ -60,11 +60,15 @@ func Register(rt *auth.Router, clk clock.Clock) {
 // time of the request, from clk.
 func Handler(clk clock.Clock) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req := request{today: civil.Today(clk.Now())}
+		req := Request{today: civil.Today(clk.Now())}
 		if !httpapi.Decode(w, r, MaxBody, &req) {
 			return
 		}
-		res := eligibility.Classify(req.Facts, req.today)
+		asOf := req.today
+		if !req.AsOf.IsZero() {
+			asOf = req.AsOf
+		}
+		res := eligibility.ClassifyAsOf(req.Facts, asOf, req.today)
 		out := Response{Classification: res, SuggestedLevel: eligibility.SuggestLevel(req.Facts, res)}
 		planner := cadence.Default()
 		if q := req.Review; q != nil {
@@ -84,18 +88,24 @@ func Handler(clk clock.Clock) http.Handler {
 	})
 }
 
-// request is the body: the facts, validated as of today, and optionally
+// Request is the body: the facts, validated as of today, and optionally
 // the review and notice questions.
-type request struct {
+type Request struct {
 	eligibility.Facts
+	// AsOf is the date the answer is for (default today in London): a
+	// past referral or a future release.
+	AsOf   civil.Date   `json:"asOf,omitzero"`
 	Review *ReviewQuery `json:"review,omitempty"`
 	Notice *NoticeQuery `json:"notice,omitempty"`
 	today  civil.Date
 }
 
 // Validate implements httpapi.Validator with the checks that need today.
-func (r *request) Validate() validation.Errors {
+func (r *Request) Validate() validation.Errors {
 	errs := r.ValidateAt(r.today)
+	if !r.AsOf.IsZero() && (r.AsOf.Year < 1900 || r.AsOf.Year > r.today.Year+100) {
+		errs.Add("/asOf", "must be a date between 1900 and 100 years from today")
+	}
 	if q := r.Review; q != nil {
 		if q.Level != eligibility.Level2 && q.Level != eligibility.Level3 {
 			errs.Add("/review/level", "must be 2 or 3: only levels 2 and 3 have review meetings")

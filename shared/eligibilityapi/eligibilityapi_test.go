@@ -3,6 +3,7 @@ package eligibilityapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -235,5 +236,29 @@ func TestDateIsLondonToday(t *testing.T) {
 	_ = json.Unmarshal([]byte(resp.Body), &out)
 	if out.Classification.DecidedOn.String() != "2027-04-01" {
 		t.Errorf("decided on %s, want 2027-04-01 (London)", out.Classification.DecidedOn)
+	}
+}
+
+// TestAsOf: a past date gives the answer as it stood then; the default is
+// today in London; a date absurdly far off is refused.
+func TestAsOf(t *testing.T) {
+	body := `{"dateOfBirth":"1980-06-15","offences":[{"code":"OAPA1861-S18","disposal":"conviction","date":"2020-05-01"}],
+		"sentence":{"type":"imprisonment","lengthMonths":48},"dates":{"licenceEndDate":"2024-05-31"},"notification":{"status":"no"}%s}`
+	var out Response
+	resp := post(t, fmt.Sprintf(body, `,"asOf":"2023-01-01"`), staffClaims("[social-worker]"), nil)
+	if err := json.Unmarshal([]byte(resp.Body), &out); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, resp.Body)
+	}
+	if out.Classification.Outcome != eligibility.Eligible || out.Classification.AsOf.String() != "2023-01-01" {
+		t.Errorf("as of 2023-01-01: %s as of %s, want eligible (licence to 2024-05-31)", out.Classification.Outcome, out.Classification.AsOf)
+	}
+	resp = post(t, fmt.Sprintf(body, ""), staffClaims("[social-worker]"), nil)
+	out = Response{}
+	_ = json.Unmarshal([]byte(resp.Body), &out)
+	if out.Classification.Outcome != eligibility.NotEligible || out.Classification.AsOf != out.Classification.DecidedOn {
+		t.Errorf("default: %s as of %s decided %s, want not eligible as of today", out.Classification.Outcome, out.Classification.AsOf, out.Classification.DecidedOn)
+	}
+	if resp := post(t, fmt.Sprintf(body, `,"asOf":"1066-10-14"`), staffClaims("[social-worker]"), nil); resp.StatusCode != 422 || !strings.Contains(resp.Body, "/asOf") {
+		t.Errorf("asOf 1066: %d %s", resp.StatusCode, resp.Body)
 	}
 }

@@ -28,7 +28,7 @@ func FuzzDecodeFacts(f *testing.F) {
 	}
 	today := civil.New(2026, 11, 23)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req := request{today: today}
+		req := Request{today: today}
 		errs, malformed := httpapi.DecodeBytes(body, &req)
 		if malformed != "" {
 			return

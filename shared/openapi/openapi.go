@@ -81,7 +81,7 @@ func Operations() []Operation {
 			Responses: with(map[int]reflect.Type{200: t[intake.StatusBody]()}, 404), Params: []Param{idParam}},
 		{Method: "POST", Path: "/v1/eligibility", ID: "checkEligibility", Tag: "Eligibility", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "Classify facts: MAPPA category (or not eligible, or cannot decide with the missing facts), every reason with its source, the date eligibility ends, and a suggested level for a person to confirm; optionally the next review window (review: level, lastMeeting) and whether an invitation gave enough notice (notice: meeting, received). Nothing is stored.",
-			Request: t[eligibility.Facts](), Responses: with(map[int]reflect.Type{200: t[eligibilityapi.Response]()}, 400, 413, 415, 422)},
+			Request: t[eligibilityapi.Request](), Responses: with(map[int]reflect.Type{200: t[eligibilityapi.Response]()}, 400, 413, 415, 422)},
 		{Method: "GET", Path: "/v1/me", ID: "me", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "The signed-in member of staff: id and roles.", Responses: with(map[int]reflect.Type{200: t[staffapi.Me]()})},
 		{Method: "GET", Path: "/v1/staff/referrals", ID: "listReferrals", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
@@ -140,6 +140,9 @@ func enums() map[reflect.Type][]string {
 	m[t[eligibility.EndSource]()] = strs(anySlice(eligibility.EndSources)...)
 	m[t[eligibility.CategoryCode]()] = strs(anySlice(eligibility.CategoryCodes)...)
 	m[t[eligibility.LevelCode]()] = strs(anySlice(eligibility.LevelCodes)...)
+	m[t[eligibility.Jurisdiction]()] = strs(anySlice(eligibility.Jurisdictions)...)
+	m[t[eligibility.Runs]()] = strs(anySlice(eligibility.RunsValues)...)
+	m[t[eligibility.FollowUpKind]()] = strs(anySlice(eligibility.FollowUpKinds)...)
 	return m
 }
 
