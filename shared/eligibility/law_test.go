@@ -39,6 +39,17 @@ var lawCases = []classifyCase{
 		`{` + adult + `"offences":[{"code":"CAA1984-S1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":11},"notification":{"status":"no"}}`,
 		want{outcome: NotEligible, rules: []string{"CAT2-UNDER-12-MONTHS", "CHILDREN-PPRC"}}},
 
+	// Offences the list lacked (Schedule 15 as amended).
+	{"strangulation (SCA 2015 s.75A, Sch 15 para 63FA), 18 months: Category 2",
+		`{` + adult + `"offences":[{"statute":"Serious Crime Act 2015 s.75A","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":18},"dates":{"licenceEndDate":"2026-07-09"},"notification":{"status":"no"}}`,
+		want{outcome: Eligible, primary: 2, rules: []string{"CAT2-CUSTODY"}}},
+	{"stalking (PHA 1997 s.4A, Sch 15 para 57), 12 months: Category 2",
+		`{` + adult + `"offences":[{"code":"PHA1997-S4A","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2026-01-09"},"notification":{"status":"no"}}`,
+		want{outcome: Eligible, primary: 2, rules: []string{"CAT2-CUSTODY"}}},
+	{"burglary with intent to rape (Theft Act 1968 s.9, Sch 15 para 97), 3 years: Category 2",
+		`{` + adult + `"offences":[{"code":"TA1968-S9-RAPE","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":36},"dates":{"licenceEndDate":"2028-01-09"},"notification":{"status":"no"}}`,
+		want{outcome: Eligible, primary: 2, rules: []string{"CAT2-CUSTODY"}}},
+
 	// 2. CJA 2003 s.327(4D)-(4E); CTA 2008 s.45(1)-(3).
 	{"CTA s.45(2): a terrorism conviction in Scotland, 12 months: Category 4",
 		`{` + adult + `"offences":[{"code":"TACT2006-S5","disposal":"conviction","date":"2025-01-10","where":"scotland"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2027-01-09"}}`,

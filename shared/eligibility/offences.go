@@ -158,17 +158,19 @@ type OffenceList struct {
 	bySection map[string][]int // "act|section number" -> entries
 }
 
-// ScheduleParagraphs are the paragraph numbers of CJA 2003 Schedule 15 and
-// SOA 2003 Schedule 3, with those repealed.
+// ScheduleParagraphs index the paragraphs of CJA 2003 Schedule 15 and SOA
+// 2003 Schedule 3: for each paragraph number, the codes of the entries it
+// lists; and the paragraphs repealed, the general ones (inchoate forms,
+// service offences, interpretation) and those inserted after the copy of
+// the Act that was checked, whose text is not recorded here.
 type ScheduleParagraphs struct {
-	Schedule15         []string `json:"schedule15"`
-	Schedule15Repealed []string `json:"schedule15Repealed"`
-	Schedule3          []string `json:"schedule3"`
-	Schedule3Repealed  []string `json:"schedule3Repealed"`
-	// Schedule3General are the paragraphs that say how the others apply
-	// (service offences, inchoate forms, ages) rather than list offences.
-	Schedule3General  []string `json:"schedule3General"`
-	Schedule15General []string `json:"schedule15General"`
+	Schedule15          map[string][]string `json:"schedule15"`
+	Schedule15Repealed  []string            `json:"schedule15Repealed"`
+	Schedule15General   []string            `json:"schedule15General"`
+	Schedule3           map[string][]string `json:"schedule3"`
+	Schedule3Repealed   []string            `json:"schedule3Repealed"`
+	Schedule3General    []string            `json:"schedule3General"`
+	Schedule3NotChecked []string            `json:"schedule3NotChecked"`
 }
 
 var codePattern = regexp.MustCompile(`^[A-Z0-9]+(-[A-Z0-9]+)*$`)
