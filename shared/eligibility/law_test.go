@@ -41,10 +41,10 @@ var lawCases = []classifyCase{
 
 	// Offences the list lacked (Schedule 15 as amended).
 	{"strangulation (SCA 2015 s.75A, Sch 15 para 63FA), 18 months: Category 2",
-		`{` + adult + `"offences":[{"statute":"Serious Crime Act 2015 s.75A","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":18},"dates":{"licenceEndDate":"2026-07-09"},"notification":{"status":"no"}}`,
+		`{` + adult + `"offences":[{"statute":"Serious Crime Act 2015 s.75A","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":18},"dates":{"licenceEndDate":"2027-07-09"},"notification":{"status":"no"}}`,
 		want{outcome: Eligible, primary: 2, rules: []string{"CAT2-CUSTODY"}}},
 	{"stalking (PHA 1997 s.4A, Sch 15 para 57), 12 months: Category 2",
-		`{` + adult + `"offences":[{"code":"PHA1997-S4A","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2026-01-09"},"notification":{"status":"no"}}`,
+		`{` + adult + `"offences":[{"code":"PHA1997-S4A","disposal":"conviction","date":"2026-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2027-01-09"},"notification":{"status":"no"}}`,
 		want{outcome: Eligible, primary: 2, rules: []string{"CAT2-CUSTODY"}}},
 	{"burglary with intent to rape (Theft Act 1968 s.9, Sch 15 para 97), 3 years: Category 2",
 		`{` + adult + `"offences":[{"code":"TA1968-S9-RAPE","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":36},"dates":{"licenceEndDate":"2028-01-09"},"notification":{"status":"no"}}`,
