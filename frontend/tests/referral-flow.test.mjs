@@ -136,7 +136,20 @@ test('a posted referral is classified, explained and accepted in the staff app',
   // 4. The detail page explains the classification.
   await link.click()
   await page.waitForURL(new RegExp(`/referrals/${id}$`))
-  await page.getByRole('heading', { level: 1, name: 'Referral', exact: true }).waitFor()
+  // The work page opens on the person's name and a summary with what to do next.
+  await page.getByRole('heading', { level: 1, name: `Samuel ${FAMILY}`, exact: true }).waitFor()
+  const top = await page.locator('#referral-summary').innerText()
+  assert.match(top, /Meeting[\s\S]*\(in 8 days\)[\s\S]*Short notice/)
+  assert.match(top, /Category\s+Category 2/)
+  assert.match(top, /Suggested level\s+No level suggested/) // the referral does not say whether meetings would add value
+  assert.match(top, /Confirmed level\s+Not confirmed yet/)
+  assert.match(top, /What is needed next\s+Decide/)
+  assert.equal(await page.locator('#next-step-link').getAttribute('href'), '#decide')
+  // The facts as received: offences, sentence, victims, children.
+  assert.match(await page.locator('#offences-received').innerText(), /Wounding with intent[\s\S]*Offences against the Person Act 1861 s.18/)
+  assert.match(await page.locator('#facts ~ .govuk-summary-list').first().innerText(), /Imprisonment; 48 months/)
+  assert.match(await page.locator('#victims').innerText(), /former partner/)
+  assert.match(await page.locator('#children').innerText(), /Ava Example/)
   assert.equal(await page.title(), 'Referral – MAPPA Coordinator', 'no personal data in the title')
   assert.ok(!page.url().includes(FAMILY), 'no personal data in the URL')
   assert.match(await page.locator('#referral-status').innerText(), /Classified/)
@@ -177,13 +190,22 @@ test('a posted referral is classified, explained and accepted in the staff app',
   assert.match(await page.locator('#decision-history').innerText(), /Referral accepted/)
   await screenshot(page, 'accepted')
 
-  // 7. Set the level of management with a reason; it is kept in the history.
-  await page.getByLabel('Level 2', { exact: false }).first().check()
-  await page.getByLabel('Reason for a different level').fill('Risk to children is high and agencies need to co-ordinate.')
+  // 7. Confirm the level: nothing is pre-selected; once confirmed it is
+  // shown as confirmed and cannot be "set" to the same level again.
+  assert.equal(await page.locator('#level-form input[type=radio]:checked').count(), 0, 'no level pre-selected')
+  await page.getByLabel('Level 2', { exact: true }).check()
+  await page.getByLabel(/^Reason/).last().fill('Risk to children is high and agencies need to co-ordinate.')
   await page.getByRole('button', { name: 'Save level' }).click()
-  await page.locator('.govuk-notification-banner--success').filter({ hasText: /Level/ }).waitFor()
-  assert.match(await page.locator('#level ~ .govuk-summary-list').first().innerText(), /Confirmed level\s+Level 2/)
-  assert.match(await page.locator('#decision-history').innerText(), /Level (set to|2 confirmed)/)
+  await page.locator('.govuk-notification-banner--success').filter({ hasText: /Level 2 confirmed/ }).waitFor()
+  assert.match(await page.locator('#level ~ .govuk-summary-list').first().innerText(), /Confirmed level\s+Level 2\s+Confirmed/)
+  assert.match(await page.locator('#referral-summary').innerText(), /Confirmed level\s+Level 2\s+Confirmed/)
+  assert.match(await page.locator('#referral-summary').innerText(), /What is needed next\s+Nothing on this referral/)
+  assert.match(await page.locator('#decision-history').innerText(), /Level 2 confirmed/)
+  assert.doesNotMatch(await page.locator('#decision-history').innerText(), /was 2/)
+  assert.match(await page.locator('#level-form legend').first().innerText(), /Change the level of management/)
+  assert.equal(await page.locator('#level-form input[value="2"]').count(), 0, 'the confirmed level is not offered again')
+  violations = await axeViolations(page)
+  assert.deepEqual(violations, [], violations.join('\n'))
 
   const status = await fetch(new URL(`v1/referrals/${id}`, server.url), { headers: { Authorization: `Bearer ${token}` } })
   assert.equal(status.status, 200)
@@ -236,10 +258,14 @@ test('a possible match on name and date of birth is shown and a person decides',
   await signInAs(page, server.url, 'Business support officer')
   await page.getByRole('heading', { level: 1, name: 'Referrals' }).waitFor()
   await page.goto(new URL(`referrals/${id}`, server.url).href)
-  await page.getByRole('heading', { level: 1, name: 'Referral', exact: true }).waitFor()
+  await page.getByRole('heading', { level: 1, name: `Samuel ${family}`, exact: true }).waitFor()
   const banner = page.locator('#possible-match')
   await banner.waitFor()
   assert.match(await banner.innerText(), /may already be known/)
+  // Side by side: this referral's council number and the existing case's, with a link to the case.
+  const compare = await page.locator('#match-compare').innerText()
+  assert.ok(compare.includes(second.person.identifiers.councilNumber) && compare.includes(first.person.identifiers.councilNumber), compare)
+  assert.equal(await page.locator('#match-compare a[href^="/cases/"]').count(), 1)
   const violations = await axeViolations(page)
   assert.deepEqual(violations, [], violations.join('\n'))
   await screenshot(page, 'possible-match')

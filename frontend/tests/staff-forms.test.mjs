@@ -143,7 +143,12 @@ test('a business support officer enters a referral from an email and it is class
 
   // 3. The impossible date is refused, linked to the day field; nothing is sent.
   const posts = []
-  page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/staff/referrals') posts.push(r) })
+  const checks = []
+  page.on('request', (r) => {
+    if (r.method() !== 'POST' || new URL(r.url()).pathname !== '/v1/staff/referrals') return
+    if (new URL(r.url()).searchParams.get('validate') === 'only') checks.push(r)
+    else posts.push(r)
+  })
   await page.getByRole('button', { name: 'Send referral' }).click()
   await summary.locator('a[href="#dob-day"]').waitFor()
   assert.equal(await summary.locator('li').count(), 1)
@@ -151,6 +156,7 @@ test('a business support officer enters a referral from an email and it is class
   assert.match(await page.locator('#dob-error').innerText(), /Date of birth must be a real date/)
   assert.match(await page.locator('#dob-day').getAttribute('class'), /govuk-input--error/)
   assert.equal(posts.length, 0, 'an impossible date is not sent')
+  assert.equal(checks.length, 1, 'the rest of the form is checked by the service in the same round, without entering it')
   // What was typed is kept.
   assert.equal(await page.inputValue('#family-name'), family)
   assert.equal(await page.inputValue('#offence-0-code'), 'OAPA1861-S18')
@@ -228,8 +234,14 @@ test('a social worker checks eligibility for worked example 1 and sees Category 
   await page.getByRole('button', { name: 'Check eligibility' }).click()
   const summary = page.locator('.govuk-error-summary')
   await summary.waitFor()
-  assert.equal(await summary.locator('a').first().getAttribute('href'), '#licence-end-date-month')
+  // Every problem in one round, in page order: no offence given (an empty
+  // check is refused, never answered "not eligible"), and the impossible date.
+  const hrefs = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+  assert.deepEqual(hrefs, ['#offence-0-code', '#licence-end-date-month'])
+  assert.match(await page.locator('#offence-0-code-error').innerText(), /Enter at least one offence/)
   assert.match(await page.locator('#licence-end-date-error').innerText(), /Licence end date must be a real date/)
+  await noAxeViolations(page)
+  await page.fill('#offence-0-code', 'OAPA1861-S18')
 
   // The API's own refusal is mapped too: a review needs its level.
   await page.fill('#licence-end-date-month', '5')
@@ -270,6 +282,8 @@ test('a social worker checks eligibility for worked example 1 and sees Category 
   assert.match(await page.locator('#level ~ .govuk-summary-list').first().innerText(), /Suggested level/)
   assert.equal(await page.getByText('Confirmed level').count(), 0, 'a check has no confirmed level')
   assert.match(await page.locator('#review ~ .govuk-summary-list').first().innerText(), /Hold it between/)
+  // The last meeting was in February 2026: that window has closed, and the page says so.
+  assert.match(await page.locator('#review-overdue').innerText(), /Overdue/)
   assert.match(await page.locator('#notice ~ .govuk-summary-list').first().innerText(), /8 days[\s\S]*short notice/i)
   await noAxeViolations(page)
   await screenshot(page, 'eligibility-result')

@@ -348,6 +348,12 @@ func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if r.URL.Query().Get("validate") == "only" {
+		// The form asks for every problem in one round without entering
+		// anything: the body passed every check.
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	key, ok := intake.IdempotencyKey(w, r, body)
 	if !ok {
 		return

@@ -339,6 +339,10 @@ func (s *Service) SetLevel(ctx context.Context, a Actor, id string, q referral.L
 	if !verrs.OK() {
 		return store.Case{}, referral.LevelChange{}, verrs
 	}
+	if c.Level != 0 && level == c.Level {
+		// Nothing would change: recording "level 2 (was 2)" helps nobody.
+		return store.Case{}, referral.LevelChange{}, invalid("/level", fmt.Sprintf("is already level %d: choose a different level to change it", level))
+	}
 	now := s.clock.Now()
 	l := referral.LevelChange{
 		ID: s.ids.New(), Action: q.Action, Level: level, PreviousLevel: c.Level, SuggestedLevel: c.SuggestedLevel,

@@ -89,8 +89,18 @@ func TestStaffEntryTakesTheSamePath(t *testing.T) {
 	if r := h.Do("POST", "/v1/staff/referrals", bso, bad); r.Status != 422 || !slices.Equal(r.Pointers(), []string{"/reasonForReferral"}) {
 		t.Errorf("missing field: %d %v", r.Status, r.Pointers())
 	}
+	// validate=only: every problem, and nothing stored even when valid.
+	if r := h.Do("POST", "/v1/staff/referrals?validate=only", bso, bad); r.Status != 422 || !slices.Equal(r.Pointers(), []string{"/reasonForReferral"}) {
+		t.Errorf("validate only, bad: %d %v", r.Status, r.Pointers())
+	}
+	if r := h.Do("POST", "/v1/staff/referrals?validate=only", bso, fixture); r.Status != 204 {
+		t.Errorf("validate only, good: %d %s", r.Status, r.Body)
+	}
+	if r := h.Do("POST", "/v1/staff/referrals?validate=only", h.StaffToken("staff-sw"), fixture); r.Status != 403 {
+		t.Errorf("validate only as a social worker: %d", r.Status)
+	}
 	if n := len(h.Referrals()); n != 0 {
-		t.Fatalf("%d referrals stored by bad requests", n)
+		t.Fatalf("%d referrals stored by bad or validate-only requests", n)
 	}
 
 	r := h.Do("POST", "/v1/staff/referrals", bso, fixture)
@@ -451,6 +461,8 @@ func TestCaseAndLevel(t *testing.T) {
 		{"confirm", bso, `{"action":"confirm"}`, nil, 200, 2},
 		{"service manager sets 3", h.StaffToken("staff-sm"), `{"action":"set","level":3,"reason":"Media interest"}`, nil, 200, 3},
 		{"head of service sets 2", h.StaffToken("staff-hos"), `{"action":"set","level":2,"version":4}`, nil, 200, 2},
+		{"setting the current level again changes nothing", bso, `{"action":"set","level":2,"reason":"again"}`, nil, 422, 0},
+		{"confirming the current level again changes nothing", bso, `{"action":"confirm"}`, nil, 422, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -170,3 +170,31 @@ export function yesNo (b) {
 export function listText (items) {
   return html`${items.filter(Boolean).map((x, i) => html`${i ? html`<br>` : ''}${x}`)}`
 }
+
+export const ROLE_NAMES = {
+  'business-support-officer': 'Business support officer',
+  'social-worker': 'Social worker',
+  'team-manager': 'Team manager',
+  'service-manager': 'Service manager',
+  'head-of-service': 'Head of service',
+  'assistant-director': 'Assistant director',
+  administrator: 'Administrator'
+}
+
+export function roleText (r) {
+  return ROLE_NAMES[r] || r || NOT_KNOWN
+}
+
+/**
+ * Who did something, in words: "You" for the signed-in person; otherwise the
+ * role (when the route allows only one) and the staff id. A staff directory
+ * replaces the id with the person's name when it is available.
+ */
+export function actorText (actor, { who, role, names } = {}) {
+  if (!actor) return NOT_KNOWN
+  const you = who && who.subject === actor
+  const name = names && names[actor]
+  if (name) return you ? `${name} (you)` : name
+  if (you) return role ? `You (${roleText(role)})` : 'You'
+  return role ? `${roleText(role)} (${actor})` : actor
+}

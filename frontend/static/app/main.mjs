@@ -12,6 +12,7 @@ import { renderQueue } from './views/queue.mjs'
 import { renderReferral } from './views/referral.mjs'
 import { renderEnterReferral } from './views/enter-referral.mjs'
 import { renderEligibility } from './views/eligibility.mjs'
+import { renderCase } from './views/case.mjs'
 
 const SERVICE = 'MAPPA Coordinator'
 const root = document.getElementById('app')
@@ -192,6 +193,12 @@ async function route () {
     if (m) {
       setNav(true, 'referrals')
       await renderReferral(ctx, m[1])
+      return
+    }
+    const c = path.match(/^\/cases\/([A-Za-z0-9_-]{1,100})$/)
+    if (c) {
+      setNav(true, 'referrals')
+      await renderCase(ctx, c[1])
       return
     }
     setNav(true)

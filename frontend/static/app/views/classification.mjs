@@ -6,7 +6,7 @@
 // Both take a "view" that model.mjs reads: a referral from the staff API, or
 // { classification: { result, levelSuggestion } } from POST /v1/eligibility.
 
-import { html, summaryList, table, warningText } from '../html.mjs'
+import { html, summaryList, table, warningText, tag } from '../html.mjs'
 import { categoryText, categoryNumber, outcomeTag, levelText, levelNumber, dateText, dateTimeText, sourceText } from '../format.mjs'
 import { pick, classificationOf, suggestedLevelOf, suggestedLevelReasons, levelSuggestionOf, reasonsOf, basesOf } from '../model.mjs'
 
@@ -42,12 +42,23 @@ function reasonRows (c) {
   return reasonTableRows(reasonsOf(c))
 }
 
-/** A reasons table's rows: [rule, explanation, source]. */
+/**
+ * A reasons table's rows: [what the rule found, in words; the rule's id (for
+ * docs/rules.md); the law or guidance it comes from].
+ */
 export function reasonTableRows (reasons) {
   return (Array.isArray(reasons) ? reasons : []).map((r) => typeof r === 'object'
-    ? [pick(r, 'rule', 'ruleId', 'id'), pick(r, 'sentence', 'explanation', 'text', 'detail', 'message'), sourceText(pick(r, 'source', 'sources', 'reference'))]
-    : [null, String(r), null])
+    ? [pick(r, 'sentence', 'explanation', 'text', 'detail', 'message'), ruleId(pick(r, 'rule', 'ruleId', 'id')), sourceText(pick(r, 'source', 'sources', 'reference'))]
+    : [String(r), null, null])
 }
+
+/** The rule id, small: people read the words and the source; the id is for looking the rule up. */
+function ruleId (id) {
+  return id ? html`<span class="govuk-body-s app-secondary app-rule-id">${id}</span>` : null
+}
+
+/** The head of a reasons table. */
+export const REASON_HEAD = ['What the rules found', 'Rule', 'Source (law or guidance)']
 
 /**
  * The classification. stored: true for a referral (shows when it was
@@ -78,7 +89,7 @@ export function classificationSection (view, { stored = true } = {}) {
       <ul class="govuk-list govuk-list--bullet">${missing.map((m) => html`<li>${typeof m === 'object' ? pick(m, 'fact', 'detail', 'text', 'field') : m}</li>`)}</ul>
     </div>` : ''}
     ${bases.length ? table({ id: 'bases', caption: 'Every basis for MAPPA eligibility', captionSize: 's', head: ['Category', 'Rule', 'Ends'], rows: bases }) : html`<p class="govuk-body">No basis for MAPPA eligibility was found.</p>`}
-    ${reasons.length ? table({ id: 'reasons', caption: 'Why: the rules applied', captionSize: 's', head: ['Rule', 'Explanation', 'Source'], rows: reasons }) : html`<p class="govuk-body">No reasons were recorded.</p>`}`
+    ${reasons.length ? table({ id: 'reasons', caption: 'Why: the rules applied', captionSize: 's', head: REASON_HEAD, rows: reasons }) : html`<p class="govuk-body">No reasons were recorded.</p>`}`
 }
 
 /** The level suggestion; confirmed: also the case's confirmed level (referrals). */
@@ -87,18 +98,16 @@ export function levelSection (view, { confirmed: showConfirmed = true } = {}) {
   const reasons = suggestedLevelReasons(view)
   const missing = pick(levelSuggestionOf(view), 'missing') || []
   const confirmed = pick(view, 'case.level', 'confirmedLevel')
-  const rows = reasons.map((r) => typeof r === 'object'
-    ? [pick(r, 'rule', 'ruleId', 'id'), pick(r, 'sentence', 'explanation', 'text', 'detail'), sourceText(pick(r, 'source'))]
-    : [null, String(r), null])
+  const rows = reasonTableRows(reasons)
   return html`<h2 class="govuk-heading-m" id="level">Level of management</h2>
     ${summaryList([
       { key: 'Suggested level', value: levelNumber(level) ? levelText(level) : 'No level suggested' },
-      showConfirmed ? { key: 'Confirmed level', value: levelNumber(confirmed) ? levelText(confirmed) : 'Not confirmed yet' } : null
+      showConfirmed ? { key: 'Confirmed level', value: levelNumber(confirmed) ? html`${levelText(confirmed)} ${tag('Confirmed', 'green')}` : 'Not confirmed yet' } : null
     ].filter(Boolean))}
     ${Array.isArray(missing) && missing.length ? html`<div class="govuk-inset-text">
       <h3 class="govuk-heading-s">Information that would let a level be suggested</h3>
       <ul class="govuk-list govuk-list--bullet">${missing.map((m) => html`<li>${typeof m === 'object' ? pick(m, 'fact', 'detail', 'text') : m}</li>`)}</ul>
     </div>` : ''}
-    ${rows.length ? table({ id: 'level-reasons', caption: 'Why this level is suggested', captionSize: 's', head: ['Rule', 'Explanation', 'Source'], rows }) : ''}`
+    ${rows.length ? table({ id: 'level-reasons', caption: 'Why this level is suggested', captionSize: 's', head: REASON_HEAD, rows }) : ''}`
 }
 

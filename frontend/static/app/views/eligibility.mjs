@@ -11,7 +11,8 @@ import { api } from '../api.mjs'
 import { readDate, dateValue, checked, text } from '../forms.mjs'
 import { dateText } from '../format.mjs'
 import { factsQuestions, factsFields, readFacts, runFactsForm } from './facts-form.mjs'
-import { classificationSection, levelSection, reasonTableRows } from './classification.mjs'
+import { classificationSection, levelSection, reasonTableRows, REASON_HEAD } from './classification.mjs'
+import { londonDate } from './facts-view.mjs'
 
 const TITLE = 'Check eligibility'
 
@@ -54,7 +55,14 @@ export function readRequest (v, offences) {
     if (received) q.received = received
     body.notice = q
   }
-  return { body, dateErrors }
+  const clientErrors = {}
+  const keys = Object.keys(body).filter((k) => k !== 'review' && k !== 'notice')
+  const given = keys.filter((k) => !(k === 'offences' && (!body.offences || body.offences.length === 0)))
+  const onlyBirth = given.every((k) => k === 'dateOfBirth' || k === 'ageAtConviction' || k === 'currentRisk')
+  if ((given.length === 0 || onlyBirth) && !dateErrors['offence-0-date']) {
+    clientErrors['offence-0-code'] = 'Enter at least one offence, or answer whether the person is subject to notification, to check eligibility'
+  }
+  return { body, dateErrors, clientErrors }
 }
 
 function formPage (state) {
@@ -87,10 +95,21 @@ function formPage (state) {
 
 const REVIEW_BASIS = { interval: 'The review interval for the level', custody: 'Keyed to the release or parole eligibility date' }
 
+/** Whether a review window has already closed (or its invitations are late) on today. */
+export function overdue (w, today = londonDate(new Date())) {
+  if (!w) return null
+  if (w.latest && w.latest < today) return 'window'
+  if (w.invitationsBy && w.invitationsBy < today) return 'invitations'
+  return null
+}
+
 function reviewSection (w) {
   if (!w) return ''
   const rows = reasonTableRows(w.reasons)
+  const late = overdue(w)
   return html`<h2 class="govuk-heading-m" id="review">Next review meeting</h2>
+    ${late === 'window' ? html`<div id="review-overdue">${warningText(html`Overdue: the latest date for this review (${dateText(w.latest)}) has passed. Hold it as soon as possible.`)}</div>` : ''}
+    ${late === 'invitations' ? html`<div id="review-overdue">${warningText(html`Overdue: invitations should have gone out by ${dateText(w.invitationsBy)} to give 14 days’ notice. Send them now and flag the meeting as short notice.`)}</div>` : ''}
     ${w.urgent ? warningText('The release is too close for the usual lead time: hold the review as soon as possible.') : ''}
     ${summaryList([
       { key: 'Hold it between', value: w.earliest && w.latest ? `${dateText(w.earliest)} and ${dateText(w.latest)}` : undefined },
@@ -98,7 +117,7 @@ function reviewSection (w) {
       { key: 'Send invitations by', value: w.invitationsBySuggested ? html`${dateText(w.invitationsBySuggested)} for the suggested date${w.invitationsBy ? html`<br><span class="govuk-body-s">${dateText(w.invitationsBy)} at the latest</span>` : ''}` : (w.invitationsBy ? dateText(w.invitationsBy) : undefined) },
       { key: 'Worked out from', value: REVIEW_BASIS[w.basis] || w.basis }
     ])}
-    ${rows.length ? table({ id: 'review-reasons', caption: 'Why', captionSize: 's', head: ['Rule', 'Explanation', 'Source'], rows }) : ''}`
+    ${rows.length ? table({ id: 'review-reasons', caption: 'Why', captionSize: 's', head: REASON_HEAD, rows }) : ''}`
 }
 
 function noticeSection (n) {
@@ -110,7 +129,7 @@ function noticeSection (n) {
       { key: 'Notice given', value: typeof n.days === 'number' ? `${n.days} ${Math.abs(n.days) === 1 ? 'day' : 'days'}` : undefined },
       { key: 'Enough notice', value: n.short ? tag('No: short notice', 'red') : tag('Yes', 'green') }
     ])}
-    ${rows.length ? table({ id: 'notice-reasons', caption: 'Why', captionSize: 's', head: ['Rule', 'Explanation', 'Source'], rows }) : ''}`
+    ${rows.length ? table({ id: 'notice-reasons', caption: 'Why', captionSize: 's', head: REASON_HEAD, rows }) : ''}`
 }
 
 function resultPage (res) {
@@ -140,6 +159,9 @@ const formSpec = {
   read: readRequest,
   fields: (offences) => fields(offences),
   send: (body) => api('/v1/eligibility', { method: 'POST', body }),
+  // Asked when the browser has found problems too, for the rest in the
+  // same round (nothing is stored either way).
+  validate: (body) => api('/v1/eligibility', { method: 'POST', body }),
   failed: 'The facts could not be checked because of a problem with the service. Try again.'
 }
 

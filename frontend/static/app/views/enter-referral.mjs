@@ -7,7 +7,7 @@
 // Page title "Enter a referral"; the URL is /referrals/new. Nothing the
 // officer types goes into a URL, a title or storage.
 
-import { html, input, dateInput, radios, textarea, button, errorSummary } from '../html.mjs'
+import { html, input, dateInput, radios, textarea, button, errorSummary, checkboxes } from '../html.mjs'
 import { api, ApiError } from '../api.mjs'
 import { text, readDate, dateValue, newIdempotencyKey } from '../forms.mjs'
 import { factsQuestions, factsFields, readFacts, RISK_LEVELS, runFactsForm } from './facts-form.mjs'
@@ -73,6 +73,27 @@ function fields (offences, v = {}) {
   add('risk-known-adult', ['/currentRisk/knownAdult'], 'Risk to a known adult', 'Select the risk of serious harm to a known adult')
   add('risk-staff', ['/currentRisk/staff'], 'Risk to staff', 'Select the risk of serious harm to staff')
   add('risk-to-whom', ['/currentRisk/toWhom'], 'Who is at risk', 'Enter who is at risk')
+  add('victims', ['/victims'], 'Victims')
+  for (let i = 0; i < (v._victims || 0); i++) {
+    const p = `/victims/${i}`
+    add(`victim-${i}-name`, [p, `${p}/name`], `Victim ${i + 1}`, `Enter the name of victim ${i + 1} or details about them`)
+    f[f.length - 1].requiredIf = /^needs a name or details/
+    add(`victim-${i}-relationship`, [`${p}/relationship`], `Victim ${i + 1} relationship`)
+    add(`victim-${i}-child`, [`${p}/isChild`], `Victim ${i + 1}`)
+    add(`victim-${i}-details`, [`${p}/details`], `Victim ${i + 1} details`)
+  }
+  add('children', ['/associatedChildren'], 'Associated children')
+  for (let i = 0; i < (v._children || 0); i++) {
+    const p = `/associatedChildren/${i}`
+    const n = `Child ${i + 1}`
+    add(`child-${i}-given-names`, [p, `${p}/givenNames`], `${n} given names`, `Enter the given names of child ${i + 1}`)
+    add(`child-${i}-family-name`, [`${p}/familyName`], `${n} family name`, `Enter the family name of child ${i + 1}`)
+    add(`child-${i}-dob`, [`${p}/dateOfBirth`], `${n} date of birth`, `Enter the date of birth of child ${i + 1}`, true)
+    add(`child-${i}-school`, [`${p}/school`], `${n} school`)
+    add(`child-${i}-open`, [`${p}/openToChildrensSocialCare`], `${n}:`, `Select whether child ${i + 1} is open to children’s social care`)
+    f[f.length - 1].requiredIf = /^is required/
+    add(`child-${i}-worker`, [`${p}/allocatedWorker`, `${p}/allocatedWorker/name`], `${n} allocated worker`)
+  }
   add('reason', ['/reasonForReferral'], 'Reason for referral', 'Enter the reason for the referral')
   add('level-requested', ['/levelRequested'], 'Level requested', 'Select the level of management requested')
   if (!v['level-requested']) f[f.length - 1].requiredIf = /^must be 1, 2 or 3/
@@ -90,6 +111,7 @@ function fields (offences, v = {}) {
 /** The referral JSON and the date inputs that are not real dates. */
 export function readReferral (v, offences) {
   const dateErrors = {}
+  const clientErrors = {}
   const date = (id, label) => {
     const r = readDate(v, id, label)
     if (r.error) dateErrors[id] = r
@@ -145,14 +167,124 @@ export function readReferral (v, offences) {
   if (v['has-meeting'] === 'yes') {
     const m = {}
     opt(m, 'date', date('meeting-date', 'Meeting date'))
-    m.time = text(v, 'meeting-time') || ''
+    const t = text(v, 'meeting-time')
+    const parsed = t ? parseTime(t) : ''
+    if (t && !parsed) clientErrors['meeting-time'] = 'Enter the time of the meeting, for example 2pm, 2:30pm or 14:30'
+    m.time = parsed || ''
     opt(m, 'place', text(v, 'meeting-place'))
     opt(m, 'link', text(v, 'meeting-link'))
     opt(m, 'chair', text(v, 'meeting-chair'))
     opt(m, 'meetingType', text(v, 'meeting-type'))
     body.meetingInvitation = m
   }
-  return { body, dateErrors }
+  const victims = []
+  for (let i = 0; i < (Number(v._victims) || 0); i++) {
+    const x = {}
+    opt(x, 'name', text(v, `victim-${i}-name`))
+    opt(x, 'relationship', text(v, `victim-${i}-relationship`))
+    if (v[`victim-${i}-child`] === 'true') x.isChild = true
+    opt(x, 'details', text(v, `victim-${i}-details`))
+    victims.push(x)
+  }
+  if (victims.length) body.victims = victims
+  const children = []
+  for (let i = 0; i < (Number(v._children) || 0); i++) {
+    const c = { givenNames: text(v, `child-${i}-given-names`) || '', familyName: text(v, `child-${i}-family-name`) || '' }
+    opt(c, 'dateOfBirth', date(`child-${i}-dob`, `Child ${i + 1} date of birth`))
+    opt(c, 'school', text(v, `child-${i}-school`))
+    const open = v[`child-${i}-open`]
+    if (open === 'yes' || open === 'no') c.openToChildrensSocialCare = open === 'yes'
+    const worker = text(v, `child-${i}-worker`)
+    if (worker) c.allocatedWorker = { name: worker }
+    children.push(c)
+  }
+  if (children.length) body.associatedChildren = children
+  return { body, dateErrors, clientErrors }
+}
+
+/**
+ * A time as people write it ("2pm", "2.30pm", "14:30", "1430", "noon") as
+ * the 24-hour "HH:MM" the API takes; '' when it is not a time.
+ */
+export function parseTime (raw) {
+  const t = String(raw || '').trim().toLowerCase().replace(/\s+/g, '')
+  if (t === 'noon' || t === 'midday' || t === '12noon') return '12:00'
+  if (t === 'midnight') return '00:00'
+  const m = /^(\d{1,2})(?:[:.]?(\d{2}))?(am|pm|a\.m\.|p\.m\.)?$/.exec(t)
+  if (!m) return ''
+  let h = Number(m[1])
+  const min = m[2] === undefined ? 0 : Number(m[2])
+  const half = m[3] ? m[3][0] : ''
+  if (min > 59) return ''
+  if (half) {
+    if (h < 1 || h > 12) return ''
+    if (half === 'p' && h !== 12) h += 12
+    if (half === 'a' && h === 12) h = 0
+  } else if (h > 23 || (m[2] === undefined && !/^\d{1,2}$/.test(t))) {
+    return ''
+  }
+  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`
+}
+
+function victimBlock (i, v, e) {
+  const id = (k) => `victim-${i}-${k}`
+  return html`<div class="govuk-form-group app-repeat" id="victim-${i}">
+    <fieldset class="govuk-fieldset">
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--s"><h3 class="govuk-fieldset__heading">Victim ${i + 1}</h3></legend>
+      ${input({ id: id('name'), label: 'Name (optional if you give details)', labelSize: '', error: e[id('name')], value: v[id('name')], autocomplete: 'off', spellcheck: false })}
+      ${input({ id: id('relationship'), label: 'Relationship to the person (optional)', labelSize: '', hint: 'For example, former partner', error: e[id('relationship')], value: v[id('relationship')] })}
+      ${checkboxes({ id: id('child'), legend: 'Age', legendSize: '', small: true, error: e[id('child')], items: [{ name: id('child'), text: 'The victim is a child', checked: v[id('child')] === 'true' }] })}
+      ${textarea({ id: id('details'), name: id('details'), label: 'Details (optional if you give a name)', labelSize: '', error: e[id('details')], value: v[id('details')] || '', rows: 2 })}
+      ${button(`Remove victim ${i + 1}`, { secondary: true, type: 'button', attrs: `data-remove="victims" data-index="${i}"` })}
+    </fieldset>
+  </div>`
+}
+
+function childBlock (i, v, e) {
+  const id = (k) => `child-${i}-${k}`
+  return html`<div class="govuk-form-group app-repeat" id="child-${i}">
+    <fieldset class="govuk-fieldset">
+      <legend class="govuk-fieldset__legend govuk-fieldset__legend--s"><h3 class="govuk-fieldset__heading">Child ${i + 1}</h3></legend>
+      ${input({ id: id('given-names'), label: 'Given names', labelSize: '', error: e[id('given-names')], value: v[id('given-names')], autocomplete: 'off', spellcheck: false })}
+      ${input({ id: id('family-name'), label: 'Family name', labelSize: '', error: e[id('family-name')], value: v[id('family-name')], autocomplete: 'off', spellcheck: false })}
+      ${dateInput({ id: id('dob'), legend: 'Date of birth', legendSize: '', hint: 'For example, 2 5 2016', error: e[id('dob')], errorParts: e[`${id('dob')}:parts`], value: dateValue(v, id('dob')) })}
+      ${input({ id: id('school'), label: 'School (optional)', labelSize: '', error: e[id('school')], value: v[id('school')] })}
+      ${radios({ id: id('open'), name: id('open'), legend: 'Is the child open to children’s social care?', legendSize: 's', inline: true, error: e[id('open')], value: v[id('open')], items: [{ value: 'yes', text: 'Yes' }, { value: 'no', text: 'No' }] })}
+      ${input({ id: id('worker'), label: 'Allocated social worker (optional)', labelSize: '', error: e[id('worker')], value: v[id('worker')], autocomplete: 'off' })}
+      ${button(`Remove child ${i + 1}`, { secondary: true, type: 'button', attrs: `data-remove="children" data-index="${i}"` })}
+    </fieldset>
+  </div>`
+}
+
+/** Removes repeated group `prefix-i-*` from values, moving later ones up. */
+function removeRepeat (v, prefix, i, count) {
+  const out = {}
+  const re = new RegExp(`^${prefix}-(\\d+)-(.*)$`)
+  for (const [k, val] of Object.entries(v)) {
+    const m = re.exec(k)
+    if (!m) { out[k] = val; continue }
+    const n = Number(m[1])
+    if (n < i) out[k] = val
+    else if (n > i && n < count) out[`${prefix}-${n - 1}-${m[2]}`] = val
+  }
+  return out
+}
+
+/** Wires the add and remove buttons of the victims and children. */
+function wireRepeats (form, state, values, redraw) {
+  const prefixes = { victims: 'victim', children: 'child' }
+  form.querySelectorAll('[data-add]').forEach((b) => b.addEventListener('click', () => {
+    const group = b.dataset.add
+    const n = state[group] || 0
+    redraw({ ...state, values: values(), [group]: n + 1, messages: {}, summary: [] }, `${prefixes[group]}-${n}-${group === 'victims' ? 'name' : 'given-names'}`)
+  }))
+  form.querySelectorAll('[data-remove]').forEach((b) => b.addEventListener('click', () => {
+    const group = b.dataset.remove
+    const i = Number(b.dataset.index)
+    const n = state[group] || 0
+    const next = removeRepeat(values(), prefixes[group], i, n)
+    redraw({ ...state, values: next, [group]: n - 1, messages: {}, summary: [] }, n - 1 > 0 ? `${prefixes[group]}-${Math.max(0, i - 1)}-${group === 'victims' ? 'name' : 'given-names'}` : group)
+  }))
 }
 
 function page (state) {
@@ -210,6 +342,18 @@ function page (state) {
         ${RISK_GROUPS.map(([id, , group]) => radios({ id, name: id, legend: `Risk to ${group.charAt(0).toLowerCase() + group.slice(1)}`, legendSize: 's', inline: true, error: err(id), value: v[id], items: RISK_LEVELS }))}
         ${textarea({ id: 'risk-to-whom', name: 'risk-to-whom', label: 'Who is at risk?', hint: 'For example, former partner and her children', error: err('risk-to-whom'), value: v['risk-to-whom'] || '', rows: 3 })}
 
+        <h2 class="govuk-heading-m" id="victims">Victims</h2>
+        <p class="govuk-body">Victims of the index offence and other people at risk, as the referral names them.</p>
+        <input type="hidden" name="_victims" value="${state.victims || 0}">
+        ${Array.from({ length: state.victims || 0 }, (_, i) => victimBlock(i, v, e))}
+        ${(state.victims || 0) < 50 ? button((state.victims || 0) ? 'Add another victim' : 'Add a victim', { secondary: true, type: 'button', attrs: 'data-add="victims"' }) : ''}
+
+        <h2 class="govuk-heading-m" id="children">Associated children</h2>
+        <p class="govuk-body">Children who live with the person, are in contact with them or are victims. Children’s social care checks each one.</p>
+        <input type="hidden" name="_children" value="${state.children || 0}">
+        ${Array.from({ length: state.children || 0 }, (_, i) => childBlock(i, v, e))}
+        ${(state.children || 0) < 50 ? button((state.children || 0) ? 'Add another child' : 'Add a child', { secondary: true, type: 'button', attrs: 'data-add="children"' }) : ''}
+
         <h2 class="govuk-heading-m">Referral</h2>
         ${textarea({ id: 'reason', name: 'reason', label: 'Reason for referral', error: err('reason'), value: v.reason || '', rows: 5 })}
         ${radios({ id: 'level-requested', name: 'level-requested', legend: 'Level of management requested', legendSize: 's', inline: true, error: err('level-requested'), value: v['level-requested'], items: [1, 2, 3].map((n) => ({ value: String(n), text: `Level ${n}` })) })}
@@ -219,7 +363,7 @@ function page (state) {
           items: [
             { value: 'yes', text: 'Yes', conditional: html`
               ${dateInput({ id: 'meeting-date', legend: 'Date of the meeting', hint: 'For example, 25 3 2027', error: err('meeting-date'), errorParts: e['meeting-date:parts'], value: dateValue(v, 'meeting-date') })}
-              ${ri('meeting-time', 'Time', { hint: 'Use the 24-hour clock, for example 10:00 or 14:30', width: '5', spellcheck: false })}
+              ${ri('meeting-time', 'Time', { hint: 'For example, 10am, 2:30pm or 14:30', width: '5', spellcheck: false })}
               ${ri('meeting-place', 'Place (optional if there is a link)')}
               ${ri('meeting-link', 'Link to join online (optional if there is a place)', { type: 'url', spellcheck: false, hint: 'Starting https://' })}
               ${ri('meeting-chair', 'Chair (optional)')}
@@ -245,6 +389,10 @@ function draw (ctx, state, opts) {
     read: readReferral,
     fields,
     send: (body, st) => api('/v1/staff/referrals', { method: 'POST', body, headers: { 'Idempotency-Key': st.key } }),
+    // When the browser has found problems, the service is asked for the
+    // rest without entering anything, so every error shows in one round.
+    validate: (body) => api('/v1/staff/referrals?validate=only', { method: 'POST', body }),
+    wire: wireRepeats,
     done: (created) => {
       flashNext(created && created.replayed ? 'This referral had already been entered' : 'Referral entered')
       ctx.navigate(`/referrals/${encodeURIComponent(created.id)}`)
@@ -260,7 +408,7 @@ function draw (ctx, state, opts) {
 export async function renderEnterReferral (ctx) {
   // One form load, one key: kept while the officer corrects errors (every
   // redraw carries it), new when the page is opened again.
-  draw(ctx, { key: newIdempotencyKey(), values: {}, offences: 1, messages: {}, summary: [], busy: false })
+  draw(ctx, { key: newIdempotencyKey(), values: {}, offences: 1, victims: 0, children: 0, messages: {}, summary: [], busy: false })
 }
 
-export const _test = { readReferral, fields, page }
+export const _test = { readReferral, fields, page, parseTime }

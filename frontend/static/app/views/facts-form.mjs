@@ -126,7 +126,7 @@ export function factsFields (base, offences, { withBirth = true } = {}) {
   return f
 }
 
-const MORE_IDS = /^(parole-date|order-end-date|cta-|terrorism-|ra-at-risk|cat3-|meetings-add-value|management-)/
+const MORE_IDS = /^(parole-date|order-end-date|cta-|terrorism-|ra-at-risk|cat3-|disqualified)/
 
 function offenceBlock (i, count, v, e) {
   const id = (k) => `offence-${i}-${k}`
@@ -204,9 +204,14 @@ export function factsQuestions ({ v, e, offences, mode }) {
     })}
     ${check ? radios({ id: 'current-risk', name: 'current-risk', legend: 'Highest current risk of serious harm (optional)', legendSize: 'm', hint: 'From OASys. It helps suggest a level of management.', error: err('current-risk'), value: v['current-risk'], items: RISK_LEVELS }) : ''}
 
+    <h2 class="govuk-heading-m" id="level-questions">Level of management</h2>
+    <p class="govuk-body">These answers and the highest risk of serious harm decide the level the rules suggest.</p>
+    ${radios({ id: 'meetings-add-value', name: 'meetings-add-value', legend: 'Would multi-agency meetings add value to managing the risk?', legendSize: 's', inline: true, error: err('meetings-add-value'), value: v['meetings-add-value'] || '', items: JUDGEMENTS })}
+    ${checkboxes({ id: 'management-exceptional', legend: 'Does any of these apply?', legendSize: 's', hint: 'Select all that apply.', small: true, error: err('management-exceptional'), items: MANAGEMENT_FLAGS.map(([name, , t]) => ({ name, text: t, checked: checked(v, name) })) })}
+
     ${details({
       id: 'more-facts',
-      summary: 'More facts: parole, orders, terrorism, Category 3 and the level of management (optional)',
+      summary: 'More facts: parole, orders, terrorism and Category 3 (optional)',
       open: moreOpen,
       body: html`
         ${DATE_FIELDS.slice(3).map(([id, , label]) => dateInput({ id, legend: label, hint: id === 'order-end-date' ? 'When a hospital, guardianship, suspended sentence, detention and training or community order ends.' : 'For example, 1 6 2027', error: err(id), errorParts: e[`${id}:parts`], value: dateValue(v, id) }))}
@@ -219,9 +224,6 @@ export function factsQuestions ({ v, e, offences, mode }) {
         ${select({ id: 'ra-at-risk', label: 'Does the responsible authority consider the person at risk of involvement in terrorism-related activity?', labelSize: '', error: err('ra-at-risk'), value: v['ra-at-risk'] || '', items: JUDGEMENT_ITEMS })}
         <h3 class="govuk-heading-s">Category 3: the responsible authority’s judgements</h3>
         ${CAT3.map(([id, , label]) => select({ id, label, labelSize: '', error: err(id), value: v[id] || '', items: JUDGEMENT_ITEMS }))}
-        <h3 class="govuk-heading-s">Level of management</h3>
-        ${select({ id: 'meetings-add-value', label: 'Would multi-agency meetings add value to managing the risk?', labelSize: '', error: err('meetings-add-value'), value: v['meetings-add-value'] || '', items: [{ value: '', text: 'Not answered' }, ...JUDGEMENTS] })}
-        ${checkboxes({ id: 'management-exceptional', legend: 'Select all that apply', legendSize: '', small: true, error: err('management-exceptional'), items: MANAGEMENT_FLAGS.map(([name, , t]) => ({ name, text: t, checked: checked(v, name) })) })}
         ${checkboxes({ id: 'disqualified', legend: 'Other', legendSize: '', small: true, error: err('disqualified'), items: [{ name: 'disqualified', text: 'Disqualified from working with children (not a route into MAPPA since December 2012)', checked: checked(v, 'disqualified') }] })}`
     })}`
 }
@@ -366,16 +368,35 @@ export function runFactsForm (ctx, spec, state, { focusId } = {}) {
   if (focusId) document.getElementById(focusId)?.focus()
   const values = () => formValues(form)
   wireOffences(form, values, state.offences, (v, offences, focus) => redraw({ ...state, values: v, offences, messages: {}, summary: [] }, { focusId: focus }))
+  spec.wire?.(form, state, values, (next, focus) => redraw(next, { focusId: focus }))
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault()
     if (state.busy) return
     const v = values()
-    const { body, dateErrors } = spec.read(v, state.offences)
+    const { body, dateErrors, clientErrors = {} } = spec.read(v, state.offences)
     const allFields = spec.fields(state.offences, v)
-    if (Object.keys(dateErrors).length) {
-      const { messages, summary } = dateProblems(dateErrors, allFields)
-      for (const [id, r] of Object.entries(dateErrors)) messages[`${id}:parts`] = r.parts
-      redraw({ ...state, values: v, messages, summary })
+    if (Object.keys(dateErrors).length || Object.keys(clientErrors).length) {
+      // Every problem in one round: what the browser found, and what the
+      // service finds in the rest (asked without saving anything).
+      state.busy = true
+      let server = { messages: {}, summary: [] }
+      if (spec.validate) {
+        try {
+          await spec.validate(body, state)
+        } catch (err) {
+          if (err instanceof SignedOut) { state.busy = false; return }
+          if (err instanceof ApiError && (err.status === 422 || err.status === 400) && err.fieldErrors.length) {
+            server = mapProblems(err.fieldErrors, allFields)
+          }
+        }
+      }
+      state.busy = false
+      const client = dateProblems(dateErrors, allFields)
+      for (const [id, text] of Object.entries(clientErrors)) {
+        client.messages[id] = text
+        client.summary.push({ href: allFields.find((f) => f.id === id)?.href || `#${id}`, text })
+      }
+      redraw({ ...state, values: v, ...mergeProblems(client, server, allFields, dateErrors) })
       return
     }
     state.busy = true
@@ -396,4 +417,29 @@ export function runFactsForm (ctx, spec, state, { focusId } = {}) {
       redraw({ ...state, values: v, ...shown })
     }
   })
+}
+
+/**
+ * The browser's problems and the service's, one message per question (the
+ * browser's first: it knows a date is impossible, the service only that it
+ * is missing), the summary in page order.
+ */
+export function mergeProblems (client, server, fields, dateErrors = {}) {
+  const messages = { ...server.messages, ...client.messages }
+  for (const [id, r] of Object.entries(dateErrors)) messages[`${id}:parts`] = r.parts
+  const order = (item) => {
+    if (!item.href) return Number.MAX_SAFE_INTEGER
+    const i = fields.findIndex((f) => f.href === item.href || `#${f.id}` === item.href || `#${f.id}` === item.href.replace(/-(day|month|year)$/, ''))
+    return i < 0 ? Number.MAX_SAFE_INTEGER - 1 : i
+  }
+  const seen = new Set()
+  const summary = []
+  for (const item of [...client.summary, ...server.summary]) {
+    const key = order(item)
+    if (key < Number.MAX_SAFE_INTEGER - 1 && seen.has(key)) continue
+    seen.add(key)
+    summary.push({ ...item, key })
+  }
+  summary.sort((a, b) => a.key - b.key)
+  return { messages, summary: summary.map(({ href, text }) => ({ href, text })) }
 }
