@@ -168,6 +168,7 @@ $(eval $(call lambda_target,WebFunction,web))
 $(eval $(call lambda_target,IntakeFunction,intake))
 $(eval $(call lambda_target,ClassifyFunction,classify))
 $(eval $(call lambda_target,MailerFunction,mailer))
+$(eval $(call lambda_target,RotaFunction,rota))
 
 .PHONY: sam-build
 sam-build: $(VENV_STAMP) ## sam build (offline) into .aws-sam

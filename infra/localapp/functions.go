@@ -52,6 +52,12 @@ func buildFunctions(ctx context.Context, deps wiring.Deps) (Functions, error) {
 	}
 	f.Streams["ClassifyFunction"] = c.Handle
 
+	r, err := app.Rota(ctx, deps)
+	if err != nil {
+		return Functions{}, err
+	}
+	f.Streams["RotaFunction"] = r.Handle
+
 	m, err := app.Mailer(ctx, deps)
 	if err != nil {
 		return Functions{}, err

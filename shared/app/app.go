@@ -16,7 +16,9 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/mailer"
+	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/openapi"
+	"github.com/mappa-coordinator/mappa/shared/rotastream"
 	"github.com/mappa-coordinator/mappa/shared/staffapi"
 	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
@@ -79,6 +81,21 @@ func Mailer(_ context.Context, deps wiring.Deps) (mailer.Handler, error) {
 	h, err := mailer.New(deps)
 	if err != nil {
 		return mailer.Handler{}, fmt.Errorf("app: mailer: %w", err)
+	}
+	return h, nil
+}
+
+// Rota builds the RotaFunction's handler (meetings and cases streams).
+func Rota(_ context.Context, deps wiring.Deps) (*rotastream.Handler, error) {
+	h, err := rotastream.New(rotastream.Options{
+		Store:      meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock),
+		Clock:      deps.Clock,
+		IDs:        deps.IDs,
+		MappaInbox: deps.Config.MappaInbox,
+		AppOrigin:  deps.Config.AppOrigin,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("app: rota: %w", err)
 	}
 	return h, nil
 }

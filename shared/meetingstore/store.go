@@ -200,6 +200,10 @@ func (s *Store) queryAll(ctx context.Context, table, pk, prefix string) ([]item,
 		ExpressionAttributeValues: item{":pk": dynamo.S(pk), ":p": dynamo.S(prefix)},
 		ConsistentRead:            aws.Bool(true),
 	}
+	if prefix == "" {
+		in.KeyConditionExpression = aws.String("pk = :pk")
+		delete(in.ExpressionAttributeValues, ":p")
+	}
 	var out []item
 	for {
 		page, err := s.db.Query(ctx, in)
