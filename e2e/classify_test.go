@@ -21,11 +21,10 @@ import (
 	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/streams"
 	"github.com/mappa-coordinator/mappa/infra/template"
-	"github.com/mappa-coordinator/mappa/shared/classify"
+	"github.com/mappa-coordinator/mappa/shared/app"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
-	"github.com/mappa-coordinator/mappa/shared/mailer"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
@@ -76,11 +75,11 @@ func newFlow(t *testing.T) *flow {
 		t.Fatal(err)
 	}
 	f.deps.Clock, f.deps.IDs = f.Clock, ids.Random{Clock: f.Clock}
-	c, err := classify.New(f.deps)
+	c, err := app.Classify(ctx, f.deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := mailer.New(f.deps)
+	m, err := app.Mailer(ctx, f.deps)
 	if err != nil {
 		t.Fatal(err)
 	}

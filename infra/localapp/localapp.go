@@ -344,34 +344,13 @@ func (a *App) environment() map[string]string {
 	}
 }
 
-var envMu sync.Mutex
-
 // configFromEnv reads the functions' settings through wiring's own
-// environment readers, exactly as a function does on Lambda. The process
-// environment is set only for the duration of the read.
+// readers, exactly as a function does on Lambda, with env as the
+// environment (injected: the process environment is not touched).
 func configFromEnv(env map[string]string) (wiring.Config, error) {
-	envMu.Lock()
-	defer envMu.Unlock()
-	old := map[string]*string{}
-	for k, v := range env {
-		if prev, ok := os.LookupEnv(k); ok {
-			old[k] = &prev
-		} else {
-			old[k] = nil
-		}
-		_ = os.Setenv(k, v)
-	}
-	defer func() {
-		for k, v := range old {
-			if v == nil {
-				_ = os.Unsetenv(k)
-			} else {
-				_ = os.Setenv(k, *v)
-			}
-		}
-	}()
-	cfg := wiring.ConfigFromEnv()
-	if _, err := dynamo.TablesFromEnv(); err != nil {
+	getenv := func(k string) string { return env[k] }
+	cfg := wiring.ConfigFrom(getenv)
+	if err := dynamo.TablesFrom(getenv).Require(dynamo.EnvCases, dynamo.EnvReferrals, dynamo.EnvOutbox, dynamo.EnvAudit, dynamo.EnvRota, dynamo.EnvMeetings); err != nil {
 		return wiring.Config{}, fmt.Errorf("localapp: %w", err)
 	}
 	return cfg, nil

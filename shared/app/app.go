@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/classify"
+	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/mailer"
@@ -28,6 +30,9 @@ import (
 // check, the OpenAPI document and the static front end. It is returned as a
 // *auth.Router so tests can list its routes and policies.
 func WebRouter(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
+	if err := deps.Tables.Require(dynamo.EnvReferrals, dynamo.EnvCases, dynamo.EnvAudit); err != nil {
+		return nil, fmt.Errorf("app: web: %w", err)
+	}
 	st := store.New(deps.DB, deps.Tables, deps.Clock)
 	aud := audit.Writer{DB: deps.DB, Table: deps.Tables.Audit}
 	in := intake.NewService(st, aud, deps.Clock, deps.IDs)
@@ -55,6 +60,9 @@ func Web(ctx context.Context, deps wiring.Deps) (http.Handler, error) {
 
 // IntakeRouter builds the IntakeFunction's router: agency referrals.
 func IntakeRouter(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
+	if err := deps.Tables.Require(dynamo.EnvReferrals, dynamo.EnvCases, dynamo.EnvAudit); err != nil {
+		return nil, fmt.Errorf("app: intake: %w", err)
+	}
 	st := store.New(deps.DB, deps.Tables, deps.Clock)
 	svc := intake.NewService(st, audit.Writer{DB: deps.DB, Table: deps.Tables.Audit}, deps.Clock, deps.IDs)
 	rt := auth.NewRouter(deps.Config.Agencies)
@@ -69,7 +77,21 @@ func Intake(ctx context.Context, deps wiring.Deps) (http.Handler, error) {
 
 // Classify builds the ClassifyFunction's handler (referrals stream).
 func Classify(_ context.Context, deps wiring.Deps) (*classify.Handler, error) {
-	h, err := classify.New(deps)
+	if deps.DB == nil {
+		return nil, errors.New("app: classify: no DynamoDB client")
+	}
+	if err := deps.Tables.Require(dynamo.EnvReferrals, dynamo.EnvCases, dynamo.EnvOutbox, dynamo.EnvAudit); err != nil {
+		return nil, fmt.Errorf("app: classify: %w", err)
+	}
+	h, err := classify.NewHandler(classify.Options{
+		Store:       store.New(deps.DB, deps.Tables, deps.Clock),
+		Clock:       deps.Clock,
+		IDs:         deps.IDs,
+		MappaInbox:  deps.Config.MappaInbox,
+		AppOrigin:   deps.Config.AppOrigin,
+		OutboxTable: deps.Tables.Outbox,
+		AuditTable:  deps.Tables.Audit,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("app: classify: %w", err)
 	}
@@ -78,7 +100,10 @@ func Classify(_ context.Context, deps wiring.Deps) (*classify.Handler, error) {
 
 // Mailer builds the MailerFunction's handler (outbox stream and sweep).
 func Mailer(_ context.Context, deps wiring.Deps) (mailer.Handler, error) {
-	h, err := mailer.New(deps)
+	h, err := mailer.New(mailer.Config{
+		DB: deps.DB, SES: deps.SES, Clock: deps.Clock, Table: deps.Tables.Outbox,
+		From: deps.Config.MailFrom, ConfigurationSet: deps.Config.SESConfigSet,
+	})
 	if err != nil {
 		return mailer.Handler{}, fmt.Errorf("app: mailer: %w", err)
 	}

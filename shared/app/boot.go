@@ -15,7 +15,7 @@ import (
 func Boot(function string) (context.Context, wiring.Deps) {
 	wiring.SetupLogging(function)
 	ctx := context.Background()
-	deps, err := wiring.FromEnv(ctx)
+	deps, err := wiring.From(ctx, os.Getenv)
 	return ctx, Must(deps, err)
 }
 

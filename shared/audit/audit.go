@@ -11,6 +11,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -48,24 +49,50 @@ type Entry struct {
 	// Reason is why: the route or a short coded reason. No free text about people.
 	Reason    string
 	RequestID string
+	// Subjects lists everything a list read showed ("referral:<id>", ...):
+	// one record per list read, not one per row.
+	Subjects []string
 }
 
-// Keys: pk "AUDIT#<subject>", sk "<RFC3339Nano at>#<id>"; gsi1 by actor:
-// gsi1pk "ACTOR#<actor>", gsi1sk "<at>#<id>".
+// ActorBuckets is how many gsi1 partitions one actor's records of one day
+// are spread over, so a busy system actor (system:classify) never puts a
+// day's traffic on one partition.
+const ActorBuckets = 4
+
+// Key is the record's primary key: pk "AUDIT#<subject>", sk
+// "<stamp>#<id>" (dynamo.StampLayout: fixed width, so the subject's
+// records sort in time order).
+func (e Entry) Key() dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("AUDIT#" + e.Subject), SK: dynamo.SK(dynamo.Stamp(e.At) + "#" + e.ID)}
+}
+
+// ActorIndexKey is the record's gsi1 key: everything one actor did on one
+// day (London-independent UTC date), spread over ActorBuckets partitions
+// by record id: gsi1pk "ACTOR#<actor>#<yyyy-mm-dd>#<bucket>", gsi1sk
+// "<stamp>#<id>".
+func (e Entry) ActorIndexKey() dynamo.IndexKey {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(e.ID))
+	day := e.At.UTC().Format("2006-01-02")
+	return dynamo.IndexKey{
+		PK: dynamo.PK(fmt.Sprintf("ACTOR#%s#%s#%d", e.Actor, day, h.Sum32()%ActorBuckets)),
+		SK: dynamo.SK(dynamo.Stamp(e.At) + "#" + e.ID),
+	}
+}
+
 func (e Entry) item() map[string]types.AttributeValue {
-	at := e.At.UTC().Format(time.RFC3339Nano)
-	item := map[string]types.AttributeValue{
-		"pk":      dynamo.S("AUDIT#" + e.Subject),
-		"sk":      dynamo.S(at + "#" + e.ID),
-		"gsi1pk":  dynamo.S("ACTOR#" + e.Actor),
-		"gsi1sk":  dynamo.S(at + "#" + e.ID),
+	at := dynamo.Stamp(e.At)
+	g := e.ActorIndexKey()
+	item := e.Key().With(dynamo.Item{
+		"gsi1pk":  dynamo.S(string(g.PK)),
+		"gsi1sk":  dynamo.S(string(g.SK)),
 		"type":    dynamo.S("audit"),
 		"id":      dynamo.S(e.ID),
 		"at":      dynamo.S(at),
 		"actor":   dynamo.S(e.Actor),
 		"action":  dynamo.S(string(e.Action)),
 		"subject": dynamo.S(e.Subject),
-	}
+	})
 	if e.CaseID != "" {
 		item["caseId"] = dynamo.S(e.CaseID)
 	}
@@ -74,6 +101,13 @@ func (e Entry) item() map[string]types.AttributeValue {
 	}
 	if e.RequestID != "" {
 		item["requestId"] = dynamo.S(e.RequestID)
+	}
+	if len(e.Subjects) > 0 {
+		l := make([]types.AttributeValue, len(e.Subjects))
+		for i, v := range e.Subjects {
+			l[i] = dynamo.S(v)
+		}
+		item["subjects"] = &types.AttributeValueMemberL{Value: l}
 	}
 	return item
 }

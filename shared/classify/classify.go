@@ -47,7 +47,6 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/store"
-	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
 
 // Actor is the audit actor of every classification.
@@ -93,25 +92,6 @@ type Options struct {
 // Handler handles batches of the referrals table's stream.
 type Handler struct {
 	o Options
-}
-
-// New builds the production handler from the function's dependencies.
-func New(deps wiring.Deps) (*Handler, error) {
-	if deps.DB == nil {
-		return nil, errors.New("classify: no DynamoDB client")
-	}
-	if deps.Tables.Referrals == "" || deps.Tables.Cases == "" {
-		return nil, errors.New("classify: REFERRALS_TABLE and CASES_TABLE must be set")
-	}
-	return NewHandler(Options{
-		Store:       store.New(deps.DB, deps.Tables, deps.Clock),
-		Clock:       deps.Clock,
-		IDs:         deps.IDs,
-		MappaInbox:  deps.Config.MappaInbox,
-		AppOrigin:   deps.Config.AppOrigin,
-		OutboxTable: deps.Tables.Outbox,
-		AuditTable:  deps.Tables.Audit,
-	})
 }
 
 // NewHandler checks o and returns the handler. The inbox and the app origin

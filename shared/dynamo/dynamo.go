@@ -1,17 +1,20 @@
-// Package dynamo is the DynamoDB edge shared by every store: the table
-// names, the client (AWS or DynamoDB Local), typed keys, and the mapping of
-// DynamoDB's condition and transaction failures onto the errors the rest of
-// the code understands.
+// Package dynamo is the one DynamoDB toolkit every store uses: the table
+// names (read through an injected getenv), the client (AWS or DynamoDB
+// Local), typed keys (a partition key cannot be passed as a sort key), the
+// one fixed-width UTC timestamp used in every sort key, the one retry
+// helper (bounded, jittered, context-aware), and the mapping of DynamoDB's
+// condition and transaction failures onto errors the rest of the code
+// understands.
 //
 // Item types and their keys are listed in docs/data-model.md; the key
-// builders for each item type live beside the store that owns it.
+// builders for each item type live beside the store that owns it. The
+// read-modify-write pattern built on this package is shared/aggregate.
 package dynamo
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -19,37 +22,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
-
-// Tables holds the physical table names. On Lambda they come from the
-// environment (template.yaml passes the CloudFormation names); locally and
-// in tests the table bootstrap picks them.
-type Tables struct {
-	Cases     string
-	Referrals string
-	Outbox    string
-	Audit     string
-	Rota      string
-	// Meetings holds meetings, attendance, associated children, actions
-	// and tasks (shared/meetingstore).
-	Meetings string
-}
-
-// TablesFromEnv reads CASES_TABLE, REFERRALS_TABLE, OUTBOX_TABLE,
-// AUDIT_TABLE, ROTA_TABLE and MEETINGS_TABLE.
-func TablesFromEnv() (Tables, error) {
-	t := Tables{
-		Cases:     os.Getenv("CASES_TABLE"),
-		Referrals: os.Getenv("REFERRALS_TABLE"),
-		Outbox:    os.Getenv("OUTBOX_TABLE"),
-		Audit:     os.Getenv("AUDIT_TABLE"),
-		Rota:      os.Getenv("ROTA_TABLE"),
-		Meetings:  os.Getenv("MEETINGS_TABLE"),
-	}
-	if t.Cases == "" || t.Referrals == "" || t.Outbox == "" || t.Audit == "" || t.Rota == "" || t.Meetings == "" {
-		return t, errors.New("dynamo: CASES_TABLE, REFERRALS_TABLE, OUTBOX_TABLE, AUDIT_TABLE, ROTA_TABLE and MEETINGS_TABLE must all be set")
-	}
-	return t, nil
-}
 
 // Client is the part of the DynamoDB API the stores use; *dynamodb.Client
 // satisfies it. Stores declare narrower interfaces of their own where they
@@ -148,15 +120,3 @@ func S(v string) types.AttributeValue { return &types.AttributeValueMemberS{Valu
 
 // N is shorthand for a number attribute value.
 func N(v int64) types.AttributeValue { return &types.AttributeValueMemberN{Value: fmt.Sprint(v)} }
-
-// Key is a primary key: partition key and sort key. The typed constructors
-// of each store build Keys, so a sort key cannot be passed as a partition key.
-type Key struct {
-	PK string
-	SK string
-}
-
-// Attrs returns the key as DynamoDB attribute values (pk, sk).
-func (k Key) Attrs() map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{"pk": S(k.PK), "sk": S(k.SK)}
-}

@@ -144,7 +144,7 @@ func TestStoreRoundTrip(t *testing.T) {
 			{"c3", "south", "2026-09-01#c3"},
 			{"c4", "north", "2026-12-01#c4"},
 		} {
-			it := item(dynamo.Key{PK: "CASE#" + c.id, SK: "CASE"}, map[string]types.AttributeValue{
+			it := item(dynamo.Key{PK: dynamo.PK("CASE#" + c.id), SK: "CASE"}, map[string]types.AttributeValue{
 				"version": dynamo.N(1), "gsi1pk": dynamo.S("TEAM#" + c.team), "gsi1sk": dynamo.S(c.sk),
 			})
 			if _, err := db.PutItem(ctx, putNew(tables.Cases, it)); err != nil {

@@ -16,12 +16,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
+	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -61,17 +61,18 @@ const (
 
 // Service stores referrals.
 type Service struct {
-	store       Store
-	audit       Auditor
-	clock       clock.Clock
-	ids         ids.Generator
-	maxAttempts int
+	store Store
+	audit Auditor
+	clock clock.Clock
+	ids   ids.Generator
+	retry dynamo.Backoff
 }
 
 // NewService returns a Service. gen must be safe for concurrent use
 // (ids.Random is).
 func NewService(st Store, aud Auditor, clk clock.Clock, gen ids.Generator) *Service {
-	return &Service{store: st, audit: aud, clock: clk, ids: gen, maxAttempts: 12}
+	return &Service{store: st, audit: aud, clock: clk, ids: gen,
+		retry: dynamo.Backoff{Attempts: 12, Base: 10 * time.Millisecond, Max: 400 * time.Millisecond}}
 }
 
 // Today is the date in London now: what referrals are validated against.
@@ -121,21 +122,22 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	}
 	idents := referral.IdentifiersOf(sub.Referral.Person)
 	nameKey := referral.NameKey(sub.Referral.Person.FamilyName, sub.Referral.Person.DateOfBirth)
-	backoff := 10 * time.Millisecond
-	for attempt := 0; attempt < s.maxAttempts; attempt++ {
+	var receipt Receipt
+	err = s.retry.Retry(ctx, retryable, func(ctx context.Context, _ int) error {
 		rec, err := s.store.GetIdempotency(ctx, sub.Scope, sub.Key)
 		if err == nil {
 			if rec.BodyHash != hash {
-				return Receipt{}, ErrKeyReused
+				return ErrKeyReused
 			}
-			return Receipt{ReferralID: rec.ReferralID, CaseID: rec.CaseID, Status: referral.StatusReceived, Replayed: true}, nil
+			receipt = Receipt{ReferralID: rec.ReferralID, CaseID: rec.CaseID, Status: referral.StatusReceived, Replayed: true}
+			return nil
 		}
 		if !errors.Is(err, store.ErrNotFound) {
-			return Receipt{}, fmt.Errorf("intake: read idempotency record: %w", err)
+			return fmt.Errorf("intake: read idempotency record: %w", err)
 		}
 		matches, err := s.store.FindMatches(ctx, idents, nameKey)
 		if err != nil {
-			return Receipt{}, fmt.Errorf("intake: match: %w", err)
+			return fmt.Errorf("intake: match: %w", err)
 		}
 		refID, newCaseID := s.ids.New(), s.ids.New()
 		plan := referral.PlanMatch(idents, matches, newCaseID)
@@ -159,39 +161,32 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 				Subject: "case:" + plan.CaseID, CaseID: plan.CaseID, Reason: sub.Route, RequestID: sub.RequestID,
 			})
 		}
-		err = s.store.CreateReferral(ctx, store.NewReferral{
+		// ErrIdempotencyTaken (another request with this key won: the next
+		// attempt reads its answer), ErrMatchChanged (a claim or the case
+		// moved under us: match again) and ErrTransactionConflict are retried.
+		if err := s.store.CreateReferral(ctx, store.NewReferral{
 			Referral: r, IdempotencyScope: sub.Scope, IdempotencyKey: sub.Key,
 			NewCase: plan.NewCase, Claim: plan.Claim, NameKey: nameKey, Audit: entries,
-		})
-		switch {
-		case err == nil:
-			return Receipt{ReferralID: refID, CaseID: plan.CaseID, Status: referral.StatusReceived,
-				NewCase: plan.NewCase, PossibleMatches: plan.PossibleMatches}, nil
-		case errors.Is(err, store.ErrIdempotencyTaken):
-			// Another request with this key won: read its answer.
-			continue
-		case errors.Is(err, store.ErrMatchChanged), errors.Is(err, store.ErrTransactionConflict):
-			// A claim or the case moved under us: match again after a pause.
-			if err := sleep(ctx, backoff); err != nil {
-				return Receipt{}, err
-			}
-			backoff = min(backoff*2, 400*time.Millisecond)
-			continue
-		default:
-			return Receipt{}, fmt.Errorf("intake: store referral: %w", err)
+		}); err != nil {
+			return err
 		}
+		receipt = Receipt{ReferralID: refID, CaseID: plan.CaseID, Status: referral.StatusReceived,
+			NewCase: plan.NewCase, PossibleMatches: plan.PossibleMatches}
+		return nil
+	})
+	switch {
+	case err == nil:
+		return receipt, nil
+	case errors.Is(err, dynamo.ErrExhausted):
+		return Receipt{}, ErrBusy
+	case retryable(err):
+		return Receipt{}, fmt.Errorf("intake: store referral: %w", err)
 	}
-	return Receipt{}, ErrBusy
+	return Receipt{}, err
 }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	d = d/2 + time.Duration(rand.Int64N(int64(d))) //nolint:gosec // retry jitter, not a secret
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(d):
-		return nil
-	}
+func retryable(err error) bool {
+	return errors.Is(err, store.ErrIdempotencyTaken) || errors.Is(err, store.ErrMatchChanged) || errors.Is(err, store.ErrTransactionConflict)
 }
 
 // StatusView is what an agency sees of its referral: no personal data.

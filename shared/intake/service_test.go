@@ -180,7 +180,7 @@ func TestSubmitGivesUpWhenAlwaysBusy(t *testing.T) {
 		f.fail = append(f.fail, store.ErrTransactionConflict)
 	}
 	s := newService(f, &fakeAudit{})
-	s.maxAttempts = 3
+	s.retry.Attempts = 3
 	if _, err := s.Submit(context.Background(), sub(referraltest.Referral(), "k")); !errors.Is(err, ErrBusy) {
 		t.Fatalf("err %v", err)
 	}

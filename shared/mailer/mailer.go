@@ -24,9 +24,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/email"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
-	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
 
 // Dispatcher is what the handler needs from the outbox;
@@ -46,24 +46,36 @@ type Handler struct {
 	SweepLimit int
 }
 
-// New builds the production handler from the function's dependencies:
-// the outbox table, the SES client, MAIL_FROM and SES_CONFIGURATION_SET.
-func New(d wiring.Deps) (Handler, error) {
-	if d.Config.MailFrom == "" {
+// Config is what the production handler is built from.
+type Config struct {
+	DB    outbox.DB
+	SES   email.Client
+	Clock clock.Clock
+	// Table is the outbox table (OUTBOX_TABLE).
+	Table string
+	// From is MAIL_FROM; ConfigurationSet is SES_CONFIGURATION_SET.
+	From             string
+	ConfigurationSet string
+}
+
+// New builds the production handler: the outbox dispatcher over c.Table
+// sending through SES.
+func New(c Config) (Handler, error) {
+	if c.From == "" {
 		return Handler{}, errors.New("mailer: MAIL_FROM must be set")
 	}
-	if d.Tables.Outbox == "" {
+	if c.Table == "" {
 		return Handler{}, errors.New("mailer: OUTBOX_TABLE must be set")
 	}
 	return Handler{Dispatcher: &outbox.Dispatcher{
-		DB:    d.DB,
-		Table: d.Tables.Outbox,
+		DB:    c.DB,
+		Table: c.Table,
 		Sender: email.SES{
-			Client:           d.SES,
-			From:             d.Config.MailFrom,
-			ConfigurationSet: d.Config.SESConfigSet,
+			Client:           c.SES,
+			From:             c.From,
+			ConfigurationSet: c.ConfigurationSet,
 		},
-		Clock:   d.Clock,
+		Clock:   c.Clock,
 		Backoff: outbox.DefaultBackoff,
 	}}, nil
 }

@@ -25,7 +25,6 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/email"
 	"github.com/mappa-coordinator/mappa/shared/mailer"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
-	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
 
 func TestMain(m *testing.M) { localstack.Main(m) }
@@ -403,19 +402,19 @@ func TestUnknownPayloads(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	ok := wiring.Deps{Config: wiring.Config{MailFrom: "mappa@example.gov.uk"}, Tables: dynamo.Tables{Outbox: "outbox"}}
+	ok := mailer.Config{From: "mappa@example.gov.uk", Table: "outbox"}
 	if h, err := mailer.New(ok); err != nil {
 		t.Fatal(err)
 	} else if d, isOutbox := h.Dispatcher.(*outbox.Dispatcher); !isOutbox || d.Table != "outbox" {
 		t.Fatalf("dispatcher %#v", h.Dispatcher)
 	}
 	noFrom := ok
-	noFrom.Config.MailFrom = ""
+	noFrom.From = ""
 	if _, err := mailer.New(noFrom); err == nil || !strings.Contains(err.Error(), "MAIL_FROM") {
 		t.Errorf("no MAIL_FROM: %v", err)
 	}
 	noTable := ok
-	noTable.Tables.Outbox = ""
+	noTable.Table = ""
 	if _, err := mailer.New(noTable); err == nil || !strings.Contains(err.Error(), "OUTBOX_TABLE") {
 		t.Errorf("no OUTBOX_TABLE: %v", err)
 	}

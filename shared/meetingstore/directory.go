@@ -19,18 +19,20 @@ import (
 )
 
 // Rota table keys.
-func staffKey(id string) dynamo.Key    { return dynamo.Key{PK: "STAFF#" + id, SK: "PROFILE"} }
-func subjectKey(sub string) dynamo.Key { return dynamo.Key{PK: "SUB#" + sub, SK: "IDENTITY"} }
+func staffKey(id string) dynamo.Key { return dynamo.Key{PK: dynamo.PK("STAFF#" + id), SK: "PROFILE"} }
+func subjectKey(sub string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("SUB#" + sub), SK: "IDENTITY"}
+}
 func rotaKey(role staff.Role, id string) dynamo.Key {
-	return dynamo.Key{PK: "ROTA#" + string(role), SK: id}
+	return dynamo.Key{PK: dynamo.PK("ROTA#" + string(role)), SK: dynamo.SK(id)}
 }
 func leaveKey(staffID string, from civil.Date, id string) dynamo.Key {
-	return dynamo.Key{PK: "STAFF#" + staffID, SK: "LEAVE#" + from.String() + "#" + id}
+	return dynamo.Key{PK: dynamo.PK("STAFF#" + staffID), SK: dynamo.SK("LEAVE#" + from.String() + "#" + id)}
 }
 
 // ContinuityKey is the key of an individual's continuity person for a role.
 func ContinuityKey(caseID string, role staff.Role) dynamo.Key {
-	return dynamo.Key{PK: "CONTINUITY#" + caseID, SK: string(role)}
+	return dynamo.Key{PK: dynamo.PK("CONTINUITY#" + caseID), SK: dynamo.SK(string(role))}
 }
 
 // PanelDaysKey holds an area's panel days.

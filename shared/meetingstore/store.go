@@ -108,29 +108,37 @@ const stampLayout = "2006-01-02T15:04:05.000000000Z"
 func Stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
 
 // MeetingKey is the key of a meeting.
-func MeetingKey(id string) dynamo.Key { return dynamo.Key{PK: "MEETING#" + id, SK: "MEETING"} }
+func MeetingKey(id string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("MEETING#" + id), SK: "MEETING"}
+}
 
 func attendanceKey(meetingID, staffID string) dynamo.Key {
-	return dynamo.Key{PK: "MEETING#" + meetingID, SK: "ATTENDEE#" + staffID}
+	return dynamo.Key{PK: dynamo.PK("MEETING#" + meetingID), SK: dynamo.SK("ATTENDEE#" + staffID)}
 }
 
 // ChildLinkKey is the key of a child's link to a case.
 func ChildLinkKey(caseID, childID string) dynamo.Key {
-	return dynamo.Key{PK: "CASE#" + caseID, SK: "CHILD#" + childID}
+	return dynamo.Key{PK: dynamo.PK("CASE#" + caseID), SK: dynamo.SK("CHILD#" + childID)}
 }
 
 // ChildKey is the key of a child record.
-func ChildKey(childID string) dynamo.Key { return dynamo.Key{PK: "CHILD#" + childID, SK: "CHILD"} }
+func ChildKey(childID string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("CHILD#" + childID), SK: "CHILD"}
+}
 
-func childNumberKey(n string) dynamo.Key { return dynamo.Key{PK: "CHILDNO#" + n, SK: "CHILDNO"} }
+func childNumberKey(n string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("CHILDNO#" + n), SK: "CHILDNO"}
+}
 
 // ActionKey is the key of an action.
 func ActionKey(caseID, id string) dynamo.Key {
-	return dynamo.Key{PK: "CASE#" + caseID, SK: "ACTION#" + id}
+	return dynamo.Key{PK: dynamo.PK("CASE#" + caseID), SK: dynamo.SK("ACTION#" + id)}
 }
 
 // TaskKey is the key of a task.
-func TaskKey(caseID, id string) dynamo.Key { return dynamo.Key{PK: "CASE#" + caseID, SK: "TASK#" + id} }
+func TaskKey(caseID, id string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("CASE#" + caseID), SK: dynamo.SK("TASK#" + id)}
+}
 
 type item = map[string]types.AttributeValue
 
@@ -155,7 +163,7 @@ func boolean(it item, name string) bool {
 }
 
 func withKey(k dynamo.Key, attrs item) item {
-	attrs["pk"], attrs["sk"] = dynamo.S(k.PK), dynamo.S(k.SK)
+	attrs["pk"], attrs["sk"] = dynamo.S(string(k.PK)), dynamo.S(string(k.SK))
 	return attrs
 }
 

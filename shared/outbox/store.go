@@ -26,14 +26,14 @@ import (
 //	to            list of recipient addresses (staff and agency mailboxes only)
 //	subject, text, html     the content built by a template (no personal data)
 //	attachments   list of {filename, contentType, data (B)}
-//	createdAt     RFC3339 (UTC, milliseconds)
+//	createdAt     stamp (dynamo.StampLayout: fixed-width UTC, nanoseconds)
 //	status        pending | sending | sent | failed
 //	attempts      number of failed sends so far
-//	nextAttemptAt when a pending email is due (RFC3339 UTC ms); absent once sent or failed
+//	nextAttemptAt when a pending email is due (stamp); absent once sent or failed
 //	leaseUntil    while sending: when the sender's claim expires (a crashed sender's
 //	              email is picked up again after this); absent otherwise
 //	sesMessageId  SES's message id, once sent
-//	sentAt        RFC3339 UTC ms, once sent
+//	sentAt        stamp, once sent
 //	expiresAt     epoch seconds, once sent: TTL housekeeping (RetainSent after sentAt)
 //	lastError     SES error code (or NetworkError/Timeout/...) of the last failed send; never text
 //	version       optimistic-locking counter, +1 on every change
@@ -67,14 +67,14 @@ const (
 // RetainSent is how long a sent email's item is kept (TTL housekeeping).
 const RetainSent = 90 * 24 * time.Hour
 
-// timeLayout is fixed width (milliseconds, always "Z"), so timestamps in
-// sort keys and conditions compare correctly as strings.
-const timeLayout = "2006-01-02T15:04:05.000Z"
-
-func ts(t time.Time) string { return t.UTC().Format(timeLayout) }
+// ts is the one fixed-width stamp (dynamo.StampLayout), so timestamps in
+// sort keys and conditions compare correctly as strings. Items written
+// with the earlier millisecond layout still parse, and compare correctly
+// with new stamps except within the same millisecond.
+func ts(t time.Time) string { return dynamo.Stamp(t) }
 
 // Key returns the primary key of the email with the given id.
-func Key(id string) dynamo.Key { return dynamo.Key{PK: "EMAIL#" + id, SK: skEmail} }
+func Key(id string) dynamo.Key { return dynamo.Key{PK: dynamo.PK("EMAIL#" + id), SK: skEmail} }
 
 // Enqueue returns the Put that queues m, to be included in the SAME
 // TransactWriteItems call as the change that causes the email. The Put is
@@ -107,8 +107,8 @@ func Enqueue(table string, m Message, now time.Time) types.TransactWriteItem {
 func messageAttrs(m Message) map[string]types.AttributeValue {
 	k := Key(m.ID)
 	item := map[string]types.AttributeValue{
-		"pk":        dynamo.S(k.PK),
-		"sk":        dynamo.S(k.SK),
+		"pk":        dynamo.S(string(k.PK)),
+		"sk":        dynamo.S(string(k.SK)),
 		"type":      dynamo.S(itemType),
 		"id":        dynamo.S(m.ID),
 		"kind":      dynamo.S(string(m.Kind)),
@@ -219,7 +219,7 @@ func decodeRecord(item map[string]types.AttributeValue) (Record, error) {
 		if s == "" || err != nil {
 			return time.Time{}
 		}
-		t, perr := time.Parse(timeLayout, s)
+		t, perr := dynamo.ParseStamp(s)
 		if perr != nil {
 			err = fmt.Errorf("outbox: email %s: %s: %w", r.ID, name, perr)
 		}

@@ -15,13 +15,12 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/referral"
 )
 
-// stampLayout is the fixed-width UTC time used in keys and attributes.
-const stampLayout = "2006-01-02T15:04:05.000000000Z"
-
-func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
+// stamp is the one fixed-width UTC time used in keys and attributes
+// (dynamo.StampLayout).
+func stamp(t time.Time) string { return dynamo.Stamp(t) }
 
 func parseStamp(s string) time.Time {
-	t, err := time.Parse(stampLayout, s)
+	t, err := dynamo.ParseStamp(s)
 	if err != nil {
 		return time.Time{}
 	}
@@ -49,33 +48,35 @@ const (
 
 // ---- keys (typed constructors: one per item type)
 
-func referralKey(id string) dynamo.Key { return dynamo.Key{PK: "REFERRAL#" + id, SK: "REFERRAL"} }
+func referralKey(id string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("REFERRAL#" + id), SK: "REFERRAL"}
+}
 
 func decisionKey(referralID string, at time.Time, id string) dynamo.Key {
-	return dynamo.Key{PK: "REFERRAL#" + referralID, SK: "DECISION#" + stamp(at) + "#" + id}
+	return dynamo.Key{PK: dynamo.PK("REFERRAL#" + referralID), SK: dynamo.SK("DECISION#" + stamp(at) + "#" + id)}
 }
 
 func idempotencyKey(scope, key string) dynamo.Key {
 	sum := sha256.Sum256([]byte(key))
-	return dynamo.Key{PK: "IDEMPOTENCY#" + scope + "#" + hex.EncodeToString(sum[:]), SK: "IDEMPOTENCY"}
+	return dynamo.Key{PK: dynamo.PK("IDEMPOTENCY#" + scope + "#" + hex.EncodeToString(sum[:])), SK: "IDEMPOTENCY"}
 }
 
-func caseKey(id string) dynamo.Key { return dynamo.Key{PK: "CASE#" + id, SK: "CASE"} }
+func caseKey(id string) dynamo.Key { return dynamo.Key{PK: dynamo.PK("CASE#" + id), SK: "CASE"} }
 
 func caseReferralKey(caseID string, receivedAt time.Time, referralID string) dynamo.Key {
-	return dynamo.Key{PK: "CASE#" + caseID, SK: "REFERRAL#" + stamp(receivedAt) + "#" + referralID}
+	return dynamo.Key{PK: dynamo.PK("CASE#" + caseID), SK: dynamo.SK("REFERRAL#" + stamp(receivedAt) + "#" + referralID)}
 }
 
 func levelKey(caseID string, at time.Time, id string) dynamo.Key {
-	return dynamo.Key{PK: "CASE#" + caseID, SK: "LEVEL#" + stamp(at) + "#" + id}
+	return dynamo.Key{PK: dynamo.PK("CASE#" + caseID), SK: dynamo.SK("LEVEL#" + stamp(at) + "#" + id)}
 }
 
 func claimKey(id referral.Identifier) dynamo.Key {
-	return dynamo.Key{PK: "IDENT#" + string(id.Kind) + "#" + id.Value, SK: "IDENT"}
+	return dynamo.Key{PK: dynamo.PK("IDENT#" + string(id.Kind) + "#" + id.Value), SK: "IDENT"}
 }
 
 func nameIndexKey(nameKey, caseID string) dynamo.Key {
-	return dynamo.Key{PK: "NAMEKEY#" + nameKey, SK: "CASE#" + caseID}
+	return dynamo.Key{PK: dynamo.PK("NAMEKEY#" + nameKey), SK: dynamo.SK("CASE#" + caseID)}
 }
 
 // ---- records
@@ -211,11 +212,7 @@ func set(vs []string) types.AttributeValue {
 	return &types.AttributeValueMemberSS{Value: vs}
 }
 
-func withKey(k dynamo.Key, attrs item) item {
-	attrs["pk"] = dynamo.S(k.PK)
-	attrs["sk"] = dynamo.S(k.SK)
-	return attrs
-}
+func withKey(k dynamo.Key, attrs item) item { return k.With(attrs) }
 
 func referralItem(r Referral) (item, error) {
 	body, err := json.Marshal(r.Body)

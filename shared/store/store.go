@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -41,6 +40,8 @@ var (
 	ErrNotOpen = errors.New("store: case is not open")
 	// ErrBadCursor: a list cursor that this store did not make.
 	ErrBadCursor = errors.New("store: bad cursor")
+
+	errUnprocessed = errors.New("store: batch get: unprocessed keys remain")
 )
 
 // Store is the DynamoDB repository of referrals and cases.
@@ -48,9 +49,9 @@ type Store struct {
 	db     dynamo.Client
 	tables dynamo.Tables
 	clock  clock.Clock
-	// conflictRetries is how many times a transaction cancelled only by
-	// TransactionConflict is retried.
-	conflictRetries int
+	// retry is the policy for transactions cancelled only by
+	// TransactionConflict and for unprocessed batch keys.
+	retry dynamo.Backoff
 }
 
 // New returns a Store over db and tables, telling the time by clk.
@@ -58,7 +59,7 @@ func New(db dynamo.Client, tables dynamo.Tables, clk clock.Clock) *Store {
 	if clk == nil {
 		clk = clock.System{}
 	}
-	return &Store{db: db, tables: tables, clock: clk, conflictRetries: 8}
+	return &Store{db: db, tables: tables, clock: clk, retry: dynamo.DefaultBackoff}
 }
 
 // Tables returns the table names the store writes to.
@@ -72,35 +73,25 @@ func (s *Store) auditItems(entries []audit.Entry) []types.TransactWriteItem {
 	return out
 }
 
-// transact runs items, retrying with jittered exponential backoff while the
-// only cancellation reason is TransactionConflict. It returns the failed
-// condition indexes of a cancelled transaction (ok false if not cancelled
-// by a condition) alongside the error.
+// transact runs items, retrying (s.retry: bounded, jittered,
+// context-aware) while the only cancellation reason is
+// TransactionConflict. It returns the failed condition indexes of a
+// transaction cancelled by a condition alongside the error.
 func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem) (failed []int, err error) {
-	backoff := 10 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-		if err == nil {
-			return nil, nil
-		}
-		failed, _ = dynamo.CancelledBy(err)
-		if len(failed) > 0 {
-			return failed, err
-		}
-		if !dynamo.IsTransactionConflict(err) {
-			return nil, fmt.Errorf("store: transaction: %w", err)
-		}
-		if attempt >= s.conflictRetries {
-			return nil, fmt.Errorf("%w: %w", ErrTransactionConflict, err)
-		}
-		sleep := backoff/2 + time.Duration(rand.Int64N(int64(backoff))) //nolint:gosec // retry jitter, not a secret
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(sleep):
-		}
-		backoff = min(backoff*2, 500*time.Millisecond)
+	err = s.retry.Retry(ctx, dynamo.IsTransactionConflict, func(ctx context.Context, _ int) error {
+		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+		return err
+	})
+	switch {
+	case err == nil:
+		return nil, nil
+	case errors.Is(err, dynamo.ErrExhausted):
+		return nil, fmt.Errorf("%w: %w", ErrTransactionConflict, err)
 	}
+	if failed, _ = dynamo.CancelledBy(err); len(failed) > 0 {
+		return failed, err
+	}
+	return nil, fmt.Errorf("store: transaction: %w", err)
 }
 
 func put(table string, it item, cond string) types.TransactWriteItem {
@@ -130,11 +121,11 @@ func (s *Store) get(ctx context.Context, table string, k dynamo.Key) (item, erro
 
 // queryAll reads every item of one partition of the base table, in sort
 // key order, optionally limited to sort keys beginning with prefix.
-func (s *Store) queryAll(ctx context.Context, table, pk, prefix string) ([]item, error) {
+func (s *Store) queryAll(ctx context.Context, table string, pk dynamo.PK, prefix string) ([]item, error) {
 	in := &dynamodb.QueryInput{
 		TableName:                 aws.String(table),
 		KeyConditionExpression:    aws.String("pk = :pk"),
-		ExpressionAttributeValues: item{":pk": dynamo.S(pk)},
+		ExpressionAttributeValues: item{":pk": dynamo.S(string(pk))},
 		ConsistentRead:            aws.Bool(true),
 	}
 	if prefix != "" {
@@ -399,25 +390,25 @@ func (s *Store) GetReferrals(ctx context.Context, ids []string) (map[string]Refe
 			keys[i] = referralKey(id).Attrs()
 		}
 		req := map[string]types.KeysAndAttributes{s.tables.Referrals: {Keys: keys, ConsistentRead: aws.Bool(true)}}
-		for attempt := 0; len(req) > 0; attempt++ {
-			if attempt > 10 {
-				return nil, errors.New("store: batch get: unprocessed keys remain")
-			}
+		err := s.retry.Retry(ctx, func(err error) bool { return errors.Is(err, errUnprocessed) }, func(ctx context.Context, _ int) error {
 			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 			if err != nil {
-				return nil, fmt.Errorf("store: batch get referrals: %w", err)
+				return fmt.Errorf("store: batch get referrals: %w", err)
 			}
 			for _, it := range res.Responses[s.tables.Referrals] {
 				r, err := referralFrom(it)
 				if err != nil {
-					return nil, err
+					return err
 				}
 				out[r.ID] = r
 			}
-			req = res.UnprocessedKeys
-			if len(req) > 0 {
-				time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
+			if req = res.UnprocessedKeys; len(req) > 0 {
+				return errUnprocessed
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

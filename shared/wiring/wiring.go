@@ -36,19 +36,19 @@ type Config struct {
 	SESEndpoint    string // "" on AWS
 }
 
-// ConfigFromEnv reads Config from the environment.
-func ConfigFromEnv() Config {
+// ConfigFrom reads Config through getenv (os.Getenv on Lambda).
+func ConfigFrom(getenv func(string) string) Config {
 	return Config{
-		Stage:          os.Getenv("STAGE"),
-		AppOrigin:      os.Getenv("APP_ORIGIN"),
-		MailFrom:       os.Getenv("MAIL_FROM"),
-		MappaInbox:     os.Getenv("MAPPA_INBOX"),
-		Agencies:       auth.ParseAgencies(os.Getenv("AGENCY_CLIENTS")),
-		StaffClient:    os.Getenv("STAFF_CLIENT_ID"),
-		AuthBaseURL:    os.Getenv("AUTH_BASE_URL"),
-		SESConfigSet:   os.Getenv("SES_CONFIGURATION_SET"),
-		DynamoEndpoint: os.Getenv("DYNAMODB_ENDPOINT"),
-		SESEndpoint:    os.Getenv("SES_ENDPOINT"),
+		Stage:          getenv("STAGE"),
+		AppOrigin:      getenv("APP_ORIGIN"),
+		MailFrom:       getenv("MAIL_FROM"),
+		MappaInbox:     getenv("MAPPA_INBOX"),
+		Agencies:       auth.ParseAgencies(getenv("AGENCY_CLIENTS")),
+		StaffClient:    getenv("STAFF_CLIENT_ID"),
+		AuthBaseURL:    getenv("AUTH_BASE_URL"),
+		SESConfigSet:   getenv("SES_CONFIGURATION_SET"),
+		DynamoEndpoint: getenv("DYNAMODB_ENDPOINT"),
+		SESEndpoint:    getenv("SES_ENDPOINT"),
 	}
 }
 
@@ -62,15 +62,12 @@ type Deps struct {
 	IDs    ids.Generator
 }
 
-// FromEnv builds Deps from the environment. It fails if a table name or
-// client cannot be set up, so a misconfigured function fails at start-up.
-func FromEnv(ctx context.Context) (Deps, error) {
-	cfg := ConfigFromEnv()
-	tables, err := dynamo.TablesFromEnv()
-	if err != nil {
-		return Deps{}, err
-	}
-	return New(ctx, cfg, tables)
+// From builds Deps from the settings getenv returns (os.Getenv on
+// Lambda). It fails if a client cannot be set up; each function's
+// constructor then checks the tables it uses (dynamo.Tables.Require), so a
+// misconfigured function fails at start-up.
+func From(ctx context.Context, getenv func(string) string) (Deps, error) {
+	return New(ctx, ConfigFrom(getenv), dynamo.TablesFrom(getenv))
 }
 
 // New builds Deps from explicit settings (the dev server and tests).
