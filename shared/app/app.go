@@ -40,6 +40,7 @@ func WebRouter(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
 	rt := auth.NewRouter(deps.Config.Agencies)
 	staffapi.Register(rt, staffapi.New(st, in, aud, staffapi.RoleAccess{}, deps.Clock, deps.IDs))
 	eligibilityapi.Register(rt, deps.Clock)
+	eligibilityapi.RegisterOffences(rt)
 	openapi.Register(rt)
 
 	fe := frontend.Handler(frontend.Config{
