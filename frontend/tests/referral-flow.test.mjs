@@ -195,6 +195,11 @@ test('a posted referral is classified, explained and accepted in the staff app',
   assert.equal(await page.locator('#level-form input[type=radio]:checked').count(), 0, 'no level pre-selected')
   await page.getByLabel('Level 2', { exact: true }).check()
   await page.getByLabel(/^Reason/).last().fill('Risk to children is high and agencies need to co-ordinate.')
+  // A business support officer records what the MAPPA meeting decided, with its date.
+  const meeting = page.locator('#level-meeting')
+  await meeting.getByLabel('Day').fill('20')
+  await meeting.getByLabel('Month').fill('11')
+  await meeting.getByLabel('Year').fill('2026')
   await page.getByRole('button', { name: 'Save level' }).click()
   await page.locator('.govuk-notification-banner--success').filter({ hasText: /Level 2 confirmed/ }).waitFor()
   assert.match(await page.locator('#level ~ .govuk-summary-list').first().innerText(), /Confirmed level\s+Level 2\s+Confirmed/)

@@ -11,6 +11,8 @@ import (
 	"net/http"
 
 	"github.com/mappa-coordinator/mappa/frontend"
+	"github.com/mappa-coordinator/mappa/shared/access"
+	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/classify"
@@ -38,7 +40,8 @@ func WebRouter(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
 	in := intake.NewService(st, aud, deps.Clock, deps.IDs)
 
 	rt := auth.NewRouter(deps.Config.Agencies)
-	staffapi.Register(rt, staffapi.New(st, in, aud, staffapi.RoleAccess{}, deps.Clock, deps.IDs))
+	cases := access.Cases{Assignments: assignstore.Store{DB: deps.DB, Table: deps.Tables.Cases}}
+	staffapi.Register(rt, staffapi.New(st, in, aud, cases, deps.Clock, deps.IDs))
 	eligibilityapi.Register(rt, deps.Clock)
 	eligibilityapi.RegisterOffences(rt)
 	openapi.Register(rt)
@@ -50,7 +53,7 @@ func WebRouter(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
 	})
 	// "GET /" matches every GET path no other route claims: the pages of the
 	// app and its assets (template.yaml: GET / and GET /{proxy+}, public).
-	rt.Handle("GET /", auth.Public(), fe)
+	rt.Handle("GET /", access.Policy("GET /"), fe)
 	return rt, nil
 }
 

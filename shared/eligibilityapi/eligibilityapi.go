@@ -11,6 +11,7 @@ package eligibilityapi
 import (
 	"net/http"
 
+	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
@@ -53,7 +54,7 @@ type NoticeQuery struct {
 
 // Register adds POST /v1/eligibility to rt for every staff role.
 func Register(rt *auth.Router, clk clock.Clock) {
-	rt.Handle(Route, auth.Staff(auth.Roles...), Handler(clk))
+	rt.Handle(Route, access.Policy(Route), Handler(clk))
 }
 
 // Handler answers POST /v1/eligibility. Today is the date in London at the

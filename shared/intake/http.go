@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/referral"
@@ -25,8 +26,8 @@ const MaxKey = 255
 
 // Register adds the agency routes to rt.
 func Register(rt *auth.Router, svc *Service) {
-	rt.HandleFunc(RoutePost, auth.Agency(auth.ScopeReferralsWrite), svc.handlePost)
-	rt.HandleFunc(RouteStatus, auth.Agency(auth.ScopeReferralsRead), svc.handleStatus)
+	rt.HandleFunc(RoutePost, access.Policy(RoutePost), svc.handlePost)
+	rt.HandleFunc(RouteStatus, access.Policy(RouteStatus), svc.handleStatus)
 }
 
 // Links are the related resources of a referral.

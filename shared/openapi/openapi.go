@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
@@ -250,7 +251,7 @@ var (
 
 // Register serves the document at GET /v1/openapi.json (public).
 func Register(rt *auth.Router) {
-	rt.HandleFunc("GET "+Path, auth.Public(), func(w http.ResponseWriter, r *http.Request) {
+	rt.HandleFunc("GET "+Path, access.Policy("GET "+Path), func(w http.ResponseWriter, r *http.Request) {
 		docOnce.Do(func() { docJSON, _ = json.MarshalIndent(Document(), "", "  ") })
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "public, max-age=300")

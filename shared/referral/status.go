@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/validation"
 )
 
@@ -124,8 +125,11 @@ type LevelChange struct {
 	PreviousLevel  int         `json:"previousLevel,omitempty"`
 	SuggestedLevel int         `json:"suggestedLevel,omitempty"`
 	Reason         string      `json:"reason,omitempty"`
-	Actor          string      `json:"actor"`
-	At             time.Time   `json:"at"`
+	// MeetingDate is the MAPPA meeting that decided the level, when a
+	// business support officer records it (the source of the level).
+	MeetingDate civil.Date `json:"meetingDate,omitzero"`
+	Actor       string     `json:"actor"`
+	At          time.Time  `json:"at"`
 }
 
 // LevelRequest is a request to confirm or set a case's level.
@@ -135,6 +139,10 @@ type LevelRequest struct {
 	// suggested level) or must equal the suggested level.
 	Level  int    `json:"level,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// MeetingDate is the date of the MAPPA meeting that decided the level.
+	// Business support officers must give it: they record what a meeting
+	// decided and cannot overrule it.
+	MeetingDate civil.Date `json:"meetingDate,omitzero"`
 	// Version, if given, must be the case's current version (as the
 	// If-Match header would carry it).
 	Version int `json:"version,omitempty"`

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
@@ -30,27 +31,16 @@ const (
 	RouteCaseLevel      = "POST /v1/staff/cases/{id}/level"
 )
 
-// Who may do what.
-var (
-	// Readers see referral lists and referrals.
-	Readers = []auth.Role{auth.RoleBSO, auth.RoleTeamManager, auth.RoleServiceMgr, auth.RoleHeadOfService, auth.RoleAD, auth.RoleAdmin}
-	// CaseReaders may ask for a case; CaseAccess then decides (social
-	// workers: allocated cases only).
-	CaseReaders = append([]auth.Role{auth.RoleSocialWorker}, Readers...)
-	// LevelSetters confirm or set a case's level.
-	LevelSetters = []auth.Role{auth.RoleBSO, auth.RoleServiceMgr, auth.RoleHeadOfService}
-)
-
-// Register adds the staff routes to rt.
+// Register adds the staff routes to rt, each behind its gate in the access
+// matrix (shared/access, docs/security.md).
 func Register(rt *auth.Router, s *Service) {
-	rt.HandleFunc(RouteMe, auth.Staff(auth.Roles...), s.handleMe)
-	rt.HandleFunc(RouteReferralList, auth.Staff(Readers...), s.handleList)
-	rt.HandleFunc(RouteReferralCreate, auth.Staff(auth.RoleBSO), s.handleCreate)
-	rt.HandleFunc(RouteReferralGet, auth.Staff(Readers...), s.handleGet)
-	rt.HandleFunc(RouteDecision, auth.Staff(auth.RoleBSO), s.handleDecision)
-	rt.HandleFunc(RouteMatch, auth.Staff(auth.RoleBSO), s.handleMatch)
-	rt.HandleFunc(RouteCaseGet, auth.Staff(CaseReaders...), s.handleCase)
-	rt.HandleFunc(RouteCaseLevel, auth.Staff(LevelSetters...), s.handleLevel)
+	for pattern, h := range map[string]http.HandlerFunc{
+		RouteMe: s.handleMe, RouteReferralList: s.handleList, RouteReferralCreate: s.handleCreate,
+		RouteReferralGet: s.handleGet, RouteDecision: s.handleDecision, RouteMatch: s.handleMatch,
+		RouteCaseGet: s.handleCase, RouteCaseLevel: s.handleLevel,
+	} {
+		rt.HandleFunc(pattern, access.Policy(pattern), h)
+	}
 }
 
 func actor(r *http.Request, route string) Actor {
@@ -70,7 +60,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, ErrNotFound):
 		httpapi.NotFound(w, r)
 	case errors.Is(err, ErrForbidden):
-		httpapi.Forbidden(w, r, "You can see only the cases allocated to you.")
+		httpapi.Forbidden(w, r, "You can see only the cases assigned to you or your team.")
 	case errors.Is(err, ErrStale):
 		httpapi.Conflict(w, r, "Someone changed this since you loaded it. Reload it and try again.")
 	case errors.Is(err, ErrState):

@@ -6,11 +6,9 @@
 // Every read of referral or case data writes an audit entry before the data
 // is returned; every write carries its audit entry in its own transaction.
 //
-// Access is by role today (see the policies in Register). Social workers
-// will see only the cases allocated to them; until allocation exists the
-// CaseAccess seam refuses them every case, and they get 403 on referral
-// lists. Replace RoleAccess with an allocation-aware CaseAccess when
-// allocation is built.
+// Access follows shared/access: the gate of each route is access.Policy
+// and every read goes through CaseAccess, so lists never hold a row the
+// caller may not see (docs/security.md).
 package staffapi
 
 import (
@@ -21,14 +19,17 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/store"
+	"github.com/mappa-coordinator/mappa/shared/validation"
 )
 
 // Store is what the staff API needs from storage (*store.Store satisfies it).
@@ -51,22 +52,11 @@ type Auditor interface {
 	Record(ctx context.Context, e audit.Entry) error
 }
 
-// CaseAccess decides whether a member of staff may see a case. It is the
-// seam for allocation: a social worker sees only cases allocated to them.
+// CaseAccess gives the cases a member of staff may see: the row rules of
+// shared/access (access.Cases implements it). Every read of a case, a
+// referral or a list goes through it.
 type CaseAccess interface {
-	CanSeeCase(ctx context.Context, who auth.Identity, caseID string) (bool, error)
-}
-
-// RoleAccess is today's CaseAccess: every staff role the route admits may
-// see every case, except social workers, who have no allocations yet.
-type RoleAccess struct{}
-
-// CanSeeCase implements CaseAccess.
-func (RoleAccess) CanSeeCase(_ context.Context, who auth.Identity, _ string) (bool, error) {
-	if who.Kind != auth.KindStaff {
-		return false, nil
-	}
-	return slices.ContainsFunc(who.Roles, func(r auth.Role) bool { return r != auth.RoleSocialWorker }), nil
+	ScopeOf(ctx context.Context, who auth.Identity) (access.Scope, error)
 }
 
 // Errors the service returns besides storage failures.
@@ -90,12 +80,25 @@ type Service struct {
 	ids    ids.Generator
 }
 
-// New returns a Service. access nil means RoleAccess.
-func New(st Store, in *intake.Service, aud Auditor, access CaseAccess, clk clock.Clock, gen ids.Generator) *Service {
-	if access == nil {
-		access = RoleAccess{}
+// New returns a Service. ca nil means access.Cases with no assignments:
+// business support officers see every case, everyone else none.
+func New(st Store, in *intake.Service, aud Auditor, ca CaseAccess, clk clock.Clock, gen ids.Generator) *Service {
+	if ca == nil {
+		ca = access.Cases{}
 	}
-	return &Service{store: st, intake: in, audit: aud, access: access, clock: clk, ids: gen}
+	return &Service{store: st, intake: in, audit: aud, access: ca, clock: clk, ids: gen}
+}
+
+// canSee reports whether a may see caseID (ErrForbidden if not).
+func (s *Service) canSee(ctx context.Context, a Actor, caseID string) error {
+	scope, err := s.access.ScopeOf(ctx, a.Identity)
+	if err != nil {
+		return err
+	}
+	if !scope.Has(caseID) {
+		return ErrForbidden
+	}
+	return nil
 }
 
 // Actor is who makes a request and from where, for audit entries.
@@ -138,6 +141,9 @@ func (s *Service) Referral(ctx context.Context, a Actor, id string) (ReferralVie
 	if err != nil {
 		return ReferralView{}, notFound(err)
 	}
+	if err := s.canSee(ctx, a, r.CaseID); err != nil {
+		return ReferralView{}, err
+	}
 	if err := s.audit.Record(ctx, s.entry(a, audit.ActionReferralRead, "referral:"+r.ID, r.CaseID)); err != nil {
 		return ReferralView{}, err
 	}
@@ -147,10 +153,17 @@ func (s *Service) Referral(ctx context.Context, a Actor, id string) (ReferralVie
 // List returns a page of referrals after auditing the read of each one
 // listed (the list shows names).
 func (s *Service) List(ctx context.Context, a Actor, q store.ListQuery) (store.Page, error) {
+	scope, err := s.access.ScopeOf(ctx, a.Identity)
+	if err != nil {
+		return store.Page{}, err
+	}
 	p, err := s.store.ListReferrals(ctx, q)
 	if err != nil {
 		return store.Page{}, err
 	}
+	// Row rules: a page holds only referrals of cases the caller may see
+	// (a page may then be shorter than the limit; next still continues).
+	p.Referrals = slices.DeleteFunc(p.Referrals, func(r store.Referral) bool { return !scope.Has(r.CaseID) })
 	errs := make([]error, len(p.Referrals))
 	var wg sync.WaitGroup
 	for i, r := range p.Referrals {
@@ -214,6 +227,9 @@ func (s *Service) Decide(ctx context.Context, a Actor, id string, q referral.Dec
 	if err != nil {
 		return store.Referral{}, referral.Decision{}, notFound(err)
 	}
+	if err := s.canSee(ctx, a, r.CaseID); err != nil {
+		return store.Referral{}, referral.Decision{}, err
+	}
 	if err := versionCheck(version, r.Version); err != nil {
 		return store.Referral{}, referral.Decision{}, err
 	}
@@ -242,6 +258,9 @@ func (s *Service) ResolveMatch(ctx context.Context, a Actor, id string, q referr
 	r, err := s.store.GetReferral(ctx, id)
 	if err != nil {
 		return store.Referral{}, notFound(err)
+	}
+	if err := s.canSee(ctx, a, r.CaseID); err != nil {
+		return store.Referral{}, err
 	}
 	if err := versionCheck(version, r.Version); err != nil {
 		return store.Referral{}, err
@@ -298,12 +317,8 @@ type CaseView struct {
 
 // Case returns the case after checking access and auditing the read.
 func (s *Service) Case(ctx context.Context, a Actor, id string) (CaseView, error) {
-	ok, err := s.access.CanSeeCase(ctx, a.Identity, id)
-	if err != nil {
+	if err := s.canSee(ctx, a, id); err != nil {
 		return CaseView{}, err
-	}
-	if !ok {
-		return CaseView{}, ErrForbidden
 	}
 	d, err := s.store.GetCaseDetail(ctx, id)
 	if err != nil {
@@ -325,6 +340,12 @@ func (s *Service) Case(ctx context.Context, a Actor, id string) (CaseView, error
 
 // SetLevel confirms the suggested level of a case or sets another.
 func (s *Service) SetLevel(ctx context.Context, a Actor, id string, q referral.LevelRequest, version int) (store.Case, referral.LevelChange, error) {
+	if err := s.canSee(ctx, a, id); err != nil {
+		return store.Case{}, referral.LevelChange{}, err
+	}
+	if err := levelAuthority(a.Identity, q, civil.Today(s.clock.Now())); err != nil {
+		return store.Case{}, referral.LevelChange{}, err
+	}
 	c, err := s.store.GetCase(ctx, id)
 	if err != nil {
 		return store.Case{}, referral.LevelChange{}, notFound(err)
@@ -346,7 +367,7 @@ func (s *Service) SetLevel(ctx context.Context, a Actor, id string, q referral.L
 	now := s.clock.Now()
 	l := referral.LevelChange{
 		ID: s.ids.New(), Action: q.Action, Level: level, PreviousLevel: c.Level, SuggestedLevel: c.SuggestedLevel,
-		Reason: q.Reason, Actor: a.Identity.Subject, At: now,
+		Reason: q.Reason, MeetingDate: q.MeetingDate, Actor: a.Identity.Subject, At: now,
 	}
 	e := s.entry(a, audit.ActionCaseLevel, "case:"+c.ID, c.ID)
 	e.Reason = fmt.Sprintf("%s action=%s level=%d", a.Route, q.Action, level)
@@ -358,4 +379,21 @@ func (s *Service) SetLevel(ctx context.Context, a Actor, id string, q referral.L
 	}
 	c.Level, c.Version, c.UpdatedAt = level, c.Version+1, now
 	return c, l, nil
+}
+
+// levelAuthority applies the level rule of the access policy: service
+// managers and heads of service decide levels; a business support officer
+// (without either role) only records the level a MAPPA meeting decided,
+// giving the meeting's date as the source, and cannot overrule it.
+func levelAuthority(who auth.Identity, q referral.LevelRequest, today civil.Date) error {
+	if !q.MeetingDate.IsZero() && q.MeetingDate.After(today) {
+		return validation.Errors{{Pointer: "/meetingDate", Detail: "must not be in the future: record a level after the meeting decided it"}}
+	}
+	if who.HasAny(auth.RoleServiceMgr, auth.RoleHeadOfService) {
+		return nil
+	}
+	if q.MeetingDate.IsZero() {
+		return validation.Errors{{Pointer: "/meetingDate", Detail: "is required: business support officers record the level a MAPPA meeting decided, with the meeting's date; service managers and heads of service decide levels"}}
+	}
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/mappa-coordinator/mappa/infra/localstack"
+	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	classifier "github.com/mappa-coordinator/mappa/shared/classify"
@@ -191,13 +192,44 @@ func TestWorkList(t *testing.T) {
 			t.Errorf("%s: %d", q, r.Status)
 		}
 	}
-	for _, who := range []string{"staff-tm", "staff-sm", "staff-hos", "staff-ad", "staff-admin"} {
-		if r := h.Do("GET", "/v1/staff/referrals", h.StaffToken(who), nil); r.Status != 200 {
+	// Row rules (docs/security.md): only business support officers see the
+	// whole inbox; others see referrals of cases assigned to them or their
+	// team; assistant directors and administrators see none.
+	rows := func(who string) []string {
+		t.Helper()
+		r := h.Do("GET", "/v1/staff/referrals", h.StaffToken(who), nil)
+		if r.Status != 200 {
+			t.Fatalf("%s got %d", who, r.Status)
+		}
+		var got []string
+		for _, it := range r.JSON()["items"].([]any) {
+			got = append(got, it.(map[string]any)["id"].(string))
+		}
+		return got
+	}
+	for _, who := range []string{"staff-sw", "staff-tm", "staff-sm", "staff-hos"} {
+		if got := rows(who); len(got) != 0 {
+			t.Errorf("%s with nothing assigned sees %v", who, got)
+		}
+	}
+	for _, who := range []string{"staff-ad", "staff-admin"} {
+		if r := h.Do("GET", "/v1/staff/referrals", h.StaffToken(who), nil); r.Status != 403 {
 			t.Errorf("%s got %d", who, r.Status)
 		}
 	}
-	if r := h.Do("GET", "/v1/staff/referrals", h.StaffToken("staff-sw"), nil); r.Status != 403 {
-		t.Errorf("social worker got %d", r.Status)
+	ref3, err := h.Store.GetReferral(context.Background(), ids[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Assign(ref3.CaseID, "staff-sw", assignstore.KindChildWorker)
+	h.AddToTeam("staff-tm", "staff-sw")
+	for _, who := range []string{"staff-sw", "staff-tm"} {
+		if got := rows(who); !slices.Equal(got, []string{ids[3]}) {
+			t.Errorf("%s sees %v, want only %s", who, got, ids[3])
+		}
+	}
+	if got := rows("staff-sm"); len(got) != 0 {
+		t.Errorf("service manager outside the team sees %v", got)
 	}
 	if r := h.Do("GET", "/v1/staff/referrals", h.Agency("police"), nil); r.Status != 403 {
 		t.Errorf("agency got %d", r.Status)
@@ -442,7 +474,7 @@ func TestCaseAndLevel(t *testing.T) {
 	level := func(token, body string, headers ...string) intaketest.Response {
 		return h.Do("POST", "/v1/staff/cases/"+caseID+"/level", token, []byte(body), headers...)
 	}
-	if r := level(bso, `{"action":"confirm"}`); r.Status != 422 {
+	if r := level(bso, `{"action":"confirm","meetingDate":"2026-11-20"}`); r.Status != 422 {
 		t.Errorf("confirm with no suggestion: %d %s", r.Status, r.Body)
 	}
 	classify(t, h, id, 2)
@@ -455,10 +487,15 @@ func TestCaseAndLevel(t *testing.T) {
 		level  float64
 	}{
 		{"team manager may not", h.StaffToken("staff-tm"), `{"action":"confirm"}`, nil, 403, 0},
-		{"confirm another level", bso, `{"action":"confirm","level":3}`, nil, 422, 0},
-		{"set another without reason", bso, `{"action":"set","level":3}`, nil, 422, 0},
-		{"stale version", bso, `{"action":"confirm"}`, []string{"If-Match", `"1"`}, 409, 0},
-		{"confirm", bso, `{"action":"confirm"}`, nil, 200, 2},
+		// A business support officer records what a meeting decided, with
+		// the meeting as the source, and cannot decide (overrule) a level.
+		{"business support officer without a meeting", bso, `{"action":"set","level":3,"reason":"I think so"}`, nil, 422, 0},
+		{"meeting in the future", bso, `{"action":"confirm","meetingDate":"2026-12-01"}`, nil, 422, 0},
+		{"confirm another level", bso, `{"action":"confirm","level":3,"meetingDate":"2026-11-20"}`, nil, 422, 0},
+		{"set another without reason", bso, `{"action":"set","level":3,"meetingDate":"2026-11-20"}`, nil, 422, 0},
+		{"stale version", bso, `{"action":"confirm","meetingDate":"2026-11-20"}`, []string{"If-Match", `"1"`}, 409, 0},
+		{"confirm", bso, `{"action":"confirm","meetingDate":"2026-11-20"}`, nil, 200, 2},
+		{"service manager not assigned", h.StaffToken("staff-sm"), `{"action":"set","level":3,"reason":"Media interest"}`, nil, 403, 0},
 		{"service manager sets 3", h.StaffToken("staff-sm"), `{"action":"set","level":3,"reason":"Media interest"}`, nil, 200, 3},
 		{"head of service sets 2", h.StaffToken("staff-hos"), `{"action":"set","level":2,"version":4}`, nil, 200, 2},
 		{"setting the current level again changes nothing", bso, `{"action":"set","level":2,"reason":"again"}`, nil, 422, 0},
@@ -466,6 +503,12 @@ func TestCaseAndLevel(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "service manager sets 3" {
+				// The rota assigns the service manager; the head of
+				// service oversees the service manager.
+				h.Assign(caseID, "staff-sm", assignstore.KindManager)
+				h.AddToTeam("staff-hos", "staff-sm")
+			}
 			h.Clock.Advance(time.Second)
 			r := level(tc.token, tc.body, tc.hdr...)
 			if r.Status != tc.status {
@@ -479,6 +522,11 @@ func TestCaseAndLevel(t *testing.T) {
 	if r := h.Do("GET", "/v1/staff/cases/"+caseID, h.StaffToken("staff-sw"), nil); r.Status != 403 {
 		t.Errorf("social worker without allocation: %d", r.Status)
 	}
+	if r := h.Do("GET", "/v1/staff/cases/"+caseID, h.StaffToken("staff-tm"), nil); r.Status != 403 {
+		t.Errorf("team manager of nobody on the case: %d", r.Status)
+	}
+	h.Assign(caseID, "staff-sw", assignstore.KindChildWorker)
+	h.AddToTeam("staff-tm", "staff-sw")
 	r := h.Do("GET", "/v1/staff/cases/"+caseID, h.StaffToken("staff-tm"), nil)
 	if r.Status != 200 {
 		t.Fatalf("%d %s", r.Status, r.Body)

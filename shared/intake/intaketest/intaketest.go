@@ -23,6 +23,8 @@ import (
 	"github.com/mappa-coordinator/mappa/infra/devauth"
 	"github.com/mappa-coordinator/mappa/infra/gateway"
 	"github.com/mappa-coordinator/mappa/infra/localstack"
+	"github.com/mappa-coordinator/mappa/shared/access"
+	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/clock"
@@ -57,6 +59,24 @@ type Harness struct {
 	Clock  *clock.Fixed
 	Issuer *devauth.Issuer
 	Client *http.Client
+	// Assignments says who works on which case (the row rules).
+	Assignments assignstore.Store
+}
+
+// Assign assigns the member of staff subject to caseID.
+func (h *Harness) Assign(caseID, subject string, kind assignstore.Kind) {
+	h.t.Helper()
+	if err := h.Assignments.Assign(context.Background(), caseID, subject, kind, h.Clock.Now()); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// AddToTeam records that manager oversees member.
+func (h *Harness) AddToTeam(manager, member string) {
+	h.t.Helper()
+	if err := h.Assignments.AddToTeam(context.Background(), manager, member); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // New starts the API for t.
@@ -72,7 +92,8 @@ func New(t testing.TB) *Harness {
 	gen := ids.Random{Clock: h.Clock}
 	aud := audit.Writer{DB: h.DB, Table: h.Tables.Audit}
 	in := intake.NewService(h.Store, aud, h.Clock, gen)
-	staff := staffapi.New(h.Store, in, aud, nil, h.Clock, gen)
+	h.Assignments = assignstore.Store{DB: h.DB, Table: h.Tables.Cases}
+	staff := staffapi.New(h.Store, in, aud, access.Cases{Assignments: h.Assignments}, h.Clock, gen)
 
 	h.Issuer, err = devauth.New(devauth.Options{BaseURL: "http://127.0.0.1:9", Users: Staff})
 	if err != nil {

@@ -6,12 +6,12 @@
 // and the history in words. Page title: "Referral" (never a name); the name
 // is in the page, not the title or the URL.
 
-import { html, table, errorSummary, notificationBanner, radios, textarea, button, tag, NOT_KNOWN } from '../html.mjs'
+import { html, table, errorSummary, notificationBanner, radios, textarea, dateInput, button, tag, NOT_KNOWN } from '../html.mjs'
 import { classificationSection, levelSection, endText } from './classification.mjs'
 import { factsReceived, nameOf, addressText, daysBetween, londonDate, daysLeftText } from './facts-view.mjs'
 import { api, ApiError, SignedOut, hasRole, ROLE_BSO } from '../api.mjs'
 import { statusTag, levelNumber, agencyText, categoryText, categoryNumber, dateText, dateTimeText, shortNoticeTag, actorText } from '../format.mjs'
-import { formValues } from '../forms.mjs'
+import { formValues, readDate, dateValue } from '../forms.mjs'
 import {
   pick, referralOf, personOf, caseIdOf, classificationOf, suggestedLevelOf, meetingOf
 } from '../model.mjs'
@@ -77,7 +77,11 @@ export function abilities (who) {
   return {
     decide: hasRole(who, ROLE_BSO),
     match: hasRole(who, ROLE_BSO),
-    level: LEVEL_ROLES.some((r) => hasRole(who, r))
+    level: LEVEL_ROLES.some((r) => hasRole(who, r)),
+    // A business support officer records the level a MAPPA meeting decided,
+    // with the meeting's date; service managers and heads of service decide
+    // (docs/security.md).
+    recordOnly: hasRole(who, ROLE_BSO) && !hasRole(who, 'service-manager') && !hasRole(who, 'head-of-service')
   }
 }
 
@@ -240,6 +244,7 @@ function levelForm (view, state, can) {
       error: errs.level, value: v.level
     })}
     ${textarea({ id: 'level-reason', name: 'levelReason', label: confirmed ? 'Reason for the change' : 'Reason (required for a level other than the suggested one)', error: errs['level-reason'], value: v.levelReason || '', rows: 3 })}
+    ${can.recordOnly ? dateInput({ id: 'level-meeting', legend: 'Date of the MAPPA meeting that decided the level', hint: 'Record the level the meeting decided, for example 20 11 2026.', error: errs['level-meeting'], value: dateValue(v, 'level-meeting') }) : ''}
     ${button(confirmed ? 'Change level' : 'Save level', { secondary: true })}
   </form>`
 }
@@ -396,6 +401,8 @@ function draw (ctx, id, view, state) {
     const body = level && level === suggested && !confirmed ? { action: 'confirm' } : { action: 'set' }
     if (level) body.level = level
     if (values.levelReason && values.levelReason.trim()) body.reason = values.levelReason
+    const meeting = readDate(values, 'level-meeting', 'Date of the meeting')
+    if (meeting.iso) body.meetingDate = meeting.iso
     const caseVersion = pick(view, 'case.version')
     if (Number.isInteger(caseVersion) && caseVersion > 0) body.version = caseVersion
     if (!level) {
@@ -404,7 +411,7 @@ function draw (ctx, id, view, state) {
     }
     submit(ctx, id, view, 'level', values,
       () => api(`/v1/staff/cases/${encodeURIComponent(caseIdOf(view))}/level`, { method: 'POST', body }),
-      { '/action': 'level', '/level': 'level', '/reason': 'level-reason', '': 'level' },
+      { '/action': 'level', '/level': 'level', '/reason': 'level-reason', '/meetingDate': 'level-meeting', '': 'level' },
       confirmed ? `Level changed from ${confirmed} to ${level}` : `Level ${level} confirmed`)
   })
 

@@ -1,0 +1,187 @@
+// Package access is the access policy of the whole API in one place: for
+// every route, which roles (or agency clients) may call it, which rows of
+// data they may then see, and why (docs/security.md is the same table in
+// words). Routers register each route with Policy(route), so the gate a
+// route has is the one written here; the row rules are enforced by Cases
+// (a staffapi.CaseAccess) for every read of a case, a referral, a list and
+// a search.
+//
+// It is domain code: no AWS and no net/http. Who is assigned to what comes
+// from an Assignments (shared/assignstore on DynamoDB).
+package access
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/mappa-coordinator/mappa/shared/auth"
+)
+
+// Rows says which rows a caller admitted to a route may see.
+type Rows string
+
+// Row rules.
+const (
+	// RowsNone: the route returns no case data (who am I, the eligibility
+	// calculator, the OpenAPI document, the app's files).
+	RowsNone Rows = "none"
+	// RowsCases: only cases (and their referrals) the caller may see
+	// (CanSeeCase); lists and searches leave the others out.
+	RowsCases Rows = "cases"
+	// RowsOwnClient: an agency sees only referrals its own client posted.
+	RowsOwnClient Rows = "own-client"
+)
+
+// Rule is one route's entry in the matrix.
+type Rule struct {
+	Route  string
+	Policy auth.Policy
+	Rows   Rows
+	// Why says, for people, who may do this and why.
+	Why string
+}
+
+var (
+	allStaff = auth.Roles
+	// caseWorkers may read the cases they are entitled to (row rules).
+	caseWorkers = []auth.Role{auth.RoleBSO, auth.RoleSocialWorker, auth.RoleTeamManager, auth.RoleServiceMgr, auth.RoleHeadOfService}
+)
+
+// Matrix lists every route of every HTTP function. A route not listed
+// here cannot be registered (Policy panics) and the matrix test fails.
+var Matrix = []Rule{
+	{"GET /v1/me", auth.Staff(allStaff...), RowsNone,
+		"Every member of staff may see who they are signed in as and their roles; it holds no case data."},
+	{"POST /v1/eligibility", auth.Staff(allStaff...), RowsNone,
+		"The eligibility calculator: facts in, category and reasons out; nothing is read or stored, so any member of staff may use it."},
+	{"GET /v1/staff/referrals", auth.Staff(caseWorkers...), RowsCases,
+		"Business support officers run the MAPPA inbox and see every referral; social workers, team managers, service managers and heads of service see only referrals of cases they may see. Assistant directors (figures only) and administrators (no case contents) are refused."},
+	{"POST /v1/staff/referrals", auth.Staff(auth.RoleBSO), RowsNone,
+		"Only business support officers enter referrals received by email: they run the inbox."},
+	{"GET /v1/staff/referrals/{id}", auth.Staff(caseWorkers...), RowsCases,
+		"As the list: business support officers every referral, others only referrals of cases they may see."},
+	{"POST /v1/staff/referrals/{id}/decisions", auth.Staff(auth.RoleBSO), RowsCases,
+		"Accepting, asking for more information and declining are inbox work: business support officers only."},
+	{"POST /v1/staff/referrals/{id}/match", auth.Staff(auth.RoleBSO), RowsCases,
+		"Deciding whether two records are the same person is inbox work, done by business support officers who see both."},
+	{"GET /v1/staff/cases/{id}", auth.Staff(caseWorkers...), RowsCases,
+		"A case in full: business support officers (they run the inbox and record meeting outcomes), and social workers, team managers, service managers and heads of service where they may see the case."},
+	{"POST /v1/staff/cases/{id}/level", auth.Staff(auth.RoleBSO, auth.RoleServiceMgr, auth.RoleHeadOfService), RowsCases,
+		"Service managers (level 2) and heads of service (level 3) confirm or set the level of cases they may see. Business support officers only record the level a MAPPA meeting decided, with the meeting's date as its source; they cannot overrule it."},
+	{"POST /v1/referrals", auth.Agency(auth.ScopeReferralsWrite), RowsNone,
+		"Agency API clients post referrals; the referring agency is the one the client is registered to."},
+	{"GET /v1/referrals/{id}", auth.Agency(auth.ScopeReferralsRead), RowsOwnClient,
+		"An agency client reads the status of referrals it posted itself, nothing else; anything else is 404, so existence does not leak."},
+	{"GET /v1/openapi.json", auth.Public(), RowsNone, "The API description is public: it holds no data."},
+	{"GET /", auth.Public(), RowsNone, "The staff app's pages and files are public: they hold no data; every call they make is checked."},
+}
+
+// Lookup returns the rule for route.
+func Lookup(route string) (Rule, bool) {
+	i := slices.IndexFunc(Matrix, func(r Rule) bool { return r.Route == route })
+	if i < 0 {
+		return Rule{}, false
+	}
+	return Matrix[i], true
+}
+
+// Policy returns the gate of route. It panics if the route is not in the
+// matrix: every route's access is decided here, and only here.
+func Policy(route string) auth.Policy {
+	r, ok := Lookup(route)
+	if !ok {
+		panic(fmt.Sprintf("access: route %q is not in access.Matrix (add it, with docs/security.md)", route))
+	}
+	return r.Policy
+}
+
+// Add appends rules for routes another package serves (each must be new).
+// Call it from an init function of the package that registers the routes.
+func Add(rules ...Rule) {
+	for _, r := range rules {
+		if _, dup := Lookup(r.Route); dup {
+			panic(fmt.Sprintf("access: route %q is already in the matrix", r.Route))
+		}
+		Matrix = append(Matrix, r)
+	}
+}
+
+// Assignments is what the row rules need to know about who works on what.
+// Subjects are sign-in identities (auth.Identity.Subject).
+type Assignments interface {
+	// CasesOf returns the ids of the cases any of subjects is assigned to:
+	// as the allocated social worker of a child of the case, as an invitee
+	// of a meeting about it, or as the manager the rota assigned.
+	CasesOf(ctx context.Context, subjects []string) ([]string, error)
+	// Team returns the subjects of the staff whom manager oversees (their
+	// team), not including manager.
+	Team(ctx context.Context, manager string) ([]string, error)
+}
+
+// Scope is what cases a caller may see.
+type Scope struct {
+	// All is true for business support officers: the whole inbox.
+	All bool
+	// Cases are the case ids the caller may see when All is false.
+	Cases map[string]bool
+}
+
+// Has reports whether the scope includes caseID.
+func (s Scope) Has(caseID string) bool { return s.All || s.Cases[caseID] }
+
+// Cases applies the row rules.
+type Cases struct {
+	Assignments Assignments
+}
+
+// ScopeOf returns the cases who may see:
+//   - business support officers: every case (they run the inbox, match
+//     records and record meeting outcomes);
+//   - social workers: cases they are assigned to (a child's allocated
+//     worker, a meeting invitee);
+//   - team managers, service managers and heads of service: cases assigned
+//     to them or to anyone in their team;
+//   - assistant directors and administrators: none (figures only; staff,
+//     configuration and the audit, never case contents);
+//   - agency clients: none through this path (RowsOwnClient).
+func (c Cases) ScopeOf(ctx context.Context, who auth.Identity) (Scope, error) {
+	if who.Kind != auth.KindStaff {
+		return Scope{}, nil
+	}
+	if who.Has(auth.RoleBSO) {
+		return Scope{All: true}, nil
+	}
+	subjects := []string{}
+	if who.HasAny(auth.RoleSocialWorker, auth.RoleTeamManager, auth.RoleServiceMgr, auth.RoleHeadOfService) {
+		subjects = append(subjects, who.Subject)
+	}
+	if who.HasAny(auth.RoleTeamManager, auth.RoleServiceMgr, auth.RoleHeadOfService) && c.Assignments != nil {
+		team, err := c.Assignments.Team(ctx, who.Subject)
+		if err != nil {
+			return Scope{}, fmt.Errorf("access: team of %s: %w", who.Subject, err)
+		}
+		subjects = append(subjects, team...)
+	}
+	s := Scope{Cases: map[string]bool{}}
+	if len(subjects) == 0 || c.Assignments == nil {
+		return s, nil
+	}
+	ids, err := c.Assignments.CasesOf(ctx, subjects)
+	if err != nil {
+		return Scope{}, fmt.Errorf("access: cases of %s: %w", who.Subject, err)
+	}
+	for _, id := range ids {
+		s.Cases[id] = true
+	}
+	return s, nil
+}
+
+// CanSeeCase implements staffapi.CaseAccess.
+func (c Cases) CanSeeCase(ctx context.Context, who auth.Identity, caseID string) (bool, error) {
+	s, err := c.ScopeOf(ctx, who)
+	if err != nil {
+		return false, err
+	}
+	return s.Has(caseID), nil
+}
