@@ -226,12 +226,16 @@ test('a posted referral is classified, explained and accepted in the staff app',
   await context.close()
 })
 
-test('a social worker lands on Check eligibility and cannot open the referrals queue', { timeout: 60000 }, async () => {
+test('a social worker lands on Check eligibility and sees only referrals of cases assigned to them', { timeout: 60000 }, async () => {
   const { context, page } = await newPage(browser)
   await signInAs(page, server.url, 'Social worker')
   await page.waitForURL((u) => u.pathname === '/eligibility')
   await page.goto(new URL('referrals', server.url).href)
-  await page.getByRole('heading', { level: 1, name: 'You cannot see this page' }).waitFor()
+  // docs/security.md: the list is filtered to the cases a social worker is
+  // assigned to; none are assigned here, so none of the posted referrals show.
+  await page.getByRole('heading', { level: 1, name: 'Referrals' }).waitFor()
+  await page.locator('#referrals, #queue-empty').first().waitFor()
+  assert.equal(await page.locator('#referrals tbody tr').count(), 0)
   const violations = await axeViolations(page)
   assert.deepEqual(violations, [], violations.join('\n'))
   await context.close()
