@@ -55,6 +55,8 @@ var Matrix = []Rule{
 		"Every member of staff may see who they are signed in as and their roles; it holds no case data."},
 	{"POST /v1/eligibility", auth.Staff(allStaff...), RowsNone,
 		"The eligibility calculator: facts in, category and reasons out; nothing is read or stored, so any member of staff may use it."},
+	{"GET /v1/offences", auth.Staff(allStaff...), RowsNone,
+		"The offence list (statutes and schedules) for the calculator and forms: reference data, no case data."},
 	{"GET /v1/staff/referrals", auth.Staff(caseWorkers...), RowsCases,
 		"Business support officers run the MAPPA inbox and see every referral; social workers, team managers, service managers and heads of service see only referrals of cases they may see. Assistant directors (figures only) and administrators (no case contents) are refused."},
 	{"POST /v1/staff/referrals", auth.Staff(auth.RoleBSO), RowsNone,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
@@ -58,7 +59,7 @@ type OffencePage struct {
 
 // RegisterOffences adds GET /v1/offences to rt for every staff role.
 func RegisterOffences(rt *auth.Router) {
-	rt.Handle(OffencesRoute, auth.Staff(auth.Roles...), OffencesHandler())
+	rt.Handle(OffencesRoute, access.Policy(OffencesRoute), OffencesHandler())
 }
 
 // OffencesHandler answers GET /v1/offences?q=&limit=&cursor=: the offence
