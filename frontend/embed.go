@@ -26,6 +26,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/shared/auth"
@@ -111,8 +112,9 @@ type file struct {
 }
 
 type handler struct {
-	files     map[string]file
-	index     file
+	// files are read and hashed on first use, not at start-up, so a cold
+	// start that serves only the API never pays for them.
+	files     func() map[string]file
 	appConfig []byte
 	csp       string
 	hsts      bool
@@ -126,35 +128,7 @@ type handler struct {
 //   - /v1/... paths that no API route took: a 404 problem+json;
 //   - index.html for every other path (the app routes on the client).
 func Handler(cfg Config) http.Handler {
-	h := &handler{files: map[string]file{}}
-	err := fs.WalkDir(static, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		body, err := static.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(body)
-		ctype, ok := contentTypes[path.Ext(p)]
-		if !ok {
-			ctype = "application/octet-stream"
-		}
-		h.files[strings.TrimPrefix(p, "static")] = file{
-			body:  body,
-			ctype: ctype,
-			etag:  `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		}
-		return nil
-	})
-	if err != nil {
-		panic("frontend: read embedded files: " + err.Error()) // cannot happen: the files are compiled in
-	}
-	h.index = h.files["/index.html"]
-	for alias, target := range aliases {
-		h.files[alias] = h.files[target]
-	}
-
+	h := &handler{files: sync.OnceValue(loadFiles)}
 	base := strings.TrimSuffix(cfg.AuthBaseURL, "/")
 	origin := strings.TrimSuffix(cfg.AppOrigin, "/")
 	h.appConfig, _ = json.Marshal(AppConfig{
@@ -169,6 +143,38 @@ func Handler(cfg Config) http.Handler {
 	h.csp = csp(base)
 	h.hsts = strings.HasPrefix(origin, "https://")
 	return h
+}
+
+// loadFiles reads the embedded files and their ETags.
+func loadFiles() map[string]file {
+	files := map[string]file{}
+	err := fs.WalkDir(static, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		body, err := static.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(body)
+		ctype, ok := contentTypes[path.Ext(p)]
+		if !ok {
+			ctype = "application/octet-stream"
+		}
+		files[strings.TrimPrefix(p, "static")] = file{
+			body:  body,
+			ctype: ctype,
+			etag:  `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
+		}
+		return nil
+	})
+	if err != nil {
+		panic("frontend: read embedded files: " + err.Error()) // cannot happen: the files are compiled in
+	}
+	for alias, target := range aliases {
+		files[alias] = files[target]
+	}
+	return files
 }
 
 // csp builds the Content-Security-Policy: only the app's own origin, plus
@@ -217,7 +223,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/index.html":
 		http.Redirect(w, r, "/", http.StatusMovedPermanently)
 	case isFile(p):
-		f, ok := h.files[p]
+		f, ok := h.files()[p]
 		if !ok || strings.Contains(p, "..") {
 			if strings.HasPrefix(p, "/v1/") {
 				httpapi.NotFound(w, r)
@@ -231,7 +237,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serve(w, r, f)
 	default:
 		hd.Set("Cache-Control", "no-store")
-		serve(w, r, h.index)
+		serve(w, r, h.files()["/index.html"])
 	}
 }
 

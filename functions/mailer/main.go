@@ -6,11 +6,12 @@ package main
 import (
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/mappa-coordinator/mappa/shared/app"
+	"github.com/mappa-coordinator/mappa/shared/app/mailerfn"
+	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
 
 func main() {
-	ctx, deps := app.Boot("mailer")
-	h := app.Must(app.Mailer(ctx, deps))
+	ctx, deps := wiring.Boot("mailer")
+	h := wiring.Must(mailerfn.New(ctx, deps))
 	lambda.Start(h.Handle)
 }

@@ -15,9 +15,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -54,22 +54,39 @@ func NewClient(ctx context.Context, endpoint string) (*dynamodb.Client, error) {
 	}), nil
 }
 
-// LoadConfig loads the AWS configuration; for a local endpoint it pins the
-// region and uses static alphanumeric credentials (DynamoDB Local requires
-// alphanumeric access keys).
-func LoadConfig(ctx context.Context, endpoint string) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+// LoadConfig returns the AWS configuration. For a local endpoint it pins
+// region eu-west-2 and static alphanumeric credentials (DynamoDB Local
+// requires alphanumeric access keys). Without one (on Lambda) it takes the
+// region and the execution role's credentials from the environment Lambda
+// sets (AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+// AWS_SESSION_TOKEN), which is where the SDK's default chain would find
+// them. It does not use the SDK's config package: its shared-file, SSO and
+// STS providers are never needed on Lambda but would be linked and
+// initialised at every cold start.
+func LoadConfig(_ context.Context, endpoint string) (aws.Config, error) {
+	return LoadConfigFrom(endpoint, os.Getenv)
+}
+
+// LoadConfigFrom is LoadConfig reading the environment through getenv.
+func LoadConfigFrom(endpoint string, getenv func(string) string) (aws.Config, error) {
 	if endpoint != "" {
-		opts = append(opts,
-			config.WithRegion("eu-west-2"),
-			config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("local", "local", "")),
-		)
+		return aws.Config{
+			Region:      "eu-west-2",
+			Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+		}, nil
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return aws.Config{}, fmt.Errorf("dynamo: load AWS config: %w", err)
+	region := getenv("AWS_REGION")
+	if region == "" {
+		region = getenv("AWS_DEFAULT_REGION")
 	}
-	return cfg, nil
+	key, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	if region == "" || key == "" || secret == "" {
+		return aws.Config{}, errors.New("dynamo: load AWS config: AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set (Lambda sets them)")
+	}
+	return aws.Config{
+		Region:      region,
+		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(key, secret, getenv("AWS_SESSION_TOKEN"))),
+	}, nil
 }
 
 // Index names shared by the tables (see template.yaml).

@@ -211,3 +211,14 @@ func boundary(kind string) string {
 	_, _ = rand.Read(r[:])
 	return "=_mappa_" + kind + "_" + hex.EncodeToString(r[:])
 }
+
+// NewClient returns the SES v2 client of a function that sends email, from
+// the function's AWS configuration (shared/wiring.Deps.AWS); endpoint is the
+// local SES server ("" on AWS).
+func NewClient(cfg aws.Config, endpoint string) *sesv2.Client {
+	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+}

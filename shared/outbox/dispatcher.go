@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"regexp"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/lazyre"
 )
 
 // Sender sends one email and returns the provider's message id. The SES
@@ -268,7 +268,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, id string) (Outcome, error) {
 	return OutcomeSent, nil
 }
 
-var codePattern = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+var codePattern = lazyre.New(`[^A-Za-z0-9._-]`)
 
 // ErrorCode returns the short code recorded for a failed send.
 func ErrorCode(err error) string {

@@ -28,9 +28,10 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/mappa-coordinator/mappa/shared/lazyre"
 )
 
 // Kind names what an email is about; it is stored with the email and used
@@ -80,8 +81,8 @@ type Attachment struct {
 }
 
 var (
-	idPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$`)
-	refPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9/_-]{0,63}$`)
+	idPattern  = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$`)
+	refPattern = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9/_-]{0,63}$`)
 )
 
 // Validate checks that m is well formed: an id from the restricted

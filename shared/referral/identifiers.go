@@ -3,13 +3,13 @@ package referral
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"regexp"
 	"strings"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/lazyre"
 )
 
 // IdentifierKind names a kind of identifier that links referrals to a case.
@@ -32,9 +32,9 @@ type Identifier struct {
 }
 
 var (
-	crnPattern     = regexp.MustCompile(`^[A-Z][0-9]{6}$`)
-	pncPattern     = regexp.MustCompile(`^([0-9]{2}|[0-9]{4})/([0-9]{1,7})([A-Z])$`)
-	councilPattern = regexp.MustCompile(`^[A-Z0-9]{1,30}$`)
+	crnPattern     = lazyre.New(`^[A-Z][0-9]{6}$`)
+	pncPattern     = lazyre.New(`^([0-9]{2}|[0-9]{4})/([0-9]{1,7})([A-Z])$`)
+	councilPattern = lazyre.New(`^[A-Z0-9]{1,30}$`)
 )
 
 // NormaliseCRN upper-cases and trims a CRN ("x123456 " -> "X123456").

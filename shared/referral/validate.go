@@ -3,13 +3,13 @@ package referral
 import (
 	"net/mail"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/lazyre"
 	"github.com/mappa-coordinator/mappa/shared/risk"
 	"github.com/mappa-coordinator/mappa/shared/validation"
 )
@@ -27,10 +27,10 @@ const (
 )
 
 var (
-	postcodePattern = regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$`)
-	timePattern     = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-	phonePattern    = regexp.MustCompile(`^\+?[0-9 ()-]{7,25}$`)
-	refPattern      = regexp.MustCompile(`^[\x21-\x7E]([\x20-\x7E]*[\x21-\x7E])?$`)
+	postcodePattern = lazyre.New(`^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$`)
+	timePattern     = lazyre.New(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	phonePattern    = lazyre.New(`^\+?[0-9 ()-]{7,25}$`)
+	refPattern      = lazyre.New(`^[\x21-\x7E]([\x20-\x7E]*[\x21-\x7E])?$`)
 )
 
 // Draft is what a handler decodes a referral body into: the Referral and the

@@ -1,6 +1,9 @@
 // Package wiring builds what every function needs from its environment:
-// the DynamoDB and SES clients, table names, clock, id generator, logger and
-// the settings template.yaml passes in. The functions' main.go files and the
+// the AWS configuration and DynamoDB client, table names, clock, id
+// generator, logger and the settings template.yaml passes in. It links only
+// what every function uses: a function that sends email builds its SES
+// client from Deps.AWS (shared/email.NewClient), so the others neither link
+// nor initialise the SES SDK. The functions' main.go files and the
 // local dev server both call it, so a function runs the same way on Lambda
 // and on a laptop: locally DYNAMODB_ENDPOINT and SES_ENDPOINT point at
 // DynamoDB Local and the local SES server.
@@ -14,7 +17,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/clock"
@@ -52,12 +54,13 @@ func ConfigFrom(getenv func(string) string) Config {
 	}
 }
 
-// Deps is everything a function's constructor may need.
+// Deps is everything a function's constructor may need. Clients a few
+// functions use (SES) are built by those functions from AWS.
 type Deps struct {
 	Config Config
 	Tables dynamo.Tables
+	AWS    aws.Config // region and credentials, for further clients
 	DB     *dynamodb.Client
-	SES    *sesv2.Client
 	Clock  clock.Clock
 	IDs    ids.Generator
 }
@@ -72,21 +75,32 @@ func From(ctx context.Context, getenv func(string) string) (Deps, error) {
 
 // New builds Deps from explicit settings (the dev server and tests).
 func New(ctx context.Context, cfg Config, tables dynamo.Tables) (Deps, error) {
-	db, err := dynamo.NewClient(ctx, cfg.DynamoEndpoint)
+	awsCfg, err := AWSConfig(ctx, cfg)
 	if err != nil {
 		return Deps{}, err
 	}
-	awsCfg, err := dynamo.LoadConfig(ctx, cfg.SESEndpoint)
-	if err != nil {
-		return Deps{}, fmt.Errorf("wiring: %w", err)
-	}
-	ses := sesv2.NewFromConfig(awsCfg, func(o *sesv2.Options) {
-		if cfg.SESEndpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.SESEndpoint)
+	db := dynamodb.NewFromConfig(awsCfg, func(o *dynamodb.Options) {
+		if cfg.DynamoEndpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.DynamoEndpoint)
 		}
 	})
 	clk := clock.System{}
-	return Deps{Config: cfg, Tables: tables, DB: db, SES: ses, Clock: clk, IDs: ids.Random{Clock: clk}}, nil
+	return Deps{Config: cfg, Tables: tables, AWS: awsCfg, DB: db, Clock: clk, IDs: ids.Random{Clock: clk}}, nil
+}
+
+// AWSConfig is the AWS configuration of a function (dynamo.LoadConfig):
+// locally, with an endpoint set, static local credentials; on Lambda the
+// region and credentials Lambda puts in the environment.
+func AWSConfig(ctx context.Context, cfg Config) (aws.Config, error) {
+	endpoint := cfg.DynamoEndpoint
+	if endpoint == "" {
+		endpoint = cfg.SESEndpoint
+	}
+	c, err := dynamo.LoadConfig(ctx, endpoint)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("wiring: %w", err)
+	}
+	return c, nil
 }
 
 // SetupLogging installs the JSON slog handler every function logs through.
@@ -95,4 +109,24 @@ func New(ctx context.Context, cfg Config, tables dynamo.Tables) (Deps, error) {
 func SetupLogging(function string) {
 	h := slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo})
 	slog.SetDefault(slog.New(h).With(slog.String("function", function)))
+}
+
+// Boot is the first line of every function's main: JSON logging tagged with
+// the function's name, then its dependencies from the environment. A
+// function that cannot start exits at once, so Lambda reports an init error
+// instead of serving with half its configuration.
+func Boot(function string) (context.Context, Deps) {
+	SetupLogging(function)
+	ctx := context.Background()
+	deps, err := From(ctx, os.Getenv)
+	return ctx, Must(deps, err)
+}
+
+// Must returns v, or logs err and exits if it is not nil.
+func Must[T any](v T, err error) T {
+	if err != nil {
+		slog.Error("start-up failed", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+	return v
 }

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/shared/civil"
@@ -57,7 +58,8 @@ type Calendar struct {
 	holidays    map[civil.Date]string
 }
 
-var ew = mustLoad(englandAndWales)
+// ew parses the embedded file on first use, not at start-up.
+var ew = sync.OnceValue(func() *Calendar { return mustLoad(englandAndWales) })
 
 func mustLoad(b []byte) *Calendar {
 	c, err := Load(b)
@@ -69,7 +71,7 @@ func mustLoad(b []byte) *Calendar {
 
 // EnglandAndWales returns the calendar of England and Wales from the
 // embedded data file.
-func EnglandAndWales() *Calendar { return ew }
+func EnglandAndWales() *Calendar { return ew() }
 
 // Load reads and checks a data file: the right division, every date real,
 // inside FirstYear..LastYear and on a weekday, no date twice, and every year

@@ -1,0 +1,108 @@
+// Command bench runs the benchmarks of `make bench` against the local stack
+// and regenerates docs/benchmarks.md. Each section also prints its results
+// in Go's benchmark format (to -raw), so runs compare with benchstat.
+//
+//	go run ./infra/bench/cmd/bench                 # everything, rewrites docs/benchmarks.md
+//	go run ./infra/bench/cmd/bench -only coldstart # one section, printed, docs untouched
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// section is one part of docs/benchmarks.md.
+type section struct {
+	name string
+	run  func(ctx context.Context, env *env) (markdown string, err error)
+}
+
+// env is what the sections share.
+type env struct {
+	root   string
+	tmp    string
+	raw    io.Writer // Go benchmark format lines
+	log    io.Writer // progress
+	rounds int
+	large  bool
+}
+
+func main() {
+	only := flag.String("only", "", "comma-separated sections to run (printed, docs/benchmarks.md untouched)")
+	out := flag.String("out", "docs/benchmarks.md", "the report to regenerate")
+	raw := flag.String("raw", "dist/bench.txt", "Go benchmark format results (for benchstat)")
+	rounds := flag.Int("rounds", 25, "cold starts per function")
+	large := flag.Bool("large", false, "also seed and measure 100,000 cases (slow)")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, *only, *out, *raw, *rounds, *large); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, only, out, rawPath string, rounds int, large bool) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "mappa-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := os.MkdirAll(filepath.Dir(rawPath), 0o755); err != nil {
+		return err
+	}
+	rawFile, err := os.Create(rawPath)
+	if err != nil {
+		return err
+	}
+	defer rawFile.Close()
+	e := &env{root: root, tmp: tmp, raw: io.MultiWriter(rawFile, os.Stdout), log: os.Stderr, rounds: rounds, large: large}
+	fmt.Fprintf(e.raw, "goos: %s\ngoarch: %s\npkg: github.com/mappa-coordinator/mappa/infra/bench\n", goos(), goarch())
+
+	want := map[string]bool{}
+	for s := range strings.SplitSeq(only, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			want[s] = true
+		}
+	}
+	var doc strings.Builder
+	doc.WriteString(header(time.Now()))
+	for _, s := range sections() {
+		if len(want) > 0 && !want[s.name] {
+			continue
+		}
+		fmt.Fprintf(e.log, "== %s\n", s.name)
+		start := time.Now()
+		md, err := s.run(ctx, e)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		fmt.Fprintf(e.log, "== %s done in %s\n", s.name, time.Since(start).Round(time.Second))
+		doc.WriteString(md)
+		doc.WriteString("\n")
+	}
+	if len(want) > 0 {
+		fmt.Println(doc.String())
+		return nil
+	}
+	return os.WriteFile(out, []byte(doc.String()), 0o644)
+}
+
+func sections() []section {
+	return []section{
+		{"coldstart", coldStart},
+		{"micro", micro},
+	}
+}

@@ -1,0 +1,57 @@
+// Package webfn builds the WebFunction's handler: the staff API, the
+// eligibility check, the OpenAPI document and the static front end. It is
+// its own package so functions/web links and initialises only what the
+// web function uses (shared/app gathers every function for the dev server).
+package webfn
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/mappa-coordinator/mappa/frontend"
+	"github.com/mappa-coordinator/mappa/shared/access"
+	"github.com/mappa-coordinator/mappa/shared/assignstore"
+	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
+	"github.com/mappa-coordinator/mappa/shared/intake"
+	"github.com/mappa-coordinator/mappa/shared/openapi"
+	"github.com/mappa-coordinator/mappa/shared/staffapi"
+	"github.com/mappa-coordinator/mappa/shared/store"
+	"github.com/mappa-coordinator/mappa/shared/wiring"
+)
+
+// Router builds the WebFunction's router. It is returned as a *auth.Router
+// so tests can list its routes and policies.
+func Router(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
+	if err := deps.Tables.Require(dynamo.EnvReferrals, dynamo.EnvCases, dynamo.EnvAudit); err != nil {
+		return nil, fmt.Errorf("app: web: %w", err)
+	}
+	st := store.New(deps.DB, deps.Tables, deps.Clock)
+	aud := audit.Writer{DB: deps.DB, Table: deps.Tables.Audit}
+	in := intake.NewService(st, aud, deps.Clock, deps.IDs)
+
+	rt := auth.NewRouter(deps.Config.Agencies)
+	cases := access.Cases{Assignments: assignstore.Store{DB: deps.DB, Table: deps.Tables.Cases}}
+	staffapi.Register(rt, staffapi.New(st, in, aud, cases, deps.Clock, deps.IDs))
+	eligibilityapi.Register(rt, deps.Clock)
+	eligibilityapi.RegisterOffences(rt)
+	openapi.Register(rt)
+
+	fe := frontend.Handler(frontend.Config{
+		AuthBaseURL: deps.Config.AuthBaseURL,
+		ClientID:    deps.Config.StaffClient,
+		AppOrigin:   deps.Config.AppOrigin,
+	})
+	// "GET /" matches every GET path no other route claims: the pages of the
+	// app and its assets (template.yaml: GET / and GET /{proxy+}, public).
+	rt.Handle("GET /", access.Policy("GET /"), fe)
+	return rt, nil
+}
+
+// New builds the WebFunction's handler.
+func New(ctx context.Context, deps wiring.Deps) (http.Handler, error) {
+	return Router(ctx, deps)
+}
