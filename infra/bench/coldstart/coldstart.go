@@ -159,7 +159,7 @@ func (r *Runtime) Start(ctx context.Context, bin string, env []string) (time.Dur
 	go func() { exited <- cmd.Wait() }()
 	defer func() {
 		_ = cmd.Process.Kill()
-		_ = <-exited
+		<-exited //nolint:errcheck // killed on purpose: the exit status says so
 	}()
 	select {
 	case at := <-ch:
