@@ -10,6 +10,7 @@
 import { html, input, dateInput, select, radios, checkboxes, details, button } from '../html.mjs'
 import { text, whole, checked, readDate, dateValue, formValues, mapProblems, dateProblems } from '../forms.mjs'
 import { ApiError, SignedOut } from '../api.mjs'
+import { offencePicker, enhanceOffencePickers } from '../offence-picker.mjs'
 
 export const MAX_OFFENCES = 20
 
@@ -133,9 +134,9 @@ function offenceBlock (i, count, v, e) {
   return html`<div class="govuk-form-group app-repeat" id="offence-${i}">
     <fieldset class="govuk-fieldset">
       <legend class="govuk-fieldset__legend govuk-fieldset__legend--s"><h3 class="govuk-fieldset__heading">Offence ${i + 1}</h3></legend>
-      ${input({ id: id('code'), label: 'Offence code', labelSize: '', hint: 'From the offence list, for example OAPA1861-S18 for wounding with intent (Offences against the Person Act 1861 s.18). Leave it blank if you do not know it and give the statute and section.', error: e[id('code')], value: v[id('code')], width: '20', spellcheck: false })}
-      ${input({ id: id('statute'), label: 'Statute and section (optional)', labelSize: '', hint: 'For example, Offences against the Person Act 1861 s.18', error: e[id('statute')], value: v[id('statute')] })}
-      ${input({ id: id('description'), label: 'Description (optional)', labelSize: '', hint: 'For example, wounding with intent', error: e[id('description')], value: v[id('description')] })}
+      ${offencePicker(i, v, e[id('code')])}
+      ${input({ id: id('statute'), label: 'Statute and section, if the offence is not in the list (optional)', labelSize: '', hint: 'For example, Criminal Damage Act 1971 s.1', error: e[id('statute')], value: v[id('statute')] })}
+      ${input({ id: id('description'), label: 'Description (optional)', labelSize: '', hint: 'In words, for example wounding with intent. For a conviction abroad, the description and the country are enough.', error: e[id('description')], value: v[id('description')] })}
       ${select({ id: id('inchoate'), label: 'Form of the offence', labelSize: '', error: e[id('inchoate')], value: v[id('inchoate')] || '', items: INCHOATE })}
       ${radios({ id: id('disposal'), name: id('disposal'), legend: 'How was the offence dealt with?', legendSize: 's', error: e[id('disposal')], value: v[id('disposal')], items: DISPOSALS })}
       ${dateInput({ id: id('date'), legend: 'Date of conviction, caution or finding', legendSize: '', hint: 'For example, 20 1 2025', error: e[id('date')], errorParts: e[`${id('date')}:parts`], value: dateValue(v, id('date')) })}
@@ -257,6 +258,14 @@ export function readFacts (v, offences, { mode, overrides = {} } = {}) {
     const o = {}
     for (const n of ['code', 'statute', 'description']) { const t = text(v, k(n)); if (t) o[n] = t }
     if (o.code) o.code = o.code.toUpperCase()
+    // What was typed but not chosen from the list is never sent as a
+    // code: it goes as the statute reference or the description, for the
+    // engine to match.
+    const typed = text(v, k('search'))
+    if (!o.code && typed) {
+      if (!o.statute && /\b(s|ss|section)\.?\s*\d/i.test(typed)) o.statute = typed
+      else if (!o.description) o.description = typed
+    }
     const inch = text(v, k('inchoate'))
     if (inch) o.inchoate = inch
     const disposal = text(v, k('disposal'))
@@ -368,6 +377,7 @@ export function runFactsForm (ctx, spec, state, { focusId } = {}) {
   if (focusId) document.getElementById(focusId)?.focus()
   const values = () => formValues(form)
   wireOffences(form, values, state.offences, (v, offences, focus) => redraw({ ...state, values: v, offences, messages: {}, summary: [] }, { focusId: focus }))
+  enhanceOffencePickers(form)
   spec.wire?.(form, state, values, (next, focus) => redraw(next, { focusId: focus }))
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault()
