@@ -104,6 +104,10 @@ $(STACK): go.mod $(wildcard infra/localstack/*.go infra/localstack/cmd/stack/*.g
 dev: go-deps $(NPM_STAMP) $(DDB_JAR) ## Run the whole system locally (DynamoDB Local, local SES, dev server); Ctrl-C stops it
 	go run ./infra/devserver
 
+.PHONY: reminders
+reminders: ## Run the reminders sweep now in the running `make dev` (MAPPA_DEV_ADDR, default 127.0.0.1:8080); prints the dates it acted on
+	@curl -sf -X POST -H 'Accept: application/json' http://$(or $(MAPPA_DEV_ADDR),127.0.0.1:8080)/dev/reminders | python3 -m json.tool
+
 .PHONY: dev-reset
 dev-reset: ## Delete the local data (.data); the next `make dev` seeds demo data again
 	rm -rf .data
@@ -169,6 +173,7 @@ $(eval $(call lambda_target,IntakeFunction,intake))
 $(eval $(call lambda_target,ClassifyFunction,classify))
 $(eval $(call lambda_target,MailerFunction,mailer))
 $(eval $(call lambda_target,RotaFunction,rota))
+$(eval $(call lambda_target,RemindersFunction,reminders))
 
 .PHONY: sam-build
 sam-build: $(VENV_STAMP) ## sam build (offline) into .aws-sam

@@ -94,6 +94,8 @@ MAPPA Coordinator (development) is running. Started in %s.
 
   App:               %s/
   Local inbox (SES): %s/
+  Reminders sweep:   %s/dev/reminders   (runs at start, every %s, and on demand:
+                     the button there, or: make reminders)
   Data:              %s   (make dev-reset clears it)
 
 Sign in as any demo member of staff from the app. Agencies post referrals
@@ -107,7 +109,7 @@ with a client-credentials token (demo clients dev-agency-police, -probation,
     -H "Idempotency-Key: $(date +%%s)" --data @docs/examples/referral.json
 
 Press Ctrl-C to stop.
-`, time.Since(began).Round(100*time.Millisecond), app.URL, app.Stack.SESEndpoint, data, app.Issuer.TokenURL(), app.URL)
+`, time.Since(began).Round(100*time.Millisecond), app.URL, app.Stack.SESEndpoint, app.URL, localapp.RemindersEvery, data, app.Issuer.TokenURL(), app.URL)
 
 	<-ctx.Done()
 	fmt.Println("\nStopping...")

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/mappa-coordinator/mappa/shared/app"
+	"github.com/mappa-coordinator/mappa/shared/app/remindersfn"
+	"github.com/mappa-coordinator/mappa/shared/reminders"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
 
@@ -27,6 +29,8 @@ type Functions struct {
 	HTTP      map[string]http.Handler
 	Streams   map[string]StreamHandler
 	Schedules map[string]ScheduleHandler
+	// Reminders is the reminders sweep (also run on demand from /dev/reminders).
+	Reminders *reminders.Sweeper
 }
 
 // buildFunctions builds every function's handler from deps, which were
@@ -65,6 +69,17 @@ func buildFunctions(ctx context.Context, deps wiring.Deps) (Functions, error) {
 	f.Streams["MailerFunction"] = m.HandleStream
 	f.Schedules["MailerFunction"] = func(ctx context.Context, input json.RawMessage) error {
 		_, err := m.Handle(ctx, input)
+		return err
+	}
+
+	sw, err := remindersfn.New(ctx, deps)
+	if err != nil {
+		return Functions{}, err
+	}
+	f.Reminders = sw
+	run := remindersfn.Handler(sw)
+	f.Schedules["RemindersFunction"] = func(ctx context.Context, input json.RawMessage) error {
+		_, err := run(ctx, input)
 		return err
 	}
 	return f, nil

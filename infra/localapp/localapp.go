@@ -38,6 +38,7 @@ import (
 	"github.com/mappa-coordinator/mappa/infra/template"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/reminders"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
 
@@ -47,6 +48,9 @@ const (
 	DefaultTablePrefix = "dev-"
 	MailFrom           = "mappa-coordinator@example.gov.uk"
 	MappaInbox         = "mappa-inbox@example.gov.uk"
+	SPOC               = "mappa-spoc@example.gov.uk"
+	Coordinator        = "mappa-coordinator-office@example.gov.uk"
+	DigestTo           = "managers@example.gov.uk"
 )
 
 // Options configure Start.
@@ -109,7 +113,11 @@ type App struct {
 	ownsStack bool
 	consumers []*streams.Consumer
 	schedules []schedule
+	reminders *reminders.Sweeper
+	remMu     sync.Mutex
+	lastRun   *RemindersRun
 	deadFile  string
+	replyKeys string
 	deadMu    sync.Mutex
 	parked    []streams.Parked
 	cancel    context.CancelFunc
@@ -203,6 +211,10 @@ func Start(ctx context.Context, opts Options) (app *App, err error) {
 		return nil, err
 	}
 
+	if a.replyKeys, err = devReplyKeys(opts.DataDir); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
 	a.Env = a.environment()
 	cfg, err := configFromEnv(a.Env)
 	if err != nil {
@@ -230,6 +242,8 @@ func Start(ctx context.Context, opts Options) (app *App, err error) {
 
 	mux := http.NewServeMux()
 	mux.Handle(devauth.Path+"/", a.Issuer.Handler())
+	a.reminders = fns.Reminders
+	mux.HandleFunc(RemindersPath, a.remindersPage)
 	mux.Handle("/", a.Gateway)
 	a.server.Handler = mux
 	go func() {
@@ -262,6 +276,23 @@ func Start(ctx context.Context, opts Options) (app *App, err error) {
 			go func() {
 				defer a.wg.Done()
 				_ = c.Poll(bg)
+			}()
+		}
+		if every := RemindersEvery; every > 0 && a.reminders != nil {
+			a.wg.Add(1)
+			go func() {
+				defer a.wg.Done()
+				a.runRemindersLogged(bg, "start")
+				t := time.NewTicker(every)
+				defer t.Stop()
+				for {
+					select {
+					case <-bg.Done():
+						return
+					case <-t.C:
+						a.runRemindersLogged(bg, "timer")
+					}
+				}
 			}()
 		}
 		for _, s := range a.schedules {
@@ -341,6 +372,11 @@ func (a *App) environment() map[string]string {
 		"SES_CONFIGURATION_SET": "",
 		"DYNAMODB_ENDPOINT":     a.Stack.DynamoEndpoint,
 		"SES_ENDPOINT":          a.Stack.SESEndpoint,
+		"REPLY_KEYS":            a.replyKeys,
+		"REPLY_KEYS_PARAMETER":  "", // on AWS: the SSM parameter; locally the key is in REPLY_KEYS
+		"MAPPA_SPOC":            SPOC,
+		"MAPPA_COORDINATOR":     Coordinator,
+		"DIGEST_TO":             DigestTo,
 	}
 }
 

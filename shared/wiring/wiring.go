@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -36,22 +37,49 @@ type Config struct {
 	SESConfigSet   string
 	DynamoEndpoint string // "" on AWS
 	SESEndpoint    string // "" on AWS
+	// ReplyKeys signs the one-click reply links ("id:base64key,..."; the
+	// first is current). Locally it comes from the dev server's config; on
+	// AWS ReplyKeysParameter names the SSM SecureString holding it (read
+	// by the functions that sign or check links).
+	ReplyKeys          string
+	ReplyKeysParameter string
+	// SPOC is the single point of contact for short-notice meetings and
+	// Coordinator the MAPPA co-ordinator (Board escalations); "" uses
+	// MappaInbox. DigestTo lists the managers who get the monthly digest.
+	SPOC        string
+	Coordinator string
+	DigestTo    []string
 }
 
 // ConfigFrom reads Config through getenv (os.Getenv on Lambda).
 func ConfigFrom(getenv func(string) string) Config {
 	return Config{
-		Stage:          getenv("STAGE"),
-		AppOrigin:      getenv("APP_ORIGIN"),
-		MailFrom:       getenv("MAIL_FROM"),
-		MappaInbox:     getenv("MAPPA_INBOX"),
-		Agencies:       auth.ParseAgencies(getenv("AGENCY_CLIENTS")),
-		StaffClient:    getenv("STAFF_CLIENT_ID"),
-		AuthBaseURL:    getenv("AUTH_BASE_URL"),
-		SESConfigSet:   getenv("SES_CONFIGURATION_SET"),
-		DynamoEndpoint: getenv("DYNAMODB_ENDPOINT"),
-		SESEndpoint:    getenv("SES_ENDPOINT"),
+		Stage:              getenv("STAGE"),
+		AppOrigin:          getenv("APP_ORIGIN"),
+		MailFrom:           getenv("MAIL_FROM"),
+		MappaInbox:         getenv("MAPPA_INBOX"),
+		Agencies:           auth.ParseAgencies(getenv("AGENCY_CLIENTS")),
+		StaffClient:        getenv("STAFF_CLIENT_ID"),
+		AuthBaseURL:        getenv("AUTH_BASE_URL"),
+		SESConfigSet:       getenv("SES_CONFIGURATION_SET"),
+		DynamoEndpoint:     getenv("DYNAMODB_ENDPOINT"),
+		SESEndpoint:        getenv("SES_ENDPOINT"),
+		ReplyKeys:          getenv("REPLY_KEYS"),
+		ReplyKeysParameter: getenv("REPLY_KEYS_PARAMETER"),
+		SPOC:               getenv("MAPPA_SPOC"),
+		Coordinator:        getenv("MAPPA_COORDINATOR"),
+		DigestTo:           splitList(getenv("DIGEST_TO")),
 	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Deps is everything a function's constructor may need. Clients a few

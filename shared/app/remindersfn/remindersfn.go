@@ -1,0 +1,96 @@
+// Package remindersfn builds the RemindersFunction's sweep and the meeting
+// notice service it (and the web function's reply and attendance pages)
+// use. It is its own package so each function links and initialises only
+// what it uses; it is where the reply-link keys are read (from SSM
+// Parameter Store on AWS, from the local configuration in the dev server).
+package remindersfn
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/mappa-coordinator/mappa/shared/due"
+	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/notice"
+	"github.com/mappa-coordinator/mappa/shared/reminders"
+	"github.com/mappa-coordinator/mappa/shared/replylink"
+	"github.com/mappa-coordinator/mappa/shared/wiring"
+	"github.com/mappa-coordinator/mappa/shared/workdays"
+)
+
+// ReplyKeys reads the reply-link keys: from the SSM Parameter Store
+// SecureString named by ReplyKeysParameter (decrypted) when set, otherwise
+// from ReplyKeys.
+func ReplyKeys(ctx context.Context, deps wiring.Deps) (replylink.Keys, error) {
+	raw := deps.Config.ReplyKeys
+	if name := deps.Config.ReplyKeysParameter; name != "" {
+		out, err := ssm.NewFromConfig(deps.AWS).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
+		if err != nil {
+			return replylink.Keys{}, fmt.Errorf("remindersfn: reply keys parameter: %w", err)
+		}
+		raw = aws.ToString(out.Parameter.Value)
+	}
+	if raw == "" {
+		return replylink.Keys{}, errors.New("remindersfn: reply-link keys are not configured (REPLY_KEYS or REPLY_KEYS_PARAMETER)")
+	}
+	keys, err := replylink.ParseKeys(raw)
+	if err != nil {
+		return replylink.Keys{}, fmt.Errorf("remindersfn: %w", err)
+	}
+	return keys, nil
+}
+
+// Notices builds the meeting notice service (invitations, replies,
+// attendance, escalation).
+func Notices(ctx context.Context, deps wiring.Deps) (*notice.Service, error) {
+	if err := deps.Tables.Require(dynamo.EnvCases, dynamo.EnvOutbox, dynamo.EnvAudit); err != nil {
+		return nil, fmt.Errorf("remindersfn: %w", err)
+	}
+	keys, err := ReplyKeys(ctx, deps)
+	if err != nil {
+		return nil, err
+	}
+	c := deps.Config
+	return &notice.Service{DB: deps.DB, Tables: deps.Tables, Clock: deps.Clock, IDs: deps.IDs, Keys: keys,
+		Calendar: workdays.EnglandAndWales(),
+		Settings: notice.Settings{AppURL: c.AppOrigin, MailFrom: c.MailFrom, MappaInbox: c.MappaInbox, SPOC: c.SPOC, Coordinator: c.Coordinator}}, nil
+}
+
+// New builds the RemindersFunction's sweep.
+func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
+	svc, err := Notices(ctx, deps)
+	if err != nil {
+		return nil, err
+	}
+	handlers := map[due.Kind]reminders.Handler{}
+	for _, k := range notice.Kinds {
+		handlers[k] = svc
+	}
+	digest := deps.Config.DigestTo
+	if len(digest) == 0 && deps.Config.MappaInbox != "" {
+		digest = []string{deps.Config.MappaInbox}
+	}
+	return &reminders.Sweeper{DB: deps.DB, Table: deps.Tables.Cases, Outbox: deps.Tables.Outbox, Clock: deps.Clock,
+		Calendar: workdays.EnglandAndWales(), Handlers: handlers,
+		Default:  reminders.DueWork{Outbox: deps.Tables.Outbox, AppURL: deps.Config.AppOrigin},
+		DigestTo: digest, AppURL: deps.Config.AppOrigin}, nil
+}
+
+// Handler is the RemindersFunction's entry point: any input (the schedule
+// sends {"sweep":"reminders"}) runs one sweep and returns its report (the
+// days acted on and what was sent).
+func Handler(s *reminders.Sweeper) func(context.Context, json.RawMessage) (reminders.Report, error) {
+	return func(ctx context.Context, _ json.RawMessage) (reminders.Report, error) {
+		rep, err := s.Run(ctx)
+		slog.InfoContext(ctx, "reminders: sweep", slog.Any("days", rep.Days), slog.Int("read", rep.Read),
+			slog.Int("done", rep.Done), slog.Int("skipped", rep.Skipped), slog.Int("failed", rep.Failed),
+			slog.Int("emails", rep.Emails), slog.Bool("digest", rep.Digest))
+		return rep, err
+	}
+}
