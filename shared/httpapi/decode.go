@@ -78,10 +78,12 @@ func DecodeBytes(body []byte, v any) (errs validation.Errors, malformed string) 
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var probe any
 	if err := dec.Decode(&probe); err != nil {
-		return nil, "The body is not well-formed JSON."
+		return nil, "The body is not well-formed JSON: " + where(body, err)
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, "The body must hold exactly one JSON value."
+		next := end + int64(len(body[end:])-len(bytes.TrimLeft(body[end:], " \t\r\n")))
+		return nil, "The body must hold exactly one JSON value: another starts at " + position(body, next) + "."
 	}
 	if ptr, dup := duplicateKey(body); dup {
 		errs.Add(ptr, "is given more than once: give each member once")
@@ -90,8 +92,11 @@ func DecodeBytes(body []byte, v any) (errs validation.Errors, malformed string) 
 	if shape, ok := shapeErrors(body, v); !ok {
 		return nil, "The body is not well-formed JSON."
 	} else if !shape.OK() {
-		sortErrors(shape)
-		return shape, ""
+		// Every problem in one answer: the wrong types and unknown names,
+		// and what Validate finds in the rest of the body.
+		all := append(shape, rest(body, v, shape)...)
+		sortErrors(all)
+		return all, ""
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		// checkShape accepts only what Unmarshal accepts, so this is a
@@ -107,4 +112,96 @@ func DecodeBytes(body []byte, v any) (errs validation.Errors, malformed string) 
 
 func sortErrors(errs validation.Errors) {
 	slices.SortStableFunc(errs, func(a, b validation.FieldError) int { return strings.Compare(a.Pointer, b.Pointer) })
+}
+
+// rest validates what is left of body once the members that have the wrong
+// type or an unknown name are taken out, and returns the problems that are
+// not about those members (a member taken out would read "is required").
+func rest(body []byte, v any, shape validation.Errors) validation.Errors {
+	val, ok := v.(Validator)
+	if !ok {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var generic any
+	if dec.Decode(&generic) != nil {
+		return nil
+	}
+	for _, e := range shape {
+		if e.Pointer == "" {
+			return nil // the body itself has the wrong type
+		}
+		generic = remove(generic, strings.Split(e.Pointer, "/")[1:])
+	}
+	cleaned, err := json.Marshal(generic)
+	if err != nil || json.Unmarshal(cleaned, v) != nil {
+		return nil
+	}
+	var out validation.Errors
+	for _, e := range val.Validate() {
+		covered := slices.ContainsFunc(shape, func(s validation.FieldError) bool {
+			return e.Pointer == s.Pointer || strings.HasPrefix(e.Pointer, s.Pointer+"/") || strings.HasPrefix(s.Pointer, e.Pointer+"/")
+		})
+		if !covered {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// remove takes the member or element at path out of a decoded JSON value
+// (an array element becomes null so later indexes keep their pointers).
+func remove(node any, path []string) any {
+	if len(path) == 0 {
+		return nil
+	}
+	key := strings.ReplaceAll(strings.ReplaceAll(path[0], "~1", "/"), "~0", "~")
+	switch n := node.(type) {
+	case map[string]any:
+		if len(path) == 1 {
+			delete(n, key)
+		} else if child, ok := n[key]; ok {
+			n[key] = remove(child, path[1:])
+		}
+	case []any:
+		var i int
+		if _, err := fmt.Sscanf(key, "%d", &i); err == nil && i >= 0 && i < len(n) {
+			if len(path) == 1 {
+				n[i] = nil
+			} else {
+				n[i] = remove(n[i], path[1:])
+			}
+		}
+	}
+	return node
+}
+
+// where says where a JSON syntax error is, for people fixing the body.
+func where(body []byte, err error) string {
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &syn):
+		// Offset counts the bytes read, the bad one included.
+		return strings.TrimPrefix(syn.Error(), "json: ") + " at " + position(body, syn.Offset-1) + "."
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "it ends early, at " + position(body, int64(len(body))) + "."
+	default:
+		return strings.TrimPrefix(err.Error(), "json: ") + "."
+	}
+}
+
+// position is "line L, column C (byte B)" of a byte offset (1-based line and
+// column, counting characters, as editors do).
+func position(body []byte, offset int64) string {
+	if offset < 0 {
+		offset = 0
+	}
+	if offset > int64(len(body)) {
+		offset = int64(len(body))
+	}
+	before := body[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("line %d, column %d (byte %d)", line, col, offset)
 }

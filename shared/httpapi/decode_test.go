@@ -64,6 +64,34 @@ func TestDecodeBytesRunsValidateAfterShape(t *testing.T) {
 	}
 }
 
+func TestDecodeBytesReportsWrongTypesTogetherWithEverythingElse(t *testing.T) {
+	var b body
+	// A wrong type, an unknown name, and a missing name: all three at once.
+	errs, malformed := DecodeBytes([]byte(`{"months":"six","colour":"red","children":[5,{"name":"a"}]}`), &b)
+	if malformed != "" {
+		t.Fatalf("malformed: %s", malformed)
+	}
+	if got := strings.Join(pointers(errs), ","); got != "/children/0,/colour,/months,/name" {
+		t.Errorf("pointers = %s (%v)", got, errs)
+	}
+}
+
+func TestDecodeBytesSaysWhereJSONIsMalformed(t *testing.T) {
+	cases := map[string]string{
+		"{\n  \"name\": \"x\",\n  }":   "line 3, column 3",
+		`{"name": "x"`:             "ends early, at line 1, column 13",
+		`{"a":1}{"b":2}`:           "line 1, column 8",
+		"{\n \"name\": \"é\" x}": "line 2, column 14",
+	}
+	for in, want := range cases {
+		var b body
+		_, malformed := DecodeBytes([]byte(in), &b)
+		if !strings.Contains(malformed, want) {
+			t.Errorf("%q: %q does not say %q", in, malformed, want)
+		}
+	}
+}
+
 func TestDecodeBytesMalformed(t *testing.T) {
 	for _, in := range []string{``, `{`, `{"a":1}{"b":2}`, `nul`, `{"name":"x",}`} {
 		var b body

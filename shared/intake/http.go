@@ -67,13 +67,16 @@ func (s *Service) DecodeReferral(w http.ResponseWriter, r *http.Request) (referr
 	return d.Referral, true
 }
 
+// RefKey is the idempotency key an agency's own reference claims.
+func RefKey(agencyReference string) string { return "ref:" + agencyReference }
+
 // IdempotencyKey returns the request's Idempotency-Key header, or the
 // agency's own reference when there is none. On a bad header it writes a
 // 400 problem and returns false.
 func IdempotencyKey(w http.ResponseWriter, r *http.Request, body referral.Referral) (string, bool) {
 	vs := r.Header.Values(HeaderIdempotencyKey)
 	if len(vs) == 0 {
-		return "ref:" + body.AgencyReference, true
+		return RefKey(body.AgencyReference), true
 	}
 	k := vs[0]
 	ok := len(vs) == 1 && len(k) > 0 && len(k) <= MaxKey
@@ -118,6 +121,8 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, ErrKeyReused):
 		httpapi.Conflict(w, r, "This idempotency key (or agency reference) was already used for a different referral. Use a new key for a new referral.")
+	case errors.Is(err, ErrReferenceReused):
+		httpapi.Conflict(w, r, "Your agency already sent a different referral with this agencyReference. Send a correction as more information on that referral, or use a new reference for a new referral.")
 	case errors.Is(err, ErrNotFound):
 		httpapi.NotFound(w, r)
 	case errors.Is(err, ErrBusy):

@@ -115,8 +115,20 @@ func TestRetriesGetTheFirstAnswer(t *testing.T) {
 	if r := h.Do("POST", "/v1/referrals", police, changed); r.Status != 409 {
 		t.Fatalf("reused reference got %d: %s", r.Status, r.Body)
 	}
-	// The same body under an explicit key is a new request; then a
+	// The agency reference names the referral whatever the key: the same
+	// body under a fresh key is the same referral; a different body under
+	// a fresh key is still a 409 (the README's curl example relies on it).
+	if r := h.Do("POST", "/v1/referrals", police, changed, "Idempotency-Key", "key-0"); r.Status != 409 || !strings.Contains(string(r.Body), "agencyReference") {
+		t.Fatalf("reused reference under a new key: %d %s", r.Status, r.Body)
+	}
+	for _, key := range []string{"key-a", "key-b"} {
+		if r := h.Do("POST", "/v1/referrals", police, fixture, "Idempotency-Key", key); r.Status != 202 || r.JSON()["id"] != first.JSON()["id"] || r.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("same reference and body under key %s: %d %s", key, r.Status, r.Body)
+		}
+	}
+	// A new reference under an explicit key is a new referral; then a
 	// different body under that key is a 409 too.
+	changed = referraltest.With(func(m map[string]any) { m["agencyReference"] = "TVP-NEW-1"; m["reasonForReferral"] = "Something else" })
 	k1 := h.Do("POST", "/v1/referrals", police, changed, "Idempotency-Key", "key-1")
 	if k1.Status != 202 || k1.JSON()["id"] == first.JSON()["id"] {
 		t.Fatalf("new key: %d %s", k1.Status, k1.Body)
@@ -126,6 +138,10 @@ func TestRetriesGetTheFirstAnswer(t *testing.T) {
 	}
 	if r := h.Do("POST", "/v1/referrals", police, changed, "Idempotency-Key", "key-1"); r.Status != 202 || r.JSON()["id"] != k1.JSON()["id"] {
 		t.Fatalf("key retry: %d %s", r.Status, r.Body)
+	}
+	// ... and its reference names it under any other key.
+	if r := h.Do("POST", "/v1/referrals", police, changed, "Idempotency-Key", "key-2"); r.Status != 202 || r.JSON()["id"] != k1.JSON()["id"] {
+		t.Fatalf("reference under another key: %d %s", r.Status, r.Body)
 	}
 	// Another agency with the same reference is another scope.
 	asProbation := referraltest.With(func(m map[string]any) { referraltest.Obj(m, "referringAgency")["type"] = "probation" })
@@ -199,6 +215,12 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 		{"malformed JSON", []byte(`{"agencyReference": `), nil, 400, nil},
 		{"two values", []byte(`{} {}`), nil, 400, nil},
 		{"unknown field", referraltest.With(func(m map[string]any) { m["favouriteColour"] = "blue" }), nil, 422, []string{"/favouriteColour"}},
+		{"every problem at once: a wrong type, an unknown name and a missing field", referraltest.With(func(m map[string]any) {
+			m["levelRequested"] = "two"
+			m["favouriteColour"] = "blue"
+			delete(referraltest.Obj(m, "person"), "familyName")
+			referraltest.Obj(m, "referrer")["email"] = 7
+		}), nil, 422, []string{"/favouriteColour", "/levelRequested", "/person/familyName", "/referrer/email"}},
 		{"missing required field", referraltest.With(func(m map[string]any) { delete(referraltest.Obj(m, "person"), "familyName") }), nil, 422, []string{"/person/familyName"}},
 		{"impossible date", referraltest.With(func(m map[string]any) { referraltest.Obj(m, "person")["dateOfBirth"] = "1988-02-30" }), nil, 422, []string{"/person/dateOfBirth"}},
 		{"oversized body", big, nil, 413, nil},
@@ -213,6 +235,9 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 			}
 			if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
 				t.Errorf("content type %q", ct)
+			}
+			if tc.name == "malformed JSON" && !strings.Contains(string(r.Body), "line 1, column 21") {
+				t.Errorf("malformed JSON without its position: %s", r.Body)
 			}
 			if tc.ptrs != nil && !slices.Equal(r.Pointers(), tc.ptrs) {
 				t.Errorf("pointers %v, want %v", r.Pointers(), tc.ptrs)

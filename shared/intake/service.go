@@ -47,6 +47,9 @@ var _ Store = (*store.Store)(nil)
 var (
 	// ErrKeyReused: the idempotency key was first used with another body.
 	ErrKeyReused = errors.New("intake: idempotency key already used for a different referral")
+	// ErrReferenceReused: the agency already sent a different referral
+	// with the same agency reference.
+	ErrReferenceReused = errors.New("intake: agency reference already used for a different referral")
 	// ErrBusy: concurrent writers kept colliding; the client should retry.
 	ErrBusy = errors.New("intake: too many concurrent changes, try again")
 	// ErrNotFound: no such referral for this agency.
@@ -122,18 +125,31 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	}
 	idents := referral.IdentifiersOf(sub.Referral.Person)
 	nameKey := referral.NameKey(sub.Referral.Person.FamilyName, sub.Referral.Person.DateOfBirth)
+	keys := []string{sub.Key}
+	if ref := RefKey(sub.Referral.AgencyReference); sub.Source == SourceAgency && sub.Key != ref && sub.Referral.AgencyReference != "" {
+		// The agency's own reference names the referral whatever key the
+		// request carries: a retry with a fresh key is the same referral,
+		// and the same reference with a different body is refused.
+		keys = append(keys, ref)
+	}
 	var receipt Receipt
 	err = s.retry.Retry(ctx, retryable, func(ctx context.Context, _ int) error {
-		rec, err := s.store.GetIdempotency(ctx, sub.Scope, sub.Key)
-		if err == nil {
+		for i, key := range keys {
+			rec, err := s.store.GetIdempotency(ctx, sub.Scope, key)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("intake: read idempotency record: %w", err)
+			}
 			if rec.BodyHash != hash {
+				if i > 0 {
+					return ErrReferenceReused
+				}
 				return ErrKeyReused
 			}
 			receipt = Receipt{ReferralID: rec.ReferralID, CaseID: rec.CaseID, Status: referral.StatusReceived, Replayed: true}
 			return nil
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("intake: read idempotency record: %w", err)
 		}
 		matches, err := s.store.FindMatches(ctx, idents, nameKey)
 		if err != nil {
@@ -165,7 +181,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 		// attempt reads its answer), ErrMatchChanged (a claim or the case
 		// moved under us: match again) and ErrTransactionConflict are retried.
 		if err := s.store.CreateReferral(ctx, store.NewReferral{
-			Referral: r, IdempotencyScope: sub.Scope, IdempotencyKey: sub.Key,
+			Referral: r, IdempotencyScope: sub.Scope, IdempotencyKey: sub.Key, AlsoKeys: keys[1:],
 			NewCase: plan.NewCase, Claim: plan.Claim, NameKey: nameKey, Audit: entries,
 		}); err != nil {
 			return err

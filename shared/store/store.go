@@ -198,6 +198,10 @@ type NewReferral struct {
 	// IdempotencyScope and IdempotencyKey identify the request.
 	IdempotencyScope string
 	IdempotencyKey   string
+	// AlsoKeys are further keys in the same scope that must name this
+	// referral too (an agency's own reference when the request also had an
+	// Idempotency-Key); each is claimed like IdempotencyKey.
+	AlsoKeys []string
 	// NewCase creates Referral.CaseID; otherwise the referral joins that
 	// existing open case.
 	NewCase bool
@@ -238,15 +242,17 @@ func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 		items = append(items, ti)
 		roles = append(roles, role)
 	}
-	idem := withKey(idempotencyKey(nr.IdempotencyScope, nr.IdempotencyKey), item{
-		"type":       dynamo.S(typeIdempotency),
-		"scope":      dynamo.S(nr.IdempotencyScope),
-		"bodyHash":   dynamo.S(r.BodyHash),
-		"referralId": dynamo.S(r.ID),
-		"caseId":     dynamo.S(r.CaseID),
-		"createdAt":  dynamo.S(stamp(r.CreatedAt)),
-	})
-	add(roleIdem, put(t.Referrals, idem, "attribute_not_exists(pk)"))
+	for _, key := range append([]string{nr.IdempotencyKey}, nr.AlsoKeys...) {
+		idem := withKey(idempotencyKey(nr.IdempotencyScope, key), item{
+			"type":       dynamo.S(typeIdempotency),
+			"scope":      dynamo.S(nr.IdempotencyScope),
+			"bodyHash":   dynamo.S(r.BodyHash),
+			"referralId": dynamo.S(r.ID),
+			"caseId":     dynamo.S(r.CaseID),
+			"createdAt":  dynamo.S(stamp(r.CreatedAt)),
+		})
+		add(roleIdem, put(t.Referrals, idem, "attribute_not_exists(pk)"))
+	}
 	add(roleReferral, put(t.Referrals, refItem, "attribute_not_exists(pk)"))
 
 	var nameKeys []string
