@@ -106,7 +106,7 @@ with a client-credentials token (demo clients dev-agency-police, -probation,
     %s | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
   curl -i %s/v1/referrals \
     -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \
-    -H "Idempotency-Key: $(date +%%s)" --data @docs/examples/referral.json
+    -H "Idempotency-Key: TVP-PPU-2026-00999" --data @docs/examples/referral.json
 
 Press Ctrl-C to stop.
 `, time.Since(began).Round(100*time.Millisecond), app.URL, app.Stack.SESEndpoint, app.URL, localapp.RemindersEvery, data, app.Issuer.TokenURL(), app.URL)
