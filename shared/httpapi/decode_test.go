@@ -78,10 +78,10 @@ func TestDecodeBytesReportsWrongTypesTogetherWithEverythingElse(t *testing.T) {
 
 func TestDecodeBytesSaysWhereJSONIsMalformed(t *testing.T) {
 	cases := map[string]string{
-		"{\n  \"name\": \"x\",\n  }":   "line 3, column 3",
-		`{"name": "x"`:             "ends early, at line 1, column 13",
-		`{"a":1}{"b":2}`:           "line 1, column 8",
-		"{\n \"name\": \"é\" x}": "line 2, column 14",
+		"{\n  \"name\": \"x\",\n  }": "line 3, column 3",
+		`{"name": "x"`:               "ends early, at line 1, column 13",
+		`{"a":1}{"b":2}`:             "line 1, column 8",
+		"{\n \"name\": \"é\" x}":     "line 2, column 14",
 	}
 	for in, want := range cases {
 		var b body

@@ -16,6 +16,9 @@ import (
 const (
 	RoutePost   = "POST /v1/referrals"
 	RouteStatus = "GET /v1/referrals/{id}"
+	// RouteInformation is the referring agency's answer to a request for
+	// more information.
+	RouteInformation = "POST /v1/referrals/{id}/information"
 )
 
 // HeaderIdempotencyKey is the request header that makes a POST retry-safe.
@@ -28,6 +31,25 @@ const MaxKey = 255
 func Register(rt *auth.Router, svc *Service) {
 	rt.HandleFunc(RoutePost, access.Policy(RoutePost), svc.handlePost)
 	rt.HandleFunc(RouteStatus, access.Policy(RouteStatus), svc.handleStatus)
+	rt.HandleFunc(RouteInformation, access.Policy(RouteInformation), svc.handleInformation)
+}
+
+func (s *Service) handleInformation(w http.ResponseWriter, r *http.Request) {
+	id, _ := auth.From(r.Context())
+	var q referral.InformationRequest
+	if !httpapi.Decode(w, r, 64<<10, &q) {
+		return
+	}
+	v, err := s.Inform(r.Context(), id.Subject, r.PathValue("id"), q, httpapi.RequestID(r.Context()), RouteInformation)
+	if err != nil {
+		WriteError(w, r, err)
+		return
+	}
+	httpapi.Logger(r.Context()).Info("more information received", "referralId", v.ID, "status", string(v.Status))
+	httpapi.JSON(w, http.StatusOK, StatusBody{
+		ID: v.ID, AgencyReference: v.AgencyReference, Status: v.Status,
+		ReceivedAt: v.ReceivedAt, UpdatedAt: v.UpdatedAt, Links: Links{Self: "/v1/referrals/" + v.ID},
+	})
 }
 
 // Links are the related resources of a referral.
@@ -125,6 +147,8 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		httpapi.Conflict(w, r, "Your agency already sent a different referral with this agencyReference. Send a correction as more information on that referral, or use a new reference for a new referral.")
 	case errors.Is(err, ErrNotFound):
 		httpapi.NotFound(w, r)
+	case errors.Is(err, ErrNotAsked):
+		httpapi.Conflict(w, r, "No information was asked for: the referral is not waiting for more information. Read its status with GET /v1/referrals/{id}.")
 	case errors.Is(err, ErrBusy):
 		w.Header().Set("Retry-After", "1")
 		httpapi.WriteProblem(w, r, httpapi.Problem{Type: httpapi.TypeUnavailable, Status: http.StatusServiceUnavailable,

@@ -23,6 +23,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/store"
 )
@@ -33,6 +34,7 @@ type Store interface {
 	FindMatches(ctx context.Context, ids []referral.Identifier, nameKey string) (referral.Matches, error)
 	CreateReferral(ctx context.Context, nr store.NewReferral) error
 	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
+	Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry, emails ...outbox.Message) error
 }
 
 // Auditor records stand-alone audit entries (reads); audit.Writer
@@ -54,6 +56,8 @@ var (
 	ErrBusy = errors.New("intake: too many concurrent changes, try again")
 	// ErrNotFound: no such referral for this agency.
 	ErrNotFound = errors.New("intake: referral not found")
+	// ErrNotAsked: the referral is not waiting for more information.
+	ErrNotAsked = errors.New("intake: no information was asked for")
 )
 
 // Source says who put a referral in.
@@ -265,4 +269,49 @@ func (s *Service) Status(ctx context.Context, actor, id, requestID, route string
 	}
 	return StatusView{ID: r.ID, AgencyReference: r.Body.AgencyReference, Status: r.Status, ReceivedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Decision: latestDecision(hist, r.Status)}, nil
+}
+
+// Inform records the referring agency's answer to a request for more
+// information: the referral goes back to classified, for a business support
+// officer to decide again, with the answer in its history. Only the agency
+// client that posted the referral may answer (anyone else: ErrNotFound).
+func (s *Service) Inform(ctx context.Context, actor, id string, q referral.InformationRequest, requestID, route string) (StatusView, error) {
+	var view StatusView
+	err := s.retry.Retry(ctx, func(err error) bool { return errors.Is(err, store.ErrVersionConflict) }, func(ctx context.Context, _ int) error {
+		r, _, err := s.store.ReferralWithHistory(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrNotFound
+		} else if err != nil {
+			return fmt.Errorf("intake: read referral: %w", err)
+		}
+		if r.Source != SourceAgency || r.CreatedBy != actor {
+			return ErrNotFound
+		}
+		to, err := referral.Answer(r.Status)
+		if err != nil {
+			return ErrNotAsked
+		}
+		now := s.clock.Now()
+		d := referral.Decision{ID: s.ids.New(), Kind: referral.DecisionInformation, Reason: q.Information, Actor: actor, At: now, From: r.Status, To: to}
+		entry := audit.Entry{
+			ID: s.ids.New(), At: now, Actor: actor, Action: audit.ActionReferralDecide,
+			Subject: "referral:" + r.ID, CaseID: r.CaseID, Reason: route + " decision=information", RequestID: requestID,
+		}
+		// A version conflict (a decision, or the same answer twice at
+		// once) reads the referral again.
+		if err := s.store.Decide(ctx, r.ID, r.Version, d, []audit.Entry{entry}); err != nil {
+			return err
+		}
+		view = StatusView{ID: r.ID, AgencyReference: r.Body.AgencyReference, Status: to, ReceivedAt: r.CreatedAt, UpdatedAt: now}
+		return nil
+	})
+	switch {
+	case err == nil:
+		return view, nil
+	case errors.Is(err, dynamo.ErrExhausted):
+		return StatusView{}, ErrBusy
+	case errors.Is(err, store.ErrVersionConflict):
+		return StatusView{}, fmt.Errorf("intake: record information: %w", err)
+	}
+	return StatusView{}, err
 }

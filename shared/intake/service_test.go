@@ -11,6 +11,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -85,6 +86,10 @@ func (f *fakeStore) CreateReferral(_ context.Context, nr store.NewReferral) erro
 	f.idem[k] = store.Idempotency{Scope: nr.IdempotencyScope, BodyHash: nr.Referral.BodyHash, ReferralID: nr.Referral.ID, CaseID: nr.Referral.CaseID}
 	f.referrals[nr.Referral.ID] = nr.Referral
 	return nil
+}
+
+func (f *fakeStore) Decide(context.Context, string, int, referral.Decision, []audit.Entry, ...outbox.Message) error {
+	return errors.New("fake: Decide is not used by these tests")
 }
 
 func (f *fakeStore) ReferralWithHistory(_ context.Context, id string) (store.Referral, []referral.Decision, error) {

@@ -74,9 +74,12 @@ func Operations() []Operation {
 	}
 	return []Operation{
 		{Method: "POST", Path: "/v1/referrals", ID: "postReferral", Tag: "Agency referrals", Security: "agency", Scope: auth.ScopeReferralsWrite,
-			Summary: "Post a MAPPA referral (MAPPA A facts, meeting invitation). Idempotent by Idempotency-Key, else by agencyReference.",
+			Summary: "Post a MAPPA referral (MAPPA A facts, meeting invitation). Idempotent by Idempotency-Key and by agencyReference: the same reference from the same agency is the same referral whatever the key, and a different body under it is a 409.",
 			Request: t[referral.Referral](), Responses: with(map[int]reflect.Type{202: t[intake.Accepted]()}, 400, 409, 413, 415, 422),
 			Params: []Param{{Name: "Idempotency-Key", In: "header", Description: "Makes a retry return the first answer; the same key with a different body is a 409."}}},
+		{Method: "POST", Path: "/v1/referrals/{id}/information", ID: "sendInformation", Tag: "Agency referrals", Security: "agency", Scope: auth.ScopeReferralsWrite,
+			Summary: "Answer a request for more information (status more-information-needed; the referrer is emailed when it is asked): the referral goes back to the council to decide again. Only the agency that posted it (others get 404); 409 when no information was asked for.",
+			Request: t[referral.InformationRequest](), Responses: with(map[int]reflect.Type{200: t[intake.StatusBody]()}, 400, 404, 409, 413, 415, 422), Params: []Param{idParam}},
 		{Method: "GET", Path: "/v1/referrals/{id}", ID: "getReferralStatus", Tag: "Agency referrals", Security: "agency", Scope: auth.ScopeReferralsRead,
 			Summary:   "The status of a referral, for the agency that posted it (others get 404).",
 			Responses: with(map[int]reflect.Type{200: t[intake.StatusBody]()}, 404), Params: []Param{idParam}},

@@ -41,6 +41,9 @@ type Kind string
 // Kinds of email sent today.
 const (
 	KindReferralNew Kind = "referral.new"
+	// KindReferrerUpdate tells a referrer that the council needs more
+	// information or has declined their referral.
+	KindReferrerUpdate Kind = "referral.referrer-update"
 )
 
 // ContentTypeCalendarRequest is the content type of a calendar invitation
@@ -254,4 +257,57 @@ func appLink(origin, path string) (string, error) {
 		return "", fmt.Errorf("app URL must be an http(s) origin such as https://mappa.example.gov.uk")
 	}
 	return u.Scheme + "://" + u.Host + path, nil
+}
+
+// ReferrerUpdate is everything the email to a referrer may say when the
+// council asks for more information or declines a referral: ids and the
+// kind of decision only. The reason is deliberately not in it (it may name
+// people); the referrer reads it through the agency API.
+type ReferrerUpdate struct {
+	// To is the referrer's email address, as the referral gave it.
+	To string
+	// ReferralID is the council's id for the referral.
+	ReferralID string
+	// DecisionID identifies the decision, so a replay queues one email.
+	DecisionID string
+	// MoreInformation is true when more information is needed; false when
+	// the referral was declined.
+	MoreInformation bool
+}
+
+// ReferrerUpdateEmailID is the outbox id of the email about one decision.
+func ReferrerUpdateEmailID(decisionID string) string { return "referrer-update-" + decisionID }
+
+// NewReferrerUpdateEmail builds the email telling a referrer that their
+// referral needs more information or was declined, and how to answer.
+func NewReferrerUpdateEmail(n ReferrerUpdate) (Message, error) {
+	if !refPattern.MatchString(n.ReferralID) || !refPattern.MatchString(n.DecisionID) {
+		return Message{}, errors.New("outbox: referrer email: ids must be letters, digits, / _ -")
+	}
+	status := "/v1/referrals/" + n.ReferralID
+	var subject string
+	var text strings.Builder
+	if n.MoreInformation {
+		subject = "MAPPA referral " + n.ReferralID + ": more information needed"
+		fmt.Fprintf(&text, "The council's MAPPA team needs more information about your referral %s before it can decide.\n\n", n.ReferralID)
+		fmt.Fprintf(&text, "What is needed is in the referral's status: GET %s through your agency's connection to MAPPA Coordinator.\n", status)
+		fmt.Fprintf(&text, "Send the information with POST %s/information. If you sent the referral by email, reply to the MAPPA inbox quoting %s.\n", status, n.ReferralID)
+	} else {
+		subject = "MAPPA referral " + n.ReferralID + ": declined"
+		fmt.Fprintf(&text, "The council's MAPPA team has declined your referral %s.\n\n", n.ReferralID)
+		fmt.Fprintf(&text, "The reason is in the referral's status: GET %s through your agency's connection to MAPPA Coordinator, or ask the MAPPA inbox quoting %s.\n", status, n.ReferralID)
+	}
+	text.WriteString("\nThis email holds no personal information on purpose.\n")
+	m := Message{
+		ID:      ReferrerUpdateEmailID(n.DecisionID),
+		Kind:    KindReferrerUpdate,
+		To:      []string{n.To},
+		Subject: subject,
+		Text:    text.String(),
+		CaseRef: n.ReferralID,
+	}
+	if err := m.Validate(); err != nil {
+		return Message{}, err
+	}
+	return m, nil
 }

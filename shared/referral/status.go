@@ -47,7 +47,39 @@ const (
 	DecisionAccept          DecisionKind = "accept"
 	DecisionMoreInformation DecisionKind = "more-information"
 	DecisionDecline         DecisionKind = "decline"
+	// DecisionInformation is the referring agency's answer to a request
+	// for more information: the referral goes back to classified, to be
+	// decided again.
+	DecisionInformation DecisionKind = "information"
 )
+
+// Answer returns the status a referral moves to when the referring agency
+// sends the information asked for: only a referral waiting for more
+// information can be answered.
+func Answer(from Status) (Status, error) {
+	if from != StatusMoreInformation {
+		return "", fmt.Errorf("%w: no information was asked for (the referral is %s)", ErrTransition, from)
+	}
+	return StatusClassified, nil
+}
+
+// InformationRequest is the body of POST /v1/referrals/{id}/information.
+type InformationRequest struct {
+	// Information answers what the council asked for (free text, never
+	// logged).
+	Information string `json:"information"`
+}
+
+// Validate implements httpapi.Validator.
+func (q InformationRequest) Validate() validation.Errors {
+	var errs validation.Errors
+	if strings.TrimSpace(q.Information) == "" {
+		errs.Add("/information", "is required")
+	} else if utf8.RuneCountInString(q.Information) > MaxLongText {
+		errs.Add("/information", fmt.Sprintf("is too long: at most %d characters", MaxLongText))
+	}
+	return errs
+}
 
 // ErrTransition is returned when a decision is not possible from the
 // referral's current status (for example deciding a referral that has not

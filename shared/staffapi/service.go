@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/mappa-coordinator/mappa/shared/access"
@@ -27,6 +28,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/intake"
+	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/validation"
@@ -37,7 +39,7 @@ type Store interface {
 	GetReferral(ctx context.Context, id string) (store.Referral, error)
 	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
 	ListReferrals(ctx context.Context, q store.ListQuery) (store.Page, error)
-	Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry) error
+	Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry, emails ...outbox.Message) error
 	ResolveMatch(ctx context.Context, m store.MatchResolution) error
 	GetCase(ctx context.Context, id string) (store.Case, error)
 	GetCaseDetail(ctx context.Context, id string) (store.CaseDetail, error)
@@ -241,7 +243,11 @@ func (s *Service) Decide(ctx context.Context, a Actor, id string, q referral.Dec
 	d := referral.Decision{ID: s.ids.New(), Kind: q.Decision, Reason: q.Reason, Actor: a.Identity.Subject, At: now, From: r.Status, To: to}
 	e := s.entry(a, audit.ActionReferralDecide, "referral:"+r.ID, r.CaseID)
 	e.Reason = a.Route + " decision=" + string(q.Decision)
-	if err := s.store.Decide(ctx, r.ID, r.Version, d, []audit.Entry{e}); err != nil {
+	emails, err := referrerEmails(r, d)
+	if err != nil {
+		return store.Referral{}, referral.Decision{}, err
+	}
+	if err := s.store.Decide(ctx, r.ID, r.Version, d, []audit.Entry{e}, emails...); err != nil {
 		if errors.Is(err, store.ErrVersionConflict) {
 			return store.Referral{}, referral.Decision{}, fmt.Errorf("%w: the referral changed meanwhile", ErrStale)
 		}
@@ -396,4 +402,25 @@ func levelAuthority(who auth.Identity, q referral.LevelRequest, today civil.Date
 		return validation.Errors{{Pointer: "/meetingDate", Detail: "is required: business support officers record the level a MAPPA meeting decided, with the meeting's date; service managers and heads of service decide levels"}}
 	}
 	return nil
+}
+
+// referrerEmails is the email to the referrer that a decision sends, in the
+// decision's own transaction: when more information is needed or the
+// referral is declined, and the referral gave the referrer's address. It
+// says ids only; the reason is read through the agency API.
+func referrerEmails(r store.Referral, d referral.Decision) ([]outbox.Message, error) {
+	if d.Kind != referral.DecisionMoreInformation && d.Kind != referral.DecisionDecline {
+		return nil, nil
+	}
+	to := strings.TrimSpace(r.Body.Referrer.Email)
+	if to == "" {
+		return nil, nil
+	}
+	m, err := outbox.NewReferrerUpdateEmail(outbox.ReferrerUpdate{
+		To: to, ReferralID: r.ID, DecisionID: d.ID, MoreInformation: d.Kind == referral.DecisionMoreInformation,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("staffapi: referrer email: %w", err)
+	}
+	return []outbox.Message{m}, nil
 }

@@ -20,6 +20,7 @@ import (
 	classifier "github.com/mappa-coordinator/mappa/shared/classify"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
+	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 	"github.com/mappa-coordinator/mappa/shared/staffapi"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -654,5 +655,88 @@ func TestLogsCarryIdsOnly(t *testing.T) {
 		if strings.Contains(logs, personal) {
 			t.Errorf("logs carry %q", personal)
 		}
+	}
+}
+
+func TestReferrerIsToldAndAnswersWithInformation(t *testing.T) {
+	h := intaketest.New(t)
+	id, _ := post(t, h, fixture)
+	classify(t, h, id, 2)
+	bso := h.StaffToken("staff-bso")
+	police := h.Agency("police")
+	info := func(token, body string) intaketest.Response {
+		return h.Do("POST", "/v1/referrals/"+id+"/information", token, []byte(body))
+	}
+	if r := info(police, `{"information":"The licence ends on 31 May 2029."}`); r.Status != 409 {
+		t.Fatalf("information nobody asked for: %d %s", r.Status, r.Body)
+	}
+
+	// More information needed: the referrer is emailed in the decision's
+	// transaction, ids only.
+	r := h.Do("POST", "/v1/staff/referrals/"+id+"/decisions", bso, []byte(`{"decision":"more-information","reason":"When does Samuel's licence end?"}`))
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	decisionID := r.JSON()["decision"].(map[string]any)["id"].(string)
+	rec, err := outbox.Get(context.Background(), h.DB, h.Tables.Outbox, outbox.ReferrerUpdateEmailID(decisionID))
+	if err != nil {
+		t.Fatalf("the email to the referrer: %v", err)
+	}
+	email := strings.Join(append(rec.To, rec.Subject, rec.Text, rec.HTML), "\n")
+	for _, want := range []string{"alex.example@example.police.uk", id, "/v1/referrals/" + id + "/information", "more information needed"} {
+		if !strings.Contains(email, want) {
+			t.Errorf("the email does not say %q: %s", want, email)
+		}
+	}
+	for _, personal := range []string{"Samuel", "Testperson", "licence end", "1988"} {
+		if strings.Contains(email, personal) {
+			t.Errorf("the email holds %q", personal)
+		}
+	}
+
+	// Only the agency that posted it may answer; the answer is checked.
+	if r := info(h.Agency("probation"), `{"information":"x"}`); r.Status != 404 {
+		t.Errorf("another agency: %d", r.Status)
+	}
+	if r := info(police, `{"information":" ","extra":1}`); r.Status != 422 || !slices.Equal(r.Pointers(), []string{"/extra", "/information"}) {
+		t.Errorf("bad answer: %d %v", r.Status, r.Pointers())
+	}
+	if r := info(bso, `{"information":"x"}`); r.Status != 403 {
+		t.Errorf("staff on the agency route: %d", r.Status)
+	}
+	h.Clock.Advance(time.Minute)
+	r = info(police, `{"information":"The licence ends on 31 May 2029."}`)
+	if r.Status != 200 || r.JSON()["status"] != "classified" {
+		t.Fatalf("answer: %d %s", r.Status, r.Body)
+	}
+	if r := info(police, `{"information":"again"}`); r.Status != 409 {
+		t.Errorf("a second answer: %d", r.Status)
+	}
+	view := h.Do("GET", "/v1/staff/referrals/"+id, bso, nil).JSON()
+	hist := view["decisions"].([]any)
+	last := hist[len(hist)-1].(map[string]any)
+	if view["status"] != "classified" || last["decision"] != "information" || last["reason"] != "The licence ends on 31 May 2029." || last["actor"] == "" || last["actor"] == "staff-bso" {
+		t.Errorf("after the answer: %v %v", view["status"], last)
+	}
+
+	// Declined: the referrer is told too.
+	h.Clock.Advance(time.Minute)
+	r = h.Do("POST", "/v1/staff/referrals/"+id+"/decisions", bso, []byte(`{"decision":"decline","reason":"Not MAPPA eligible."}`))
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	declined, err := outbox.Get(context.Background(), h.DB, h.Tables.Outbox, outbox.ReferrerUpdateEmailID(r.JSON()["decision"].(map[string]any)["id"].(string)))
+	if err != nil || !strings.Contains(declined.Subject, "declined") || strings.Contains(declined.Text, "Not MAPPA eligible") {
+		t.Errorf("decline email: %v %+v", err, declined.Message)
+	}
+	// Accepting sends nothing to the referrer.
+	id2, _ := post(t, h, referraltest.With(func(m map[string]any) { m["agencyReference"] = "TVP-ACCEPT" }))
+	classify(t, h, id2, 2)
+	r = h.Do("POST", "/v1/staff/referrals/"+id2+"/decisions", bso, []byte(`{"decision":"accept"}`))
+	if r.Status != 200 {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if _, err := outbox.Get(context.Background(), h.DB, h.Tables.Outbox, outbox.ReferrerUpdateEmailID(r.JSON()["decision"].(map[string]any)["id"].(string))); !errors.Is(err, outbox.ErrNotFound) {
+		t.Errorf("an acceptance emailed the referrer: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 )
 
@@ -424,7 +425,11 @@ func (s *Store) GetReferrals(ctx context.Context, ids []string) (map[string]Refe
 // d.From to d.To if the referral's version is still expectedVersion, and
 // stores the decision and the audit entries, in one transaction.
 // ErrVersionConflict if the referral changed; ErrNotFound if it is gone.
-func (s *Store) Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry) error {
+func (s *Store) Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry, emails ...outbox.Message) error {
+	var extra []types.TransactWriteItem
+	for _, m := range emails {
+		extra = append(extra, outbox.Enqueue(s.tables.Outbox, m, d.At))
+	}
 	return s.recordChange(ctx, &types.Update{
 		TableName:           aws.String(s.tables.Referrals),
 		Key:                 referralKey(referralID).Attrs(),
@@ -438,15 +443,16 @@ func (s *Store) Decide(ctx context.Context, referralID string, expectedVersion i
 			":g2": dynamo.S("STATUS#" + string(d.To)), ":one": dynamo.N(1),
 			":now": dynamo.S(stamp(d.At)), ":v": dynamo.N(int64(expectedVersion)),
 		},
-	}, put(s.tables.Referrals, decisionItem(referralID, d), "attribute_not_exists(pk)"), entries, "referral "+referralID)
+	}, put(s.tables.Referrals, decisionItem(referralID, d), "attribute_not_exists(pk)"), entries, "referral "+referralID, extra...)
 }
 
 // recordChange writes, in one transaction, the conditional update of a
 // versioned item, the history item that says why it changed, and the audit
 // entries. A failed condition on the update is ErrVersionConflict for what
 // ("referral <id>", "case <id>").
-func (s *Store) recordChange(ctx context.Context, update *types.Update, history types.TransactWriteItem, entries []audit.Entry, what string) error {
+func (s *Store) recordChange(ctx context.Context, update *types.Update, history types.TransactWriteItem, entries []audit.Entry, what string, extra ...types.TransactWriteItem) error {
 	items := append([]types.TransactWriteItem{{Update: update}, history}, s.auditItems(entries)...)
+	items = append(items, extra...)
 	failed, err := s.transact(ctx, items)
 	if err == nil {
 		return nil

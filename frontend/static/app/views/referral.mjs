@@ -249,13 +249,13 @@ function levelForm (view, state, can) {
   </form>`
 }
 
-const MATCH_WORDS = { 'match:same-person': 'Linked to an existing case (same person)', 'match:different-person': 'Possible match checked: a different person' }
+const MATCH_WORDS = { 'match:same-person': 'Linked to an existing case (same person)', 'match:different-person': 'Possible match checked: a different person', information: 'More information received from the referring agency' }
 
 /** The decision and level history in words, newest first. */
 export function historyRows (view, { who, names } = {}) {
   const decisions = (pick(view, 'decisions') || []).map((d) => ({
     at: d.at,
-    who: actorText(d.actor, { who, names, role: 'business-support-officer' }),
+    who: d.decision === 'information' ? `Referring agency (${d.actor})` : actorText(d.actor, { who, names, role: 'business-support-officer' }),
     what: MATCH_WORDS[d.decision] || DECISIONS.find((x) => x.value === d.decision)?.past || d.decision,
     why: d.reason && !String(d.decision).startsWith('match:') ? d.reason : (String(d.decision) === 'match:same-person' ? 'Same name, date of birth and details as the existing case' : d.reason)
   }))
