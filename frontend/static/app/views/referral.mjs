@@ -405,8 +405,12 @@ function draw (ctx, id, view, state) {
     if (meeting.iso) body.meetingDate = meeting.iso
     const caseVersion = pick(view, 'case.version')
     if (Number.isInteger(caseVersion) && caseVersion > 0) body.version = caseVersion
-    if (!level) {
-      draw(ctx, id, view, { form: 'level', values, errors: { level: 'Select the level of management' } })
+    // Every problem in one round.
+    const errors = {}
+    if (!level) errors.level = 'Select the level of management'
+    if (abilities(ctx.who).recordOnly && !meeting.iso) errors['level-meeting'] = meeting.error || 'Enter the date of the MAPPA meeting that decided the level'
+    if (Object.keys(errors).length) {
+      draw(ctx, id, view, { form: 'level', values, errors })
       return
     }
     submit(ctx, id, view, 'level', values,
