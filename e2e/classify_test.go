@@ -472,3 +472,49 @@ func TestAFailingRecordIsRetriedThenParkedWhileTheOthersGoThrough(t *testing.T) 
 		t.Fatal("a parked record was delivered again")
 	}
 }
+
+// TestNotEligibleReferralWithChildrenAtRiskGivesTheFrontDoorATask: S4. A
+// posted referral whose person is not a MAPPA offender (s.47, 9 months)
+// but has a Schedule 15 offence is classified "not eligible" with the
+// Persons Posing a Risk to Children follow-up, and the front door has a
+// task in the meetings table, written in the classification's
+// transaction.
+func TestNotEligibleReferralWithChildrenAtRiskGivesTheFrontDoorATask(t *testing.T) {
+	f := newFlow(t)
+	clsfy, _ := f.consumers()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = clsfy.Poll(ctx) }()
+	t.Cleanup(func() { cancel(); wg.Wait() })
+
+	id := f.post(referraltest.With(func(m map[string]any) {
+		m["agencyReference"] = "TVP-E2E-" + randHex()
+		m["facts"] = map[string]any{"dateOfBirth": "1988-03-14",
+			"offences": []any{map[string]any{"code": "OAPA1861-S47", "disposal": "conviction", "date": "2026-02-01"}},
+			"sentence": map[string]any{"type": "imprisonment", "lengthMonths": 9}, "notification": map[string]any{"status": "no"}}
+	}))
+	var it map[string]types.AttributeValue
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if it = f.referralItem(id); intaketest.S(it, "status") == string(referral.StatusClassified) {
+			break
+		}
+	}
+	if s := intaketest.S(it, "status"); s != string(referral.StatusClassified) {
+		t.Fatalf("status %q", s)
+	}
+	if c := intaketest.S(it, "classification"); !strings.Contains(c, `"outcome":"not-eligible"`) || !strings.Contains(c, `"consider-child-protection"`) || !strings.Contains(c, `"asOf":`) {
+		t.Fatalf("classification %s", c)
+	}
+	caseID := intaketest.S(it, "caseId")
+	var task map[string]types.AttributeValue
+	for _, ti := range f.Partition(f.Tables.Meetings, "CASE#"+caseID) {
+		if intaketest.S(ti, "type") == "task" {
+			task = ti
+		}
+	}
+	if task == nil || intaketest.S(task, "kind") != "consider-child-protection" || intaketest.S(task, "status") != "open" ||
+		!strings.Contains(intaketest.S(task, "body"), "Persons Posing a Risk to Children") {
+		t.Fatalf("front door task %v", task)
+	}
+}

@@ -43,7 +43,10 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
+	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/meeting"
+	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -81,6 +84,11 @@ type Options struct {
 	// OutboxTable and AuditTable are the physical table names.
 	OutboxTable string
 	AuditTable  string
+	// MeetingsTable is where tasks live: a referral whose person is not a
+	// MAPPA offender but may pose a risk to children gets a task for the
+	// front door there, in the classification's transaction. Empty: the
+	// follow-up is only on the stored classification (followUps).
+	MeetingsTable string
 	// Logger (default slog.Default()).
 	Logger *slog.Logger
 	// MaxConflictRetries is how many times a referral that changed between
@@ -263,6 +271,11 @@ func (h *Handler) classify(ctx context.Context, id string) (string, error) {
 	extra := []types.TransactWriteItem{
 		outbox.Enqueue(h.o.OutboxTable, msg, now),
 		entry.TransactItem(h.o.AuditTable),
+	}
+	for _, f := range res.Eligibility.FollowUps {
+		if f.Kind == eligibility.ConsiderChildProtection && h.o.MeetingsTable != "" {
+			extra = append(extra, meetingstore.TaskPut(h.o.MeetingsTable, meeting.ChildProtectionTask(r.ID, r.CaseID, f.Why, now, Actor)))
+		}
 	}
 	err = h.o.Store.SaveClassification(ctx, r.ID, r.Version, res, res.SuggestedLevel(), extra)
 	switch {

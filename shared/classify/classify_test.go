@@ -160,7 +160,7 @@ func handler(t *testing.T, st classify.Store, clk clock.Clock) *classify.Handler
 	t.Helper()
 	h, err := classify.NewHandler(classify.Options{
 		Store: st, Clock: clk, IDs: &ids.Sequence{Prefix: "audit"},
-		MappaInbox: inbox, AppOrigin: origin, OutboxTable: "outbox", AuditTable: "audit",
+		MappaInbox: inbox, AppOrigin: origin, OutboxTable: "outbox", AuditTable: "audit", MeetingsTable: "meetings",
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -310,7 +310,7 @@ func TestStoredResultIsTheEngineResultWithLevelAndNotice(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Readers (staff API, front end) find the engine's fields at the top.
-	for _, k := range []string{"outcome", "primaryCategory", "reasons", "missing", "bases", "levelSuggestion", "shortNotice", "meeting"} {
+	for _, k := range []string{"outcome", "primaryCategory", "reasons", "missing", "bases", "levelSuggestion", "shortNotice", "meeting", "asOf", "decidedOn"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("stored result lacks %q: %s", k, b)
 		}
@@ -582,5 +582,45 @@ func TestACrashingRecordFailsAlone(t *testing.T) {
 	}
 	if len(st.saved("ok")) != 1 {
 		t.Fatal("the record after the crash was not handled")
+	}
+}
+
+// TestNotEligibleWithChildrenAtRiskMakesAFrontDoorTask: S4, "not eligible"
+// is never the end where children may be at risk. A referral whose person
+// is not a MAPPA offender but has a Schedule 15 offence gets, in the
+// classification's transaction, a task for the front door to consider
+// child protection procedures, and the follow-up is on the stored
+// classification. An eligible referral gets no such task.
+func TestNotEligibleWithChildrenAtRiskMakesAFrontDoorTask(t *testing.T) {
+	st := newStore()
+	st.add("ref-1", body(t, `{"dateOfBirth": "1988-03-14",
+		"offences": [{"code": "OAPA1861-S47", "disposal": "conviction", "date": "2026-02-01"}],
+		"sentence": {"type": "imprisonment", "lengthMonths": 9}, "notification": {"status": "no"}}`, ""))
+	st.add("ref-2", body(t, eligibleFacts, ""))
+	h := handler(t, st, clock.NewFixed(now))
+	if failed := handle(t, h, insert("ref-1"), insert("ref-2")); len(failed) > 0 {
+		t.Fatalf("failed %v", failed)
+	}
+	task := func(id string) map[string]types.AttributeValue {
+		for _, it := range st.saved(id)[0].extra {
+			if it.Put != nil && *it.Put.TableName == "meetings" {
+				return it.Put.Item
+			}
+		}
+		return nil
+	}
+	s := st.saved("ref-1")[0]
+	if s.result.Eligibility.Outcome != eligibility.NotEligible || len(s.result.Eligibility.FollowUps) != 1 ||
+		s.result.Eligibility.FollowUps[0].Kind != eligibility.ConsiderChildProtection {
+		t.Fatalf("ref-1: %s, follow-ups %+v", s.result.Eligibility.Outcome, s.result.Eligibility.FollowUps)
+	}
+	it := task("ref-1")
+	attr := func(n string) string { v, _ := it[n].(*types.AttributeValueMemberS); return v.Value }
+	if it == nil || attr("kind") != "consider-child-protection" || attr("caseId") != "case-ref-1" || attr("id") != "pprc-ref-1" ||
+		attr("status") != "open" || !strings.Contains(attr("body"), "front-door") || !strings.Contains(attr("body"), "Schedule 15") {
+		t.Fatalf("ref-1 task %v", it)
+	}
+	if task("ref-2") != nil {
+		t.Error("an eligible referral got a child protection task")
 	}
 }

@@ -124,7 +124,23 @@ const (
 	// TaskCover: nobody could be found for a place at a meeting; the
 	// business support officers arrange cover.
 	TaskCover TaskKind = "arrange-cover"
+	// TaskConsiderChildProtection: a referral's person is not a MAPPA
+	// offender, but a Schedule 15 offence, an offence against a child or
+	// contact with children is recorded: the front door considers child
+	// protection procedures (the Persons Posing a Risk to Children route,
+	// S4). Created by classification.
+	TaskConsiderChildProtection TaskKind = "consider-child-protection"
 )
+
+// ChildProtectionTask is the front door's task for a referral whose person
+// is not a MAPPA offender but may pose a risk to children. Its id is
+// derived from the referral, so classifying twice gives the same task.
+func ChildProtectionTask(referralID, caseID, why string, now time.Time, actor string) Task {
+	return Task{ID: "pprc-" + referralID, CaseID: caseID, Kind: TaskConsiderChildProtection,
+		Title:     "Consider child protection procedures (Persons Posing a Risk to Children)",
+		Detail:    why + " The referral is not eligible for MAPPA; consider child protection procedures.",
+		OwnerRole: "front-door", Due: civil.Today(now).AddDays(1), Status: Open, CreatedAt: now.UTC(), CreatedBy: actor}
+}
 
 // Task is work for one person (or the business support officers) with a
 // due date.

@@ -49,6 +49,13 @@ func taskItem(t meeting.Task) item {
 	return it
 }
 
+// TaskPut is the transaction item that writes task t into table (the
+// meetings table), for writers outside this store that create a task in
+// their own transaction (classification). The id must be deterministic.
+func TaskPut(table string, t meeting.Task) types.TransactWriteItem {
+	return put(table, taskItem(t), "", nil)
+}
+
 // CreateAction writes a new action with its effects.
 func (s *Store) CreateAction(ctx context.Context, a meeting.Action, e Effects) (meeting.Action, error) {
 	a.Version = 1

@@ -30,6 +30,8 @@ func New(_ context.Context, deps wiring.Deps) (*classify.Handler, error) {
 		AppOrigin:   deps.Config.AppOrigin,
 		OutboxTable: deps.Tables.Outbox,
 		AuditTable:  deps.Tables.Audit,
+		// Tasks for the front door (not eligible, children may be at risk).
+		MeetingsTable: deps.Tables.Meetings,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app: classify: %w", err)
