@@ -85,8 +85,8 @@ func TestEligibilityContract(t *testing.T) {
 		body   string
 		status int
 	}{
-		"every field": {everyField, 200},
-		"eligible":    {`{"dateOfBirth":"1980-06-15","offences":[{"code":"OAPA1861-S18","disposal":"conviction","date":"2025-05-01"}],"sentence":{"type":"imprisonment","lengthMonths":48},"dates":{"licenceEndDate":"2029-05-31"},"notification":{"status":"no"},"currentRisk":"high","management":{"meetingsAddValue":"yes"}}`, 200},
+		"every field":                  {everyField, 200},
+		"eligible":                     {`{"dateOfBirth":"1980-06-15","offences":[{"code":"OAPA1861-S18","disposal":"conviction","date":"2025-05-01"}],"sentence":{"type":"imprisonment","lengthMonths":48},"dates":{"licenceEndDate":"2029-05-31"},"notification":{"status":"no"},"currentRisk":"high","management":{"meetingsAddValue":"yes"}}`, 200},
 		"not eligible, children route": {`{"offences":[{"code":"OAPA1861-S47","disposal":"conviction","date":"2026-02-01"}],"sentence":{"type":"imprisonment","lengthMonths":9}}`, 200},
 		"cannot decide":                {`{"offences":[{"description":"an offence nobody has heard of","disposal":"conviction","date":"2026-02-01"}]}`, 200},
 		"refused":                      {`{"offences":[{"code":"OAPA1861-S18","disposal":"sometimes"}],"asOf":"1066-10-14"}`, 422},
