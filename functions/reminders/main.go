@@ -1,5 +1,6 @@
 // Command reminders is the RemindersFunction Lambda: the daily sweep of
-// due items (EventBridge Scheduler, 07:00 Europe/London). Wiring only;
+// due items (EventBridge Scheduler, 07:00 Europe/London), and the
+// meetings-stream consumer that keeps invitations in step with meetings. Wiring only;
 // shared/app/remindersfn builds the handler.
 package main
 
@@ -13,5 +14,6 @@ import (
 func main() {
 	ctx, deps := wiring.Boot("reminders")
 	s := wiring.Must(remindersfn.New(ctx, deps))
-	lambda.Start(remindersfn.Handler(s))
+	st := wiring.Must(remindersfn.Stream(ctx, deps))
+	lambda.Start(remindersfn.Handler(s, st))
 }

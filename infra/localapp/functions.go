@@ -77,10 +77,15 @@ func buildFunctions(ctx context.Context, deps wiring.Deps) (Functions, error) {
 		return Functions{}, err
 	}
 	f.Reminders = sw
-	run := remindersfn.Handler(sw)
-	f.Schedules["RemindersFunction"] = func(ctx context.Context, input json.RawMessage) error {
-		_, err := run(ctx, input)
+	run := remindersfn.Sweep(sw)
+	f.Schedules["RemindersFunction"] = func(ctx context.Context, _ json.RawMessage) error {
+		_, err := run(ctx)
 		return err
 	}
+	ns, err := remindersfn.Stream(ctx, deps)
+	if err != nil {
+		return Functions{}, err
+	}
+	f.Streams["RemindersFunction"] = ns.Handle
 	return f, nil
 }

@@ -6,18 +6,22 @@
 package remindersfn
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/mappa-coordinator/mappa/shared/due"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/notice"
+	"github.com/mappa-coordinator/mappa/shared/noticestream"
 	"github.com/mappa-coordinator/mappa/shared/reminders"
 	"github.com/mappa-coordinator/mappa/shared/replylink"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
@@ -82,15 +86,55 @@ func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
 		DigestTo: digest, AppURL: deps.Config.AppOrigin}, nil
 }
 
-// Handler is the RemindersFunction's entry point: any input (the schedule
-// sends {"sweep":"reminders"}) runs one sweep and returns its report (the
-// days acted on and what was sent).
-func Handler(s *reminders.Sweeper) func(context.Context, json.RawMessage) (reminders.Report, error) {
-	return func(ctx context.Context, _ json.RawMessage) (reminders.Report, error) {
+// Stream builds the RemindersFunction's meetings-stream consumer (keeps
+// invitations in step with the meetings the rota staffs).
+func Stream(ctx context.Context, deps wiring.Deps) (*noticestream.Handler, error) {
+	if err := deps.Tables.Require(dynamo.EnvMeetings, dynamo.EnvRota); err != nil {
+		return nil, fmt.Errorf("remindersfn: %w", err)
+	}
+	svc, err := Notices(ctx, deps)
+	if err != nil {
+		return nil, err
+	}
+	return &noticestream.Handler{Store: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Notices: svc}, nil
+}
+
+// Sweep runs one sweep and logs its report (the days acted on and what
+// was sent).
+func Sweep(s *reminders.Sweeper) func(context.Context) (reminders.Report, error) {
+	return func(ctx context.Context) (reminders.Report, error) {
 		rep, err := s.Run(ctx)
 		slog.InfoContext(ctx, "reminders: sweep", slog.Any("days", rep.Days), slog.Int("read", rep.Read),
 			slog.Int("done", rep.Done), slog.Int("skipped", rep.Skipped), slog.Int("failed", rep.Failed),
 			slog.Int("emails", rep.Emails), slog.Bool("digest", rep.Digest))
 		return rep, err
+	}
+}
+
+// Handler is the RemindersFunction's Lambda entry point: a DynamoDB stream
+// batch (the meetings table) goes to the stream consumer; the schedule's
+// {"sweep":"reminders"} runs one sweep and returns its report.
+func Handler(s *reminders.Sweeper, st *noticestream.Handler) func(context.Context, json.RawMessage) (any, error) {
+	sweep := Sweep(s)
+	return func(ctx context.Context, payload json.RawMessage) (any, error) {
+		var probe struct {
+			Records json.RawMessage `json:"Records"`
+			Sweep   *string         `json:"sweep"`
+		}
+		if err := json.Unmarshal(payload, &probe); err != nil {
+			return nil, fmt.Errorf("reminders: decode event: %w", err)
+		}
+		switch {
+		case probe.Records != nil && !bytes.Equal(probe.Records, []byte("null")):
+			var ev events.DynamoDBEvent
+			if err := json.Unmarshal(payload, &ev); err != nil {
+				return nil, fmt.Errorf("reminders: decode stream event: %w", err)
+			}
+			return st.Handle(ctx, ev)
+		case probe.Sweep != nil && *probe.Sweep == "reminders":
+			return sweep(ctx)
+		default:
+			return nil, errors.New(`reminders: unknown event: want a DynamoDB stream batch or {"sweep":"reminders"}`)
+		}
 	}
 }

@@ -1,0 +1,144 @@
+// Package noticestream is the reminders function's consumer of the
+// meetings table stream: when the rota has chosen a meeting's attendees
+// (or the meeting moves, changes level or loses or gains an attendee) the
+// invitations are brought up to date through shared/notice (REQUEST with a
+// raised SEQUENCE, CANCEL for people no longer invited); a cancelled
+// meeting sends METHOD:CANCEL to everyone invited. A replayed record
+// changes nothing (notice.Schedule sends nothing when nothing changed).
+// Failed records are reported by sequence number; Lambda bisects, retries
+// and parks them (template.yaml, RemindersFunction).
+package noticestream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/mappa-coordinator/mappa/shared/meeting"
+	"github.com/mappa-coordinator/mappa/shared/notice"
+	"github.com/mappa-coordinator/mappa/shared/staff"
+)
+
+// Actor is the audit actor of invitations sent from the stream.
+const Actor = "system:reminders"
+
+// Store is what the handler reads (*meetingstore.Store satisfies it).
+type Store interface {
+	GetMeeting(ctx context.Context, id string) (meeting.Meeting, error)
+	GetPerson(ctx context.Context, id string) (staff.Person, error)
+}
+
+// Notices is what the handler changes (*notice.Service satisfies it).
+type Notices interface {
+	Schedule(ctx context.Context, actor string, m notice.Meeting, invitees []notice.Invitee) (notice.Meeting, error)
+	Cancel(ctx context.Context, actor, meetingID string) (notice.Meeting, error)
+}
+
+// Handler handles batches of the meetings stream.
+type Handler struct {
+	Store   Store
+	Notices Notices
+	Log     *slog.Logger
+}
+
+// Handle is the Lambda entry point for stream batches.
+func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	var resp events.DynamoDBEventResponse
+	for _, rec := range ev.Records {
+		if err := h.record(ctx, rec); err != nil {
+			h.log().Error("noticestream: record failed", slog.String("eventId", rec.EventID), slog.String("error", err.Error()))
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
+		}
+	}
+	return resp, nil
+}
+
+func (h *Handler) log() *slog.Logger {
+	if h.Log != nil {
+		return h.Log
+	}
+	return slog.Default()
+}
+
+func attr(m map[string]events.DynamoDBAttributeValue, name string) string {
+	v, ok := m[name]
+	if !ok || v.DataType() != events.DataTypeString {
+		return ""
+	}
+	return v.String()
+}
+
+func (h *Handler) record(ctx context.Context, rec events.DynamoDBEventRecord) error {
+	if rec.EventName == string(events.DynamoDBOperationTypeRemove) || attr(rec.Change.NewImage, "type") != "meeting" {
+		return nil
+	}
+	id, ok := strings.CutPrefix(attr(rec.Change.Keys, "pk"), "MEETING#")
+	if !ok || id == "" {
+		return errors.New("noticestream: meeting record without a meeting key")
+	}
+	return h.Sync(ctx, id)
+}
+
+// Sync brings the invitations of meeting id up to date with the meeting.
+func (h *Handler) Sync(ctx context.Context, id string) error {
+	m, err := h.Store.GetMeeting(ctx, id)
+	if err != nil {
+		return fmt.Errorf("noticestream: meeting %s: %w", id, err)
+	}
+	switch m.Status {
+	case meeting.StatusCancelled:
+		_, err := h.Notices.Cancel(ctx, Actor, m.ID)
+		if errors.Is(err, notice.ErrNotFound) {
+			return nil // never invited anyone
+		}
+		return err
+	case meeting.StatusScheduled:
+	default:
+		return nil // held: attendance, not invitations
+	}
+	if len(m.Attendees) == 0 {
+		return nil // the rota has not chosen anyone yet
+	}
+	var invitees []notice.Invitee
+	for _, a := range m.Attendees {
+		if a.StaffID == "" {
+			continue
+		}
+		p, err := h.Store.GetPerson(ctx, a.StaffID)
+		if err != nil {
+			return fmt.Errorf("noticestream: attendee %s: %w", a.StaffID, err)
+		}
+		if p.Email == "" {
+			continue
+		}
+		inv := notice.Invitee{StaffID: a.StaffID, Email: p.Email, Role: string(a.Role)}
+		if p.LineManager != "" {
+			if lm, err := h.Store.GetPerson(ctx, p.LineManager); err == nil {
+				inv.LineManagerEmail = lm.Email
+			}
+		}
+		invitees = append(invitees, inv)
+	}
+	if len(invitees) == 0 {
+		return nil
+	}
+	minutes := m.DurationMinutes
+	if minutes <= 0 {
+		minutes = 90
+	}
+	_, err = h.Notices.Schedule(ctx, Actor, notice.Meeting{
+		ID: m.ID, CaseID: m.CaseID, CaseRef: m.CaseID, Level: m.Level, Start: m.Start,
+		End: m.Start.Add(durationMinutes(minutes)), Location: "See the meeting in MAPPA Coordinator",
+	}, invitees)
+	if errors.Is(err, notice.ErrCancelled) {
+		return nil
+	}
+	return err
+}
+
+func durationMinutes(n int) time.Duration { return time.Duration(n) * time.Minute }
