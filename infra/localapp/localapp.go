@@ -264,6 +264,10 @@ func Start(ctx context.Context, opts Options) (app *App, err error) {
 				a.log.Info("no demo referrals defined yet (seed.DemoReferrals)")
 			case err != nil:
 				return nil, fmt.Errorf("localapp: demo referrals: %w", err)
+			default:
+				if err := seed.SeedCasePlan(ctx, db, a.Tables, time.Now()); err != nil {
+					return nil, fmt.Errorf("localapp: demo case plan: %w", err)
+				}
 			}
 		}
 	}

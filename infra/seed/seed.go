@@ -11,7 +11,8 @@
 // # Items (rota table)
 //
 //	Staff profile   pk "STAFF#<staffId>"  sk "PROFILE"
-//	                type "staff", id, name, email, roles (string set of role group names), active (bool)
+//	                type "staff", id, name, email, roles (string set of role group names), active (bool),
+//	                team, lineManagerId, dbsCheckedOn, dbsNextDue, subject (the sign-in identity)
 //	                gsi1pk "STAFF"  gsi1sk "<name>#<staffId>"     list every member of staff by name
 //	Rota membership pk "ROTA#<role>"      sk "<staffId>"
 //	                type "rota", role, staffId, position (number: order on the rota),
@@ -36,6 +37,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 )
@@ -171,8 +173,17 @@ func Seed(ctx context.Context, db DB, tables dynamo.Tables, now time.Time) (bool
 		return false, err
 	}
 	var items []map[string]types.AttributeValue
+	details := StaffDetails(now)
 	for _, s := range DemoStaff() {
-		items = append(items, StaffItem(s))
+		it := StaffItem(s)
+		d := details[s.ID]
+		it["team"] = dynamo.S(d.Team)
+		if d.LineManager != "" {
+			it["lineManagerId"] = dynamo.S(d.LineManager)
+		}
+		it["dbsCheckedOn"], it["dbsNextDue"] = dynamo.S(d.DBSCheckedOn.String()), dynamo.S(d.DBSNextDue.String())
+		it["subject"] = dynamo.S(s.ID) // the dev sign-in's token subject is the staff id
+		items = append(items, it)
 	}
 	for _, e := range DemoRota() {
 		items = append(items, RotaItem(e))
@@ -180,6 +191,15 @@ func Seed(ctx context.Context, db DB, tables dynamo.Tables, now time.Time) (bool
 	for _, item := range items {
 		if err := putNew(ctx, db, tables.Rota, item); err != nil {
 			return false, err
+		}
+	}
+	// Line management: a manager sees the cases of their team
+	// (shared/access row rules; dev sign-in subjects are the staff ids).
+	for _, s := range DemoStaff() {
+		if m := details[s.ID].LineManager; m != "" {
+			if err := putNew(ctx, db, tables.Cases, assignstore.TeamItem(m, s.ID)); err != nil {
+				return false, err
+			}
 		}
 	}
 	marker := Marker.Attrs()

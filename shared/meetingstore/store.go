@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
@@ -55,11 +56,14 @@ type Tables struct {
 	Rota     string
 	Audit    string
 	Outbox   string
+	// Cases holds the assignments of shared/assignstore (who may see a
+	// case), written in the same transactions as what causes them.
+	Cases string
 }
 
 // TablesFrom picks the store's tables from the application's.
 func TablesFrom(t dynamo.Tables) Tables {
-	return Tables{Meetings: t.Meetings, Rota: t.Rota, Audit: t.Audit, Outbox: t.Outbox}
+	return Tables{Meetings: t.Meetings, Rota: t.Rota, Audit: t.Audit, Outbox: t.Outbox, Cases: t.Cases}
 }
 
 // Store is the DynamoDB repository of meetings and the staff directory.
@@ -90,6 +94,18 @@ type Effects struct {
 	Tasks []meeting.Task
 	// Continuity sets an individual's continuity person for a role.
 	Continuity []Continuity
+	// Assign records who is assigned to a case (the row rules of
+	// shared/access read them): idempotent puts.
+	Assign []Assignment
+	// Team records line management (manager sees their team's cases).
+	Team [][2]string
+}
+
+// Assignment is one person (by sign-in subject) assigned to a case.
+type Assignment struct {
+	CaseID  string
+	Subject string
+	Kind    assignstore.Kind
 }
 
 // Merge adds other's effects to e.
@@ -98,6 +114,8 @@ func (e *Effects) Merge(other Effects) {
 	e.Emails = append(e.Emails, other.Emails...)
 	e.Tasks = append(e.Tasks, other.Tasks...)
 	e.Continuity = append(e.Continuity, other.Continuity...)
+	e.Assign = append(e.Assign, other.Assign...)
+	e.Team = append(e.Team, other.Team...)
 }
 
 // ---------------------------------------------------------------- keys
@@ -334,6 +352,20 @@ func (s *Store) effectItems(e Effects, now time.Time, base int) ([]types.Transac
 	}
 	for _, c := range e.Continuity {
 		items = append(items, put(s.t.Rota, continuityItem(c), "", nil))
+	}
+	seen := map[string]bool{}
+	for _, a := range e.Assign {
+		k := a.CaseID + "|" + a.Subject + "|" + string(a.Kind)
+		if a.Subject == "" || a.CaseID == "" || seen[k] || s.t.Cases == "" {
+			continue
+		}
+		seen[k] = true
+		items = append(items, put(s.t.Cases, assignstore.AssignmentItem(a.CaseID, a.Subject, a.Kind, now), "", nil))
+	}
+	for _, m := range e.Team {
+		if m[0] != "" && m[1] != "" && s.t.Cases != "" {
+			items = append(items, put(s.t.Cases, assignstore.TeamItem(m[0], m[1]), "", nil))
+		}
 	}
 	return items, opt
 }

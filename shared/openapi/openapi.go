@@ -72,7 +72,7 @@ func Operations() []Operation {
 		}
 		return out
 	}
-	return []Operation{
+	ops := []Operation{
 		{Method: "POST", Path: "/v1/referrals", ID: "postReferral", Tag: "Agency referrals", Security: "agency", Scope: auth.ScopeReferralsWrite,
 			Summary: "Post a MAPPA referral (MAPPA A facts, meeting invitation). Idempotent by Idempotency-Key and by agencyReference: the same reference from the same agency is the same referral whatever the key, and a different body under it is a 409.",
 			Request: t[referral.Referral](), Responses: with(map[int]reflect.Type{202: t[intake.Accepted]()}, 400, 409, 413, 415, 422),
@@ -124,6 +124,7 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/{proxy+}", ID: "appAssets", Tag: "Meta", Security: "public", Summary: "The staff web app's pages and assets.",
 			Responses: map[int]reflect.Type{200: nil, 404: nil}, Params: []Param{{Name: "proxy+", In: "path", Required: true}}},
 	}
+	return append(ops, meetingOperations()...)
 }
 
 func enums() map[reflect.Type][]string {
@@ -239,7 +240,7 @@ func operation(s *schemas, op Operation) map[string]any {
 
 func schemaName(rt reflect.Type) string {
 	pkg := rt.PkgPath()[strings.LastIndex(rt.PkgPath(), "/")+1:]
-	if pkg == "staffapi" || pkg == "intake" || pkg == "eligibilityapi" {
+	if pkg == "staffapi" || pkg == "intake" || pkg == "eligibilityapi" || pkg == "meetingapi" {
 		return strings.ToUpper(pkg[:1]) + pkg[1:] + rt.Name()
 	}
 	return rt.Name()

@@ -42,6 +42,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
@@ -246,6 +247,19 @@ func (h *Handler) Assign(ctx context.Context, id string, level int) (string, err
 		role := rota.SeniorRole(m.Level)
 		if out.ContinuityChanged && role != "" {
 			eff.Continuity = append(eff.Continuity, meetingstore.Continuity{CaseID: m.CaseID, Role: role, StaffID: out.Continuity, Since: now})
+			sub, err := h.subject(ctx, out.Continuity)
+			if err != nil {
+				return eff, err
+			}
+			eff.Assign = append(eff.Assign, meetingstore.Assignment{CaseID: m.CaseID, Subject: sub, Kind: assignstore.KindManager})
+		}
+		// Invitees may read the case (shared/access row rules).
+		for _, a := range out.Attendees {
+			sub, err := h.subject(ctx, a.StaffID)
+			if err != nil {
+				return eff, err
+			}
+			eff.Assign = append(eff.Assign, meetingstore.Assignment{CaseID: m.CaseID, Subject: sub, Kind: assignstore.KindMeeting})
 		}
 		for _, g := range out.Gaps {
 			t, msg, err := h.coverTask(*m, g, now)
@@ -343,6 +357,19 @@ func (h *Handler) worker(ctx context.Context, id string) (*rota.Worker, error) {
 		return nil, err
 	}
 	return &rota.Worker{StaffID: p.ID, Name: p.Name, Leave: l}, nil
+}
+
+// subject is the sign-in identity of a member of staff (their linked
+// subject, else their id, which is the subject of the dev sign-in).
+func (h *Handler) subject(ctx context.Context, staffID string) (string, error) {
+	p, err := h.o.Store.GetPerson(ctx, staffID)
+	if errors.Is(err, meetingstore.ErrNotFound) {
+		return staffID, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return cmp.Or(p.Subject, p.ID), nil
 }
 
 // fingerprint hashes everything an assignment depends on, as it stands
@@ -456,8 +483,11 @@ func (h *Handler) consequence(ctx context.Context, caseID, version string, c rot
 	if owner == "" {
 		t.OwnerRole = string(staff.RoleBSO)
 		t.Title += " (nobody on the rota is available: a business support officer must choose someone)"
-	} else if fresh {
-		eff.Continuity = append(eff.Continuity, meetingstore.Continuity{CaseID: caseID, Role: c.Role, StaffID: owner, Since: now})
+	} else {
+		if fresh {
+			eff.Continuity = append(eff.Continuity, meetingstore.Continuity{CaseID: caseID, Role: c.Role, StaffID: owner, Since: now})
+		}
+		eff.Assign = append(eff.Assign, meetingstore.Assignment{CaseID: caseID, Subject: cmp.Or(ownerPerson.Subject, owner), Kind: assignstore.KindManager})
 	}
 	to := h.o.MappaInbox
 	if ownerPerson.Email != "" {

@@ -17,6 +17,8 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
+	"github.com/mappa-coordinator/mappa/shared/meetingapi"
+	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/openapi"
 	"github.com/mappa-coordinator/mappa/shared/staffapi"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -26,7 +28,7 @@ import (
 // Router builds the WebFunction's router. It is returned as a *auth.Router
 // so tests can list its routes and policies.
 func Router(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
-	if err := deps.Tables.Require(dynamo.EnvReferrals, dynamo.EnvCases, dynamo.EnvAudit); err != nil {
+	if err := deps.Tables.Require(dynamo.EnvReferrals, dynamo.EnvCases, dynamo.EnvAudit, dynamo.EnvRota, dynamo.EnvMeetings); err != nil {
 		return nil, fmt.Errorf("app: web: %w", err)
 	}
 	st := store.New(deps.DB, deps.Tables, deps.Clock)
@@ -36,6 +38,7 @@ func Router(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
 	rt := auth.NewRouter(deps.Config.Agencies)
 	cases := access.Cases{Assignments: assignstore.Store{DB: deps.DB, Table: deps.Tables.Cases}}
 	staffapi.Register(rt, staffapi.New(st, in, aud, cases, deps.Clock, deps.IDs))
+	meetingapi.Register(rt, meetingapi.New(meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), st, aud, cases, deps.Clock, deps.IDs))
 	eligibilityapi.Register(rt, deps.Clock)
 	eligibilityapi.RegisterOffences(rt)
 	openapi.Register(rt)
