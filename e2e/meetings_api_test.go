@@ -141,7 +141,7 @@ func TestMeetingsAPIDoneWhenFlowAndAccess(t *testing.T) {
 	}
 
 	// Level 3: a head of service takes over, with a handover task.
-	status, body = call(seed.BSO1, "POST", "/v1/staff/cases/"+caseID+"/level", map[string]any{"action": "set", "level": 3, "reason": "Media interest"})
+	status, body = call(seed.BSO1, "POST", "/v1/staff/cases/"+caseID+"/level", map[string]any{"action": "set", "level": 3, "reason": "Media interest", "meetingDate": civil.Today(time.Now()).String()})
 	if status != 200 {
 		t.Fatalf("level: %d %v", status, body)
 	}
