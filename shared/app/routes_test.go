@@ -20,7 +20,7 @@ func routers(t *testing.T) map[string]*auth.Router {
 	deps, err := wiring.New(context.Background(), wiring.Config{DynamoEndpoint: "http://127.0.0.1:1", SESEndpoint: "http://127.0.0.1:1",
 		AppOrigin: "http://localhost", AuthBaseURL: "http://localhost/dev/auth", StaffClient: "web",
 		Agencies: auth.Agencies{"dev-agency-police": "police"}},
-		dynamo.Tables{Cases: "c", Referrals: "r", Outbox: "o", Audit: "a", Rota: "ro"})
+		dynamo.Tables{Cases: "c", Referrals: "r", Outbox: "o", Audit: "a", Rota: "ro", Meetings: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}

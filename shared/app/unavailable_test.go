@@ -49,6 +49,8 @@ func TestDependencyDownIs503WithRetryAfter(t *testing.T) {
 	}{
 		{"staff list", "WebFunction", "GET", "/v1/staff/referrals", bso, ""},
 		{"staff case", "WebFunction", "GET", "/v1/staff/cases/c1", bso, ""},
+		{"meeting", "WebFunction", "GET", "/v1/staff/meetings/m1", bso, ""},
+		{"case meetings", "WebFunction", "GET", "/v1/staff/cases/c1/meetings", bso, ""},
 		{"agency post", "IntakeFunction", "POST", "/v1/referrals", police, referraltest.JSON},
 		{"agency status", "IntakeFunction", "GET", "/v1/referrals/r1", police, ""},
 	}
