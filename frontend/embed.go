@@ -17,9 +17,7 @@ package frontend
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/base64"
 	"encoding/json"
 	"io/fs"
 	"net/http"
@@ -109,12 +107,15 @@ type file struct {
 	body  []byte
 	ctype string
 	etag  string
+	gz    func() []byte // gzipped body, made on first use; nil: sent as it is
 }
 
 type handler struct {
 	// files are read and hashed on first use, not at start-up, so a cold
 	// start that serves only the API never pays for them.
 	files     func() map[string]file
+	version   func() string // hash of the files under /app/ (build.go)
+	index     func() file   // index.html as served (build.go)
 	appConfig []byte
 	csp       string
 	hsts      bool
@@ -129,6 +130,8 @@ type handler struct {
 //   - index.html for every other path (the app routes on the client).
 func Handler(cfg Config) http.Handler {
 	h := &handler{files: sync.OnceValue(loadFiles)}
+	h.version = sync.OnceValue(func() string { return appVersion(h.files()) })
+	h.index = sync.OnceValue(func() file { return buildIndex(h.files(), h.version(), h.appConfig) })
 	base := strings.TrimSuffix(cfg.AuthBaseURL, "/")
 	origin := strings.TrimSuffix(cfg.AppOrigin, "/")
 	h.appConfig, _ = json.Marshal(AppConfig{
@@ -156,16 +159,11 @@ func loadFiles() map[string]file {
 		if err != nil {
 			return err
 		}
-		sum := sha256.Sum256(body)
 		ctype, ok := contentTypes[path.Ext(p)]
 		if !ok {
 			ctype = "application/octet-stream"
 		}
-		files[strings.TrimPrefix(p, "static")] = file{
-			body:  body,
-			ctype: ctype,
-			etag:  `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`,
-		}
+		files[strings.TrimPrefix(p, "static")] = newFile(body, ctype)
 		return nil
 	})
 	if err != nil {
@@ -222,6 +220,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serve(w, r, file{body: h.appConfig, ctype: "application/json"})
 	case p == "/index.html":
 		http.Redirect(w, r, "/", http.StatusMovedPermanently)
+	case strings.HasPrefix(p, VersionPrefix):
+		// /app/v/<version>/<file>: the app's file, cached for good when the
+		// version is this deployment's (an older page may still ask for an
+		// older version: it gets today's file, revalidated).
+		v, rest, _ := strings.Cut(strings.TrimPrefix(p, VersionPrefix), "/")
+		f, ok := h.files()["/app/"+rest]
+		if !ok || strings.Contains(rest, "..") {
+			hd.Set("Cache-Control", "no-store")
+			http.Error(w, "Not found", http.StatusNotFound)
+			return
+		}
+		if v == h.version() {
+			hd.Set("Cache-Control", immutable)
+		} else {
+			hd.Set("Cache-Control", "no-cache")
+		}
+		serve(w, r, pick(w, r, f))
 	case isFile(p):
 		f, ok := h.files()[p]
 		if !ok || strings.Contains(p, "..") {
@@ -234,10 +249,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		hd.Set("Cache-Control", cacheControl(p))
-		serve(w, r, f)
+		serve(w, r, pick(w, r, f))
 	default:
 		hd.Set("Cache-Control", "no-store")
-		serve(w, r, h.files()["/index.html"])
+		serve(w, r, pick(w, r, h.index()))
 	}
 }
 
@@ -257,7 +272,7 @@ func cacheControl(p string) string {
 		if _, alias := aliases[p]; alias {
 			return "public, max-age=86400"
 		}
-		return "public, max-age=31536000, immutable"
+		return immutable
 	}
 	return "no-cache"
 }

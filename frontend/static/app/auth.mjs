@@ -12,6 +12,12 @@ let config = null
 
 export async function loadConfig () {
   if (config) return config
+  // The server puts the configuration in index.html (saving a request);
+  // /app-config.json has the same body.
+  const meta = document.querySelector('meta[name="app-config"]')
+  if (meta) {
+    try { config = JSON.parse(meta.content); return config } catch { config = null }
+  }
   const res = await fetch('/app-config.json', { headers: { Accept: 'application/json' }, cache: 'no-store' })
   if (!res.ok) throw new Error(`app-config.json: ${res.status}`)
   config = await res.json()

@@ -8,11 +8,29 @@ import { initAll } from '/assets/govuk-frontend-6.6.0.min.js'
 import { html } from './html.mjs'
 import { session, signIn, signOut, completeSignIn, SignInError, loadConfig } from './auth.mjs'
 import { SignedOut, ApiError, me, hasRole, seesQueue, ROLE_BSO } from './api.mjs'
-import { renderQueue } from './views/queue.mjs'
-import { renderReferral } from './views/referral.mjs'
-import { renderEnterReferral } from './views/enter-referral.mjs'
-import { renderEligibility } from './views/eligibility.mjs'
-import { renderCase } from './views/case.mjs'
+
+// Each page's module is loaded by the page that needs it (import()), so a
+// page downloads only its own code; the server preloads what this module
+// imports statically. prefetch() starts loading a page's module while the
+// app asks who is signed in; a page missing from it still works.
+const renderQueue = async (...a) => (await import('./views/queue.mjs')).renderQueue(...a)
+const renderReferral = async (...a) => (await import('./views/referral.mjs')).renderReferral(...a)
+const renderEnterReferral = async (...a) => (await import('./views/enter-referral.mjs')).renderEnterReferral(...a)
+const renderEligibility = async (...a) => (await import('./views/eligibility.mjs')).renderEligibility(...a)
+const renderCase = async (...a) => (await import('./views/case.mjs')).renderCase(...a)
+
+const PREFETCH = [
+  [/^\/(referrals)?$/, () => import('./views/queue.mjs')],
+  [/^\/referrals\/new$/, () => import('./views/enter-referral.mjs')],
+  [/^\/eligibility$/, () => import('./views/eligibility.mjs')],
+  [/^\/referrals\/[^/]+$/, () => import('./views/referral.mjs')],
+  [/^\/cases\/[^/]+$/, () => import('./views/case.mjs')]
+]
+
+function prefetch (path) {
+  const hit = PREFETCH.find(([re]) => re.test(path))
+  if (hit) hit[1]().catch(() => {}) // a failure shows when the page itself loads
+}
 
 const SERVICE = 'MAPPA Coordinator'
 const root = document.getElementById('app')
@@ -153,6 +171,7 @@ async function route () {
       signInPage(ctx)
       return
     }
+    prefetch(path)
     try {
       who = await me()
     } catch (e) {

@@ -16,6 +16,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
+	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/meetingapi"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
@@ -54,7 +55,12 @@ func Router(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
 	return rt, nil
 }
 
-// New builds the WebFunction's handler.
+// New builds the WebFunction's handler: the router, with responses gzipped
+// for browsers that accept it (API Gateway's HTTP API does not compress).
 func New(ctx context.Context, deps wiring.Deps) (http.Handler, error) {
-	return Router(ctx, deps)
+	rt, err := Router(ctx, deps)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.Compress(rt), nil
 }

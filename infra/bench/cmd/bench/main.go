@@ -26,12 +26,13 @@ type section struct {
 
 // env is what the sections share.
 type env struct {
-	root   string
-	tmp    string
-	raw    io.Writer // Go benchmark format lines
-	log    io.Writer // progress
-	rounds int
-	large  bool
+	root       string
+	tmp        string
+	raw        io.Writer // Go benchmark format lines
+	log        io.Writer // progress
+	rounds     int       // cold starts per function
+	pageRounds int       // page loads per page
+	large      bool
 }
 
 func main() {
@@ -39,18 +40,19 @@ func main() {
 	out := flag.String("out", "docs/benchmarks.md", "the report to regenerate")
 	raw := flag.String("raw", "dist/bench.txt", "Go benchmark format results (for benchstat)")
 	rounds := flag.Int("rounds", 25, "cold starts per function")
+	pageRounds := flag.Int("page-rounds", 3, "loads of each page (front end)")
 	large := flag.Bool("large", false, "also seed and measure 100,000 cases (slow)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *only, *out, *raw, *rounds, *large); err != nil {
+	if err := run(ctx, *only, *out, *raw, *rounds, *pageRounds, *large); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, only, out, rawPath string, rounds int, large bool) error {
+func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds int, large bool) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -68,7 +70,7 @@ func run(ctx context.Context, only, out, rawPath string, rounds int, large bool)
 		return err
 	}
 	defer rawFile.Close()
-	e := &env{root: root, tmp: tmp, raw: io.MultiWriter(rawFile, os.Stdout), log: os.Stderr, rounds: rounds, large: large}
+	e := &env{root: root, tmp: tmp, raw: io.MultiWriter(rawFile, os.Stdout), log: os.Stderr, rounds: rounds, pageRounds: pageRounds, large: large}
 	fmt.Fprintf(e.raw, "goos: %s\ngoarch: %s\npkg: github.com/mappa-coordinator/mappa/infra/bench\n", goos(), goarch())
 
 	want := map[string]bool{}
@@ -103,6 +105,7 @@ func run(ctx context.Context, only, out, rawPath string, rounds int, large bool)
 func sections() []section {
 	return []section{
 		{"coldstart", coldStart},
+		{"frontend", frontEnd},
 		{"micro", micro},
 	}
 }
