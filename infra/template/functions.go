@@ -25,9 +25,16 @@ type Function struct {
 	// the function's own; values stay raw (strings or intrinsics).
 	Environment map[string]any
 	// Policies is the raw Policies list (SAM policy templates, managed
-	// policy names and inline {Statement: [...]} documents).
+	// policy names and inline {Statement: [...]} documents). For a function
+	// with its own Role (an AWS::IAM::Role in the template), it is that
+	// role's policy documents and managed policy ARNs.
 	Policies []any
-	Events   []Event
+	// Role is the logical id of the function's own IAM role ("" when SAM
+	// generates one from Policies).
+	Role string
+	// ReservedConcurrency is ReservedConcurrentExecutions (0: none).
+	ReservedConcurrency int
+	Events              []Event
 }
 
 // Event is one entry of a function's Events.
@@ -120,6 +127,17 @@ func (t *Template) FunctionsErr() ([]Function, error) {
 			Environment:   map[string]any{},
 			Policies:      asList(p["Policies"]),
 		}
+		if id, ok := getAttTarget(p["Role"]); ok {
+			if role, ok := t.Resources[id]; ok && role.Type == "AWS::IAM::Role" {
+				f.Role = id
+				f.Policies = nil
+				for _, pol := range asList(role.Properties["Policies"]) {
+					f.Policies = append(f.Policies, asMap(asMap(pol)["PolicyDocument"]))
+				}
+				f.Policies = append(f.Policies, asList(role.Properties["ManagedPolicyArns"])...)
+			}
+		}
+		f.ReservedConcurrency, _ = intValue(p["ReservedConcurrentExecutions"])
 		if f.Architectures == nil {
 			f.Architectures = []string{"x86_64"}
 		}
@@ -321,6 +339,9 @@ func (f Function) PolicyTemplates() []PolicyTemplate {
 		if _, ok := m["Statement"]; ok {
 			continue
 		}
+		if _, _, ok := Intrinsic(m); ok {
+			continue // a managed policy ARN built with !Sub
+		}
 		for name, args := range m {
 			out = append(out, PolicyTemplate{Function: f.LogicalID, Name: name, Args: asMap(args)})
 		}
@@ -343,4 +364,23 @@ func anyList(v any) []any {
 		return nil
 	}
 	return []any{v}
+}
+
+// getAttTarget returns X for !GetAtt X.Arn (either form).
+func getAttTarget(v any) (string, bool) {
+	name, arg, ok := Intrinsic(v)
+	if !ok || name != "Fn::GetAtt" {
+		return "", false
+	}
+	switch a := arg.(type) {
+	case string:
+		id, _, _ := strings.Cut(a, ".")
+		return id, id != ""
+	case []any:
+		if len(a) > 0 {
+			id, ok := a[0].(string)
+			return id, ok
+		}
+	}
+	return "", false
 }

@@ -382,3 +382,7 @@ func decodeInto(v any, out any) error {
 	}
 	return json.Unmarshal(b, out)
 }
+
+// Strings returns v as a list of strings (a YAML list of scalars); nil for
+// anything else.
+func Strings(v any) []string { return strList(v) }

@@ -1,6 +1,7 @@
 package template_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -184,7 +185,8 @@ func walkStatements(owner string, v any, out *[]template.Statement) {
 			*out = append(*out, fn.InlineStatements()...)
 		}
 		for k, e := range x {
-			if k != "Statement" {
+			// Trust policies name a principal, not resources.
+			if k != "Statement" && k != "AssumeRolePolicyDocument" {
 				walkStatements(owner, e, out)
 			}
 		}
@@ -195,10 +197,18 @@ func walkStatements(owner string, v any, out *[]template.Statement) {
 	}
 }
 
-// wildcardAllowed lists statements that AWS requires to use Resource "*"
-// (by owner and Sid). Empty: nothing needs it today (X-Ray permissions come
-// from the managed policy SAM adds for Tracing: Active).
-var wildcardAllowed = map[string]bool{}
+// wildcardAllowed lists statements that AWS requires to use a wildcard (by
+// owner and Sid), each with its reason. X-Ray permissions come from the
+// AWSXrayWriteOnlyAccess managed policy on each function's role.
+var wildcardAllowed = map[string]bool{
+	// A key policy's Resource "*" means "this key"; the account root
+	// administering its own key (kms:*) is AWS's default key policy, without
+	// which the key could become unmanageable.
+	"LogsKey/AccountAdministers": true,
+	// Resource "*" = this key; limited by the condition to this stack's
+	// log groups.
+	"LogsKey/CloudWatchLogsUse": true,
+}
 
 func TestNoIAMStatementAllowsEveryResource(t *testing.T) {
 	tpl := load(t)
@@ -216,7 +226,7 @@ func TestNoIAMStatementAllowsEveryResource(t *testing.T) {
 			}
 		}
 		for _, a := range s.Actions {
-			if a == "*" || strings.HasSuffix(a, ":*") {
+			if (a == "*" || strings.HasSuffix(a, ":*")) && !wildcardAllowed[s.Function+"/"+s.Sid] {
 				t.Errorf("%s/%s: Action %q is a wildcard", s.Function, s.Sid, a)
 			}
 		}
@@ -371,4 +381,123 @@ func TestTableEnvironmentVariables(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Issue 12, finding 6: least privilege and operations.
+//   - Every function has its own role, so SAM attaches no
+//     AWSLambdaDynamoDBExecutionRole (which reads every stream in the
+//     account) and no AWSLambdaBasicExecutionRole (every log group).
+//   - No SAM policy template (the CRUD ones grant Scan, DeleteItem and
+//     BatchWriteItem), no Scan or BatchWriteItem anywhere.
+//   - A stream consumer may read exactly the streams of its events.
+//   - Every function logs to its own declared, retained, KMS-encrypted log
+//     group, has reserved concurrency and Errors and Throttles alarms.
+func TestEveryFunctionHasLeastPrivilegeAndOperations(t *testing.T) {
+	tpl := load(t)
+	alarms := map[string][]string{} // function -> metric names alarmed
+	queues := map[string]bool{}
+	for _, r := range tpl.ResourcesOfType("AWS::CloudWatch::Alarm") {
+		p := r.Properties
+		if len(template.Strings(p["AlarmActions"])) == 0 && !template.References(p["AlarmActions"], "AlarmTopic") {
+			t.Errorf("%s: no alarm action", r.LogicalID)
+		}
+		for _, d := range asList(p["Dimensions"]) {
+			id, _ := template.RefTarget(asMap(d)["Value"])
+			switch asMap(d)["Name"] {
+			case "FunctionName":
+				alarms[id] = append(alarms[id], fmt.Sprint(p["MetricName"]))
+			case "QueueName":
+				queues[id] = true
+			}
+		}
+	}
+	for _, q := range tpl.ResourcesOfType("AWS::SQS::Queue") {
+		if !queues[q.LogicalID] {
+			t.Errorf("dead-letter queue %s has no depth alarm", q.LogicalID)
+		}
+	}
+	for _, f := range tpl.Functions() {
+		if f.Role == "" {
+			t.Errorf("%s has no Role of its own: SAM would attach broad managed policies", f.LogicalID)
+			continue
+		}
+		if len(f.PolicyTemplates()) > 0 {
+			t.Errorf("%s uses SAM policy templates %v", f.LogicalID, f.PolicyTemplates())
+		}
+		for _, p := range f.Policies {
+			if s, ok := p.(string); ok && (strings.Contains(s, "DynamoDB") || strings.Contains(s, "BasicExecution")) {
+				t.Errorf("%s: managed policy %s", f.LogicalID, s)
+			}
+		}
+		streams := map[string]bool{}
+		for _, e := range f.Events {
+			if e.Stream != nil {
+				streams[e.Stream.Table] = true
+			}
+		}
+		logs := false
+		for _, s := range f.InlineStatements() {
+			for _, a := range s.Actions {
+				if a == "dynamodb:Scan" || a == "dynamodb:BatchWriteItem" || a == "dynamodb:DeleteTable" {
+					t.Errorf("%s/%s grants %s, which nothing uses", f.LogicalID, s.Sid, a)
+				}
+				if a == "dynamodb:GetRecords" {
+					for _, r := range s.Resources {
+						id, ok := template.RefTarget(r)
+						if !ok || !streams[id] {
+							t.Errorf("%s/%s reads stream %v, which is not one of its event sources %v", f.LogicalID, s.Sid, r, streams)
+						}
+					}
+				}
+				if a == "logs:PutLogEvents" {
+					logs = true
+				}
+			}
+		}
+		if !logs {
+			t.Errorf("%s may not write its logs", f.LogicalID)
+		}
+		raw := tpl.Resources[f.LogicalID].Properties
+		lg, ok := template.RefTarget(asMap(raw["LoggingConfig"])["LogGroup"])
+		if group, exists := tpl.Resources[lg]; !ok || !exists || group.Type != "AWS::Logs::LogGroup" {
+			t.Errorf("%s logs to no declared log group", f.LogicalID)
+		} else if group.Properties["RetentionInDays"] == nil || group.Properties["KmsKeyId"] == nil {
+			t.Errorf("%s: log group %s keeps logs forever or unencrypted", f.LogicalID, lg)
+		}
+		if f.ReservedConcurrency <= 0 {
+			t.Errorf("%s has no reserved concurrency", f.LogicalID)
+		}
+		for _, m := range []string{"Errors", "Throttles"} {
+			if !slices.Contains(alarms[f.LogicalID], m) {
+				t.Errorf("%s has no %s alarm", f.LogicalID, m)
+			}
+		}
+	}
+	for _, c := range tpl.ResourcesOfType("AWS::Cognito::UserPoolClient") {
+		if flows := template.Strings(c.Properties["AllowedOAuthFlows"]); slices.Contains(flows, "client_credentials") {
+			if got := template.Strings(c.Properties["ExplicitAuthFlows"]); !slices.Equal(got, []string{"ALLOW_REFRESH_TOKEN_AUTH"}) {
+				t.Errorf("machine client %s: ExplicitAuthFlows %v, want only ALLOW_REFRESH_TOKEN_AUTH (no password flows)", c.LogicalID, got)
+			}
+		}
+	}
+	api, ok := tpl.Resources["HttpApi"]
+	if !ok {
+		t.Fatal("no HttpApi")
+	}
+	if name, _, _ := template.Intrinsic(api.Properties["DisableExecuteApiEndpoint"]); name != "Fn::If" {
+		t.Errorf("DisableExecuteApiEndpoint = %v, want !If [HasCustomDomain, true, false]", api.Properties["DisableExecuteApiEndpoint"])
+	}
+	if len(asMap(api.Properties["RouteSettings"])) == 0 {
+		t.Error("no per-route throttles")
+	}
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }
