@@ -329,3 +329,31 @@ test('a social worker checks eligibility for worked example 1 and sees Category 
   assert.deepEqual(problems.filter((p) => !/status of (422|403)/.test(p)), [])
   await context.close()
 })
+
+test('not eligible is not the end where children may be at risk; any date can be assessed', { timeout: 120000 }, async () => {
+  const { context, page, problems } = await newPage(browser)
+  await signInAs(page, server.url, 'Social worker')
+  await page.getByRole('heading', { level: 1, name: 'Check eligibility' }).waitFor()
+  // Worked example 2 (s.47, 9 months), with contact with children, as it stood on 1 June 2026.
+  await pickOffence(page, 0, 'actual bodily', /^Assault occasioning actual bodily harm/, 'OAPA1861-S47')
+  await page.check('#offence-0-disposal') // Convicted
+  await fillDate(page, 'offence-0-date', 1, 2, 2026)
+  await page.selectOption('#sentence-type', 'imprisonment')
+  await page.fill('#sentence-months', '9')
+  await page.check('#notification-status-2') // No
+  await page.click('#more-facts summary')
+  await page.check('#contact-children') // Yes
+  await fillDate(page, 'as-of', 1, 6, 2026)
+  await noAxeViolations(page)
+  await page.getByRole('button', { name: 'Check eligibility' }).click()
+  await page.getByRole('heading', { level: 1, name: 'Eligibility check result' }).waitFor()
+  const outcome = await page.locator('#classification ~ .govuk-summary-list').first().innerText()
+  assert.match(outcome, /Not eligible/i)
+  assert.match(outcome, /1 June 2026/)
+  assert.match(await page.locator('#follow-up-consider-child-protection').innerText(), /Persons Posing a Risk to Children[\s\S]*child protection/)
+  assert.match(await page.locator('#reasons').innerText(), /Persons Posing a Risk to Children/)
+  await noAxeViolations(page)
+  await screenshot(page, 'eligibility-children-route')
+  assert.deepEqual(problems, [])
+  await context.close()
+})

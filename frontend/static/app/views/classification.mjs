@@ -80,10 +80,14 @@ export function classificationSection (view, { stored = true } = {}) {
       { key: 'Eligible until', value: c.eligibleUntil ? endText(c.eligibleUntil, { stored }) : (pick(c, 'outcome') === 'eligible' ? undefined : 'Not applicable') },
       stored
         ? { key: 'Classified', value: pick(c, 'classifiedAt', 'at') ? dateTimeText(pick(c, 'classifiedAt', 'at')) : undefined }
-        : { key: 'Worked out for', value: pick(c, 'decidedOn') ? dateText(pick(c, 'decidedOn')) : undefined },
+        : { key: 'Worked out for', value: pick(c, 'asOf', 'decidedOn') ? dateText(pick(c, 'asOf', 'decidedOn')) : undefined },
       { key: 'Offence list version', value: pick(c, 'offenceListVersion', 'rulesVersion') }
     ])}
     ${c.needsHumanDecision ? warningText('The rules leave this to a person to decide. Read the reasons below.') : ''}
+    ${(Array.isArray(c.followUps) ? c.followUps : []).map((f) => html`<div class="govuk-warning-text" id="follow-up-${f.kind}">
+      <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+      <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> ${f.route ? `${f.route}: ` : ''}${f.why} ${f.who ? `For ${f.who}: consider child protection procedures.` : ''}</strong>
+    </div>`)}
     ${Array.isArray(missing) && missing.length ? html`<div class="govuk-inset-text">
       <h3 class="govuk-heading-s">${pick(c, 'outcome') === 'cannot-decide' ? 'Information missing to decide' : 'Information that could change the category or its end'}</h3>
       <ul class="govuk-list govuk-list--bullet">${missing.map((m) => html`<li>${typeof m === 'object' ? pick(m, 'fact', 'detail', 'text', 'field') : m}</li>`)}</ul>

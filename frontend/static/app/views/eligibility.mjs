@@ -26,6 +26,7 @@ function fields (offences) {
   add('ask-notice', ['/notice'], 'Notice:')
   add('notice-meeting', ['/notice/meeting'], 'Meeting date', 'Enter the date of the meeting', true)
   add('notice-received', ['/notice/received'], 'Date the invitation was received', 'Enter the date the invitation was received', true)
+  add('as-of', ['/asOf'], 'Assess as at', null, true)
   return f
 }
 
@@ -55,8 +56,10 @@ export function readRequest (v, offences) {
     if (received) q.received = received
     body.notice = q
   }
+  const asOf = date('as-of', 'Assess as at')
+  if (asOf) body.asOf = asOf
   const clientErrors = {}
-  const keys = Object.keys(body).filter((k) => k !== 'review' && k !== 'notice')
+  const keys = Object.keys(body).filter((k) => k !== 'review' && k !== 'notice' && k !== 'asOf')
   const given = keys.filter((k) => !(k === 'offences' && (!body.offences || body.offences.length === 0)))
   const onlyBirth = given.every((k) => k === 'dateOfBirth' || k === 'ageAtConviction' || k === 'currentRisk')
   if ((given.length === 0 || onlyBirth) && !dateErrors['offence-0-date']) {
@@ -88,6 +91,7 @@ function formPage (state) {
               ${dateInput({ id: 'notice-received', legend: 'Date the invitation was received', error: err('notice-received'), errorParts: e['notice-received:parts'], value: dateValue(v, 'notice-received') })}` }
           ]
         })}
+        ${dateInput({ id: 'as-of', legend: 'Assess as at (optional)', legendSize: 'm', hint: 'Leave it blank for today. Give a past date to see the answer as it stood then (a past referral), or a future one (a release).', error: err('as-of'), errorParts: e['as-of:parts'], value: dateValue(v, 'as-of') })}
         ${button('Check eligibility')}
       </form>
     </div></div>`

@@ -78,9 +78,17 @@ const MANAGEMENT_FLAGS = [
 ]
 
 const CAT3 = [
-  ['cat3-capability', 'seriousHarmCapability', 'The offending shows the person can cause serious harm, linked to the current risk'],
-  ['cat3-current-risk', 'currentRiskOfSeriousHarm', 'The person currently poses a risk of serious harm'],
-  ['cat3-needs-level', 'needsLevel2Or3Management', 'That risk needs active multi-agency management at level 2 or 3']
+  ['cat3-current-risk', 'currentRiskOfSeriousHarm', 'By reason of their offences (wherever committed), the person may cause serious harm to the public'],
+  ['cat3-needs-level', 'needsLevel2Or3Management', 'That risk needs active multi-agency management at level 2 or 3'],
+  ['cat3-capability', 'seriousHarmCapability', 'Guidance “capability” test: the offending shows the person can cause serious harm (recorded, not required)'],
+  ['cat3-link', 'linkToCurrentRisk', 'Guidance “link” test: the offending links to the current risk (recorded, not required)']
+]
+
+const WHERE = [
+  { value: 'england-and-wales', text: 'England and Wales' },
+  { value: 'scotland', text: 'Scotland' },
+  { value: 'northern-ireland', text: 'Northern Ireland' },
+  { value: 'elsewhere', text: 'Somewhere else' }
 ]
 
 /** The questions and the pointers (under base) each answers, in page order. */
@@ -102,7 +110,9 @@ export function factsFields (base, offences, { withBirth = true } = {}) {
     add(`offence-${i}-inchoate`, [`${o}/inchoate`], `${n} form`)
     add(`offence-${i}-disposal`, [`${o}/disposal`], `${n}: how it was dealt with`, `Select how offence ${i + 1} was dealt with`)
     add(`offence-${i}-date`, [`${o}/date`], `${n} date`, null, true)
-    add(`offence-${i}-outside`, [`${o}/outsideEnglandAndWales`], `${n}: outside England and Wales`)
+    add(`offence-${i}-where`, [`${o}/where`, `${o}/outsideEnglandAndWales`], `${n}: where`)
+    add(`offence-${i}-country`, [`${o}/country`], `${n}: country`)
+    add(`offence-${i}-victim`, [`${o}/victimUnder18`], `${n}: victim under 18`)
   }
   add('sentence-type', ['/sentence/type', '/sentence'], 'Sentence or order', 'Select the sentence or order')
   add('sentence-months', ['/sentence/lengthMonths'], 'Length in months')
@@ -120,14 +130,18 @@ export function factsFields (base, offences, { withBirth = true } = {}) {
   add('terrorism-offence', ['/terrorism/terrorismOffence', '/terrorism/terroristConnection'], 'Terrorism')
   add('ra-at-risk', ['/terrorism/raConsidersAtRisk'], 'Risk of involvement in terrorism')
   for (const [id, key, label] of CAT3) add(id, [`/category3/${key}`], label)
-  add('cat3-capability', ['/category3'], 'Category 3')
+  add('cat3-current-risk', ['/category3'], 'Category 3')
+  add('contact-children', ['/contactWithChildren'], 'Contact with children')
+  add('previous-category', ['/previousManagement/category', '/previousManagement'], 'Previous MAPPA category')
+  add('previous-level', ['/previousManagement/level'], 'Previous MAPPA level')
+  add('previous-ended', ['/previousManagement/ended'], 'Previous MAPPA management ended', null, true)
   add('meetings-add-value', ['/management/meetingsAddValue', '/management'], 'Multi-agency meetings would add value')
   add('management-exceptional', MANAGEMENT_FLAGS.map(([, k]) => `/management/${k}`), 'Level of management')
   add('disqualified', ['/disqualifiedFromWorkingWithChildren'], 'Disqualified from working with children')
   return f
 }
 
-const MORE_IDS = /^(parole-date|order-end-date|cta-|terrorism-|ra-at-risk|cat3-|disqualified)/
+const MORE_IDS = /^(parole-date|order-end-date|cta-|terrorism-|ra-at-risk|cat3-|disqualified|contact-children|previous-)/
 
 function offenceBlock (i, count, v, e) {
   const id = (k) => `offence-${i}-${k}`
@@ -140,7 +154,9 @@ function offenceBlock (i, count, v, e) {
       ${select({ id: id('inchoate'), label: 'Form of the offence', labelSize: '', error: e[id('inchoate')], value: v[id('inchoate')] || '', items: INCHOATE })}
       ${radios({ id: id('disposal'), name: id('disposal'), legend: 'How was the offence dealt with?', legendSize: 's', error: e[id('disposal')], value: v[id('disposal')], items: DISPOSALS })}
       ${dateInput({ id: id('date'), legend: 'Date of conviction, caution or finding', legendSize: '', hint: 'For example, 20 1 2025', error: e[id('date')], errorParts: e[`${id('date')}:parts`], value: dateValue(v, id('date')) })}
-      ${checkboxes({ id: id('outside'), legend: 'Where was the person convicted or cautioned?', legendSize: 's', small: true, error: e[id('outside')], items: [{ name: id('outside'), text: 'Convicted or cautioned outside England and Wales', checked: checked(v, id('outside')) }] })}
+      ${radios({ id: id('where'), name: id('where'), legend: 'Where was the person convicted, cautioned or found?', legendSize: 's', small: true, error: e[id('where')], value: v[id('where')] || (checked(v, id('outside')) ? 'elsewhere' : 'england-and-wales'),
+        items: WHERE.map((w) => w.value === 'elsewhere' ? { ...w, conditional: input({ id: id('country'), label: 'Country', labelSize: '', hint: 'A conviction or caution abroad needs only its description and the country.', error: e[id('country')], value: v[id('country')] }) } : w) })}
+      ${radios({ id: id('victim'), name: id('victim'), legend: 'Was the offence against a child (under 18)?', legendSize: 's', small: true, inline: true, error: e[id('victim')], value: v[id('victim')], items: ANSWERS })}
       ${count > 1 ? button(`Remove offence ${i + 1}`, { secondary: true, type: 'button', attrs: `data-remove-offence="${i}"` }) : ''}
     </fieldset>
   </div>`
@@ -225,6 +241,12 @@ export function factsQuestions ({ v, e, offences, mode }) {
         ${select({ id: 'ra-at-risk', label: 'Does the responsible authority consider the person at risk of involvement in terrorism-related activity?', labelSize: '', error: err('ra-at-risk'), value: v['ra-at-risk'] || '', items: JUDGEMENT_ITEMS })}
         <h3 class="govuk-heading-s">Category 3: the responsible authority’s judgements</h3>
         ${CAT3.map(([id, , label]) => select({ id, label, labelSize: '', error: err(id), value: v[id] || '', items: JUDGEMENT_ITEMS }))}
+        <h3 class="govuk-heading-s">Children</h3>
+        ${radios({ id: 'contact-children', name: 'contact-children', legend: 'Does the person have contact with children?', legendSize: 's', inline: true, hint: 'Lives with, looks after or has access to children. If the person is not a MAPPA offender, this names the Persons Posing a Risk to Children route.', error: err('contact-children'), value: v['contact-children'], items: ANSWERS })}
+        <h3 class="govuk-heading-s">Previous MAPPA management</h3>
+        ${select({ id: 'previous-category', label: 'Category when last managed under MAPPA', labelSize: '', error: err('previous-category'), value: v['previous-category'] || '', items: [{ value: '', text: 'Not managed before, or not known' }, ...[1, 2, 3, 4].map((n) => ({ value: String(n), text: `Category ${n}` }))] })}
+        ${select({ id: 'previous-level', label: 'Level then', labelSize: '', error: err('previous-level'), value: v['previous-level'] || '', items: [{ value: '', text: 'Not known' }, ...[1, 2, 3].map((n) => ({ value: String(n), text: `Level ${n}` }))] })}
+        ${dateInput({ id: 'previous-ended', legend: 'When that management ended (optional)', error: err('previous-ended'), errorParts: e['previous-ended:parts'], value: dateValue(v, 'previous-ended') })}
         ${checkboxes({ id: 'disqualified', legend: 'Other', legendSize: '', small: true, error: err('disqualified'), items: [{ name: 'disqualified', text: 'Disqualified from working with children (not a route into MAPPA since December 2012)', checked: checked(v, 'disqualified') }] })}`
     })}`
 }
@@ -272,7 +294,11 @@ export function readFacts (v, offences, { mode, overrides = {} } = {}) {
     if (disposal) o.disposal = disposal
     const d = date(k('date'), `Offence ${i + 1} date`)
     if (d) o.date = d
-    if (checked(v, k('outside'))) o.outsideEnglandAndWales = true
+    const where = text(v, k('where')) || (checked(v, k('outside')) ? 'elsewhere' : undefined)
+    if (where && where !== 'england-and-wales') o.where = where
+    if (where === 'elsewhere') { const c = text(v, k('country')); if (c) o.country = c }
+    const victim = text(v, k('victim'))
+    if (victim) o.victimUnder18 = victim
     facts.offences.push(o)
   }
 
@@ -327,6 +353,17 @@ export function readFacts (v, offences, { mode, overrides = {} } = {}) {
   for (const [name, key] of MANAGEMENT_FLAGS) if (checked(v, name)) m[key] = true
   if (Object.keys(m).length) facts.management = m
   if (checked(v, 'disqualified')) facts.disqualifiedFromWorkingWithChildren = true
+  const contact = text(v, 'contact-children')
+  if (contact) facts.contactWithChildren = contact
+  const prevCat = text(v, 'previous-category')
+  if (prevCat) {
+    const p = { category: Number(prevCat) }
+    const lvl = text(v, 'previous-level')
+    if (lvl) p.level = Number(lvl)
+    const ended = date('previous-ended', 'Previous MAPPA management ended')
+    if (ended) p.ended = ended
+    facts.previousManagement = p
+  }
 
   return { facts, dateErrors }
 }
