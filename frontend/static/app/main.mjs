@@ -18,13 +18,15 @@ const renderReferral = async (...a) => (await import('./views/referral.mjs')).re
 const renderEnterReferral = async (...a) => (await import('./views/enter-referral.mjs')).renderEnterReferral(...a)
 const renderEligibility = async (...a) => (await import('./views/eligibility.mjs')).renderEligibility(...a)
 const renderCase = async (...a) => (await import('./views/case.mjs')).renderCase(...a)
+const routeMeetings = async (...a) => (await import('./views/meetings-routes.mjs')).routeMeetings(...a)
 
 const PREFETCH = [
   [/^\/(referrals)?$/, () => import('./views/queue.mjs')],
   [/^\/referrals\/new$/, () => import('./views/enter-referral.mjs')],
   [/^\/eligibility$/, () => import('./views/eligibility.mjs')],
   [/^\/referrals\/[^/]+$/, () => import('./views/referral.mjs')],
-  [/^\/cases\/[^/]+$/, () => import('./views/case.mjs')]
+  [/^\/cases\/[^/]+$/, () => import('./views/case.mjs')],
+  [/^\/(cases\/[^/]+\/meetings|meetings\/[^/]+|my-meetings|staff(\/[^/]+)?|rota)$/, () => import('./views/meetings-routes.mjs')]
 ]
 
 function prefetch (path) {
@@ -220,6 +222,7 @@ async function route () {
       await renderCase(ctx, c[1])
       return
     }
+    if (await routeMeetings(path, ctx, setNav)) return
     setNav(true)
     notFoundPage(ctx)
   } catch (err) {

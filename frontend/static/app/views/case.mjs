@@ -44,6 +44,7 @@ export function casePage (c, who) {
       { key: 'Council case number', value: listOr(c.identifiers && c.identifiers.councilNumber) },
       { key: 'Case opened', value: c.createdAt ? dateTimeText(c.createdAt) : undefined }
     ]))}
+    <p class="govuk-body"><a class="govuk-link" href="/cases/${encodeURIComponent(c.id || '')}/meetings" id="meetings-link">Meetings, children and tasks</a></p>
     <h2 class="govuk-heading-m" id="level-history">Category and level history</h2>
     ${levelRows(c, who).length
       ? html`<div class="app-table-wrap">${table({ id: 'level-history-table', caption: 'Level of management, newest first', captionSize: 's', head: ['When', 'What happened', 'Who', 'Reason'], rows: levelRows(c, who) })}</div>`

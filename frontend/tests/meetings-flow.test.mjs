@@ -1,0 +1,163 @@
+// Issue 9, "Done when", in a real browser against the whole local system
+// (dev server with its demo data, the real rota function on the streams):
+// a business support officer records a level 2 meeting for the demo case,
+// sees the service manager and the child's social worker chosen, each with
+// the reason; moves the meeting (by keyboard); raises the case to level 3
+// and sees the handover to a head of service. axe (WCAG 2.2 AA tags) on the
+// case's meetings, the meeting page, the staff and rota pages; the meeting
+// page is usable at 320 px (no sideways scrolling).
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startDevServer, launchBrowser, newPage, axeViolations, screenshot, signInAs } from './helpers.mjs'
+
+let server, browser
+before(async () => {
+  server = await startDevServer()
+  browser = await launchBrowser()
+})
+after(async () => {
+  if (browser) await browser.close()
+  if (server) await server.stop()
+})
+
+/** A weekday n days from today, as { day, month, year }. */
+function weekdayIn (n) {
+  const d = new Date()
+  d.setUTCDate(d.getUTCDate() + n)
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1)
+  return { day: String(d.getUTCDate()), month: String(d.getUTCMonth() + 1), year: String(d.getUTCFullYear()) }
+}
+
+async function fillDate (page, id, d) {
+  await page.fill(`#${id}-day`, d.day)
+  await page.fill(`#${id}-month`, d.month)
+  await page.fill(`#${id}-year`, d.year)
+}
+
+async function noAxe (page, what) {
+  const v = await axeViolations(page)
+  assert.deepEqual(v, [], `axe on ${what}:\n${v.join('\n')}`)
+}
+
+test('BSO: level 2 meeting for the demo case, SM and social worker with reasons, move, level 3 handover to a HoS', { timeout: 240000 }, async () => {
+  const { page, problems } = await newPage(browser)
+  await signInAs(page, server.url, 'Business support officer')
+
+  // The demo case: from the queue, its referral, its case record, its meetings.
+  await page.goto(new URL('referrals', server.url).href)
+  await page.getByRole('link', { name: /Demoperson/ }).first().click()
+  await page.locator('#case-link').click()
+  await page.locator('#meetings-link').click()
+  await page.waitForURL(/\/cases\/[^/]+\/meetings$/)
+  await page.getByRole('heading', { name: 'Meetings, children and tasks' }).waitFor()
+  assert.match(await page.locator('#children-table').innerText(), /Bea Sample[\s\S]*Cara Testperson/)
+  await noAxe(page, 'the case meetings page')
+
+  // A level 2 meeting, 30 days away; first an empty form shows GOV.UK errors.
+  await page.locator('#record-meeting summary').click()
+  await page.getByRole('button', { name: 'Record the meeting' }).click()
+  await page.locator('.govuk-error-summary').waitFor()
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the date of the meeting/)
+  await noAxe(page, 'the meeting form with errors')
+  await page.check('#m-level-2')
+  await fillDate(page, 'm-date', weekdayIn(30))
+  await page.fill('#m-time', '10:00')
+  await page.fill('#m-place', 'Exampleton Police Station')
+  await page.fill('#m-chair', 'DI Demo Chair')
+  await page.fill('#m-lead', 'Probation')
+  await page.getByRole('button', { name: 'Record the meeting' }).click()
+  await page.waitForURL(/\/meetings\/[^/]+$/)
+  const meetingUrl = page.url()
+
+  // The rota function chooses; the page updates by itself.
+  const attendees = page.locator('#attendees')
+  await attendees.waitFor({ timeout: 30000 })
+  await page.waitForFunction(() => !document.getElementById('assigning'), null, { timeout: 30000 })
+  let text = await attendees.innerText()
+  assert.match(text, /Hana Dummy/, 'the service manager attends')
+  assert.match(text, /Service manager/)
+  assert.match(text, /Cara Testperson/, "the child's social worker attends")
+  assert.match(text, /Child's social worker/)
+  assert.match(text, /allocated social worker of child 1/)
+  assert.match(text, /(Continuity|Fewest individuals)/)
+  await noAxe(page, 'the meeting page')
+  await screenshot(page, 'meeting-level-2')
+
+  // 320 px: nothing scrolls sideways but the tables' own wrappers.
+  await page.setViewportSize({ width: 320, height: 800 })
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  assert.ok(overflow <= 0, `the meeting page scrolls sideways by ${overflow}px at 320px`)
+  await page.setViewportSize({ width: 1280, height: 900 })
+
+  // Move it, by keyboard only.
+  await page.locator('#move summary').focus()
+  await page.keyboard.press('Enter')
+  const later = weekdayIn(37)
+  await page.locator('#mv-date-day').focus()
+  await page.keyboard.type(later.day)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(later.month)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(later.year)
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type('14:00')
+  await page.keyboard.press('Tab')
+  await page.keyboard.type('The chair is in court')
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Enter')
+  await page.locator('.govuk-notification-banner--success').waitFor()
+  assert.match(await page.locator('#history-table').innerText(), /moved[\s\S]*The chair is in court/)
+  assert.match(await page.locator('[data-row=meeting-when]').innerText(), /2:00pm/)
+  await page.waitForFunction(() => !document.getElementById('assigning'), null, { timeout: 30000 })
+  assert.match(await page.locator('#attendees').innerText(), /Hana Dummy/)
+
+  // Raise the case to level 3 (as the meeting decided).
+  await page.getByRole('link', { name: 'All meetings of this case' }).click()
+  await page.getByRole('heading', { name: 'Meetings, children and tasks' }).waitFor()
+  await page.locator('#change-level summary').click()
+  await page.check('#l-level-3')
+  await page.fill('#l-reason', 'Media interest: senior representation needed')
+  const now = new Date()
+  await fillDate(page, 'l-meeting', { day: String(now.getUTCDate()), month: String(now.getUTCMonth() + 1), year: String(now.getUTCFullYear()) })
+  await page.getByRole('button', { name: 'Change the level' }).click()
+  await page.locator('.govuk-notification-banner--success').waitFor()
+  for (let i = 0; i < 20; i++) {
+    text = await page.locator('#tasks').evaluate(() => document.body.innerText)
+    if (/Handover from the service manager to the head of service/.test(text)) break
+    await page.waitForTimeout(700)
+    await page.reload()
+    await page.getByRole('heading', { name: 'Meetings, children and tasks' }).waitFor()
+  }
+  const tasks = await page.locator('#tasks-table').innerText()
+  assert.match(tasks, /Handover from the service manager to the head of service/)
+  assert.match(tasks, /From Hana Dummy to Kit Madeup/)
+  await screenshot(page, 'case-level-3-handover')
+
+  // The meeting now has the head of service.
+  await page.goto(meetingUrl)
+  await page.locator('#attendees').waitFor()
+  await page.waitForFunction(() => /Kit Madeup/.test(document.getElementById('attendees')?.innerText || ''), null, { timeout: 30000 })
+  text = await page.locator('#attendees').innerText()
+  assert.match(text, /Kit Madeup/)
+  assert.match(text, /Head of service/)
+  assert.match(await page.locator('[data-row=meeting-level]').innerText(), /Level 3/)
+
+  // Staff and rota pages.
+  await page.goto(new URL('rota', server.url).href)
+  await page.getByRole('heading', { name: 'Rota' }).waitFor()
+  assert.match(await page.locator('#rota-head-of-service').innerText(), /Kit Madeup/)
+  await noAxe(page, 'the rota page')
+  await page.goto(new URL('staff', server.url).href)
+  await page.getByRole('heading', { name: 'Staff' }).waitFor()
+  await page.getByRole('link', { name: 'Hana Dummy' }).click()
+  await page.getByRole('heading', { name: 'Hana Dummy' }).waitFor()
+  await noAxe(page, 'a person page')
+  await page.goto(new URL('my-meetings', server.url).href)
+  await page.getByRole('heading', { name: 'My meetings' }).waitFor()
+  await noAxe(page, 'my meetings')
+
+  // The one 422 is the empty form submitted on purpose.
+  assert.deepEqual(problems.filter((p) => !/status of 422/.test(p)), [])
+})
