@@ -268,12 +268,15 @@ func TestAuditTableIsAppendOnly(t *testing.T) {
 	}
 }
 
-// Public routes: the front end and the OpenAPI document. Everything else
+// Public routes: the front end, the OpenAPI document and the one-click
+// meeting reply pages (the signed link is the authority). Everything else
 // needs the JWT authorizer and a scope.
 var publicRoutes = map[string]bool{
 	"GET /":                true,
 	"GET /{proxy+}":        true,
 	"GET /v1/openapi.json": true,
+	"GET /reply/{token}":   true,
+	"POST /reply/{token}":  true,
 }
 
 func TestEveryRouteIsPublicByNameOrNeedsAScope(t *testing.T) {

@@ -1,8 +1,7 @@
-// Package remindersfn builds the RemindersFunction's sweep and the meeting
-// notice service it (and the web function's reply and attendance pages)
-// use. It is its own package so each function links and initialises only
-// what it uses; it is where the reply-link keys are read (from SSM
-// Parameter Store on AWS, from the local configuration in the dev server).
+// Package remindersfn builds the RemindersFunction's handler: the daily
+// sweep and the meetings-stream consumer that keeps invitations in step.
+// It is its own package so each function links and initialises only what
+// it uses.
 package remindersfn
 
 import (
@@ -14,61 +13,21 @@ import (
 	"log/slog"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"github.com/mappa-coordinator/mappa/shared/app/noticefn"
 	"github.com/mappa-coordinator/mappa/shared/due"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/notice"
 	"github.com/mappa-coordinator/mappa/shared/noticestream"
 	"github.com/mappa-coordinator/mappa/shared/reminders"
-	"github.com/mappa-coordinator/mappa/shared/replylink"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
 	"github.com/mappa-coordinator/mappa/shared/workdays"
 )
 
-// ReplyKeys reads the reply-link keys: from the SSM Parameter Store
-// SecureString named by ReplyKeysParameter (decrypted) when set, otherwise
-// from ReplyKeys.
-func ReplyKeys(ctx context.Context, deps wiring.Deps) (replylink.Keys, error) {
-	raw := deps.Config.ReplyKeys
-	if name := deps.Config.ReplyKeysParameter; name != "" {
-		out, err := ssm.NewFromConfig(deps.AWS).GetParameter(ctx, &ssm.GetParameterInput{Name: aws.String(name), WithDecryption: aws.Bool(true)})
-		if err != nil {
-			return replylink.Keys{}, fmt.Errorf("remindersfn: reply keys parameter: %w", err)
-		}
-		raw = aws.ToString(out.Parameter.Value)
-	}
-	if raw == "" {
-		return replylink.Keys{}, errors.New("remindersfn: reply-link keys are not configured (REPLY_KEYS or REPLY_KEYS_PARAMETER)")
-	}
-	keys, err := replylink.ParseKeys(raw)
-	if err != nil {
-		return replylink.Keys{}, fmt.Errorf("remindersfn: %w", err)
-	}
-	return keys, nil
-}
-
-// Notices builds the meeting notice service (invitations, replies,
-// attendance, escalation).
-func Notices(ctx context.Context, deps wiring.Deps) (*notice.Service, error) {
-	if err := deps.Tables.Require(dynamo.EnvCases, dynamo.EnvOutbox, dynamo.EnvAudit); err != nil {
-		return nil, fmt.Errorf("remindersfn: %w", err)
-	}
-	keys, err := ReplyKeys(ctx, deps)
-	if err != nil {
-		return nil, err
-	}
-	c := deps.Config
-	return &notice.Service{DB: deps.DB, Tables: deps.Tables, Clock: deps.Clock, IDs: deps.IDs, Keys: keys,
-		Calendar: workdays.EnglandAndWales(),
-		Settings: notice.Settings{AppURL: c.AppOrigin, MailFrom: c.MailFrom, MappaInbox: c.MappaInbox, SPOC: c.SPOC, Coordinator: c.Coordinator}}, nil
-}
-
 // New builds the RemindersFunction's sweep.
 func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
-	svc, err := Notices(ctx, deps)
+	svc, err := noticefn.Notices(ctx, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +51,7 @@ func Stream(ctx context.Context, deps wiring.Deps) (*noticestream.Handler, error
 	if err := deps.Tables.Require(dynamo.EnvMeetings, dynamo.EnvRota); err != nil {
 		return nil, fmt.Errorf("remindersfn: %w", err)
 	}
-	svc, err := Notices(ctx, deps)
+	svc, err := noticefn.Notices(ctx, deps)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/frontend"
 	"github.com/mappa-coordinator/mappa/shared/access"
+	"github.com/mappa-coordinator/mappa/shared/app/noticefn"
 	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
@@ -20,6 +21,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/meetingapi"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
+	"github.com/mappa-coordinator/mappa/shared/noticeapi"
 	"github.com/mappa-coordinator/mappa/shared/openapi"
 	"github.com/mappa-coordinator/mappa/shared/staffapi"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -28,7 +30,7 @@ import (
 
 // Router builds the WebFunction's router. It is returned as a *auth.Router
 // so tests can list its routes and policies.
-func Router(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
+func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 	if err := deps.Tables.Require(dynamo.EnvReferrals, dynamo.EnvCases, dynamo.EnvAudit, dynamo.EnvRota, dynamo.EnvMeetings); err != nil {
 		return nil, fmt.Errorf("app: web: %w", err)
 	}
@@ -43,6 +45,11 @@ func Router(_ context.Context, deps wiring.Deps) (*auth.Router, error) {
 	eligibilityapi.Register(rt, deps.Clock)
 	eligibilityapi.RegisterOffences(rt)
 	openapi.Register(rt)
+	notices, err := noticefn.Notices(ctx, deps)
+	if err != nil {
+		return nil, fmt.Errorf("app: web: %w", err)
+	}
+	noticeapi.Register(rt, &noticeapi.API{Notices: notices, Cases: cases, Audit: aud, IDs: deps.IDs, Clock: deps.Clock})
 
 	fe := frontend.Handler(frontend.Config{
 		AuthBaseURL: deps.Config.AuthBaseURL,
