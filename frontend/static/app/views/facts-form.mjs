@@ -235,8 +235,8 @@ export function factsQuestions ({ v, e, offences, mode }) {
         <h3 class="govuk-heading-s">Terrorism (Category 4)</h3>
         ${radios({ id: 'cta-notification', name: 'cta-notification', legend: 'Subject to the Counter-Terrorism Act 2008 Part 4 notification requirements?', legendSize: 's', error: err('cta-notification'), value: v['cta-notification'], items: ANSWERS.map((a) => a.value === 'yes' ? { ...a, conditional: dateInput({ id: 'cta-end-date', legend: 'When does it end? (optional)', error: err('cta-end-date'), errorParts: e['cta-end-date:parts'], value: dateValue(v, 'cta-end-date') }) } : a) })}
         ${checkboxes({ id: 'terrorism-offence', legend: 'Terrorism offences', legendSize: '', small: true, error: err('terrorism-offence'), items: [
-          { name: 'terrorism-offence', text: 'Convicted of a terrorism offence (Counter-Terrorism Act 2008 s.41)', checked: checked(v, 'terrorism-offence') },
-          { name: 'terrorist-connection', text: 'The court found a terrorist connection (Sentencing Act 2020 s.69)', checked: checked(v, 'terrorist-connection') }
+          { name: 'terrorism-offence', text: 'Convicted of a terrorism offence (Criminal Justice Act 2003 Schedule 19ZA)', checked: checked(v, 'terrorism-offence') },
+          { name: 'terrorist-connection', text: 'The court found a terrorist connection (Sentencing Act 2020 s.69, or Counter-Terrorism Act 2008 ss.30-32 before it)', checked: checked(v, 'terrorist-connection') }
         ] })}
         ${select({ id: 'ra-at-risk', label: 'Does the responsible authority consider the person at risk of involvement in terrorism-related activity?', labelSize: '', error: err('ra-at-risk'), value: v['ra-at-risk'] || '', items: JUDGEMENT_ITEMS })}
         <h3 class="govuk-heading-s">Category 3: the responsible authority’s judgements</h3>
