@@ -19,6 +19,11 @@ export async function routeMeetings (path, ctx, setNav) {
     await renderMeeting(ctx, m[1])
     return true
   }
+  if ((m = path.match(new RegExp(`^/meetings/${ID}/attendance$`)))) {
+    setNav(true, 'meetings')
+    await (await import('./attendance.mjs')).renderAttendance(ctx, m[1])
+    return true
+  }
   if (path === '/my-meetings') {
     setNav(true, 'meetings')
     await renderMyMeetings(ctx)
