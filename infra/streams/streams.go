@@ -25,6 +25,12 @@
 //
 // Records within a shard are processed strictly in order and one batch at
 // a time, as Lambda does with ParallelizationFactor 1.
+//
+// Batching: Poll (the dev server) honours MaximumBatchingWindowInSeconds as
+// Lambda does: a batch smaller than BatchSize waits for more records until
+// the oldest has waited the window, so a burst of writes arrives in full
+// batches rather than one invocation per poll. RunOnce (tests) delivers
+// everything at once.
 package streams
 
 import (
@@ -92,9 +98,10 @@ type Consumer struct {
 	Handler Handler
 
 	// Event source mapping settings (FromTemplate fills them in).
-	StartingPosition           string // TRIM_HORIZON (default) or LATEST
-	BatchSize                  int    // default 100
-	MaximumRetryAttempts       int    // < 0: retry until the record is too old
+	StartingPosition           string        // TRIM_HORIZON (default) or LATEST
+	BatchSize                  int           // default 100
+	BatchingWindow             time.Duration // MaximumBatchingWindowInSeconds; Poll only
+	MaximumRetryAttempts       int           // < 0: retry until the record is too old
 	MaximumRecordAge           time.Duration
 	BisectBatchOnFunctionError bool
 	ReportBatchItemFailures    bool
@@ -127,6 +134,11 @@ type shardState struct {
 	lastSeq  string
 	done     bool // closed and fully read
 	latest   bool // first iterator at LATEST
+
+	// A partial batch held for the batching window (Poll only).
+	pending      []events.DynamoDBEventRecord
+	pendingEnd   string    // sequence number of the last record read into it
+	pendingSince time.Time // when its first record was read
 }
 
 // FromTemplate returns a consumer configured as template.yaml configures
@@ -140,6 +152,7 @@ func FromTemplate(function string, ev template.StreamEvent, table string, api AP
 		Function: function, Streams: api, Table: table, Handler: h,
 		StartingPosition:           ev.StartingPosition,
 		BatchSize:                  ev.BatchSize,
+		BatchingWindow:             time.Duration(ev.MaximumBatchingWindowInSeconds) * time.Second,
 		MaximumRetryAttempts:       ev.MaximumRetryAttempts,
 		BisectBatchOnFunctionError: ev.BisectBatchOnFunctionError,
 		ReportBatchItemFailures:    slices.Contains(ev.FunctionResponseTypes, "ReportBatchItemFailures"),
@@ -173,7 +186,7 @@ func (c *Consumer) Poll(ctx context.Context) error {
 		interval = 250 * time.Millisecond
 	}
 	for {
-		n, err := c.RunOnce(ctx)
+		n, err := c.run(ctx, true)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -192,8 +205,14 @@ func (c *Consumer) Poll(ctx context.Context) error {
 }
 
 // RunOnce processes every record in the stream now and returns how many
-// records were read (delivered, filtered out or parked).
-func (c *Consumer) RunOnce(ctx context.Context) (int, error) {
+// records were read (delivered, filtered out or parked). It does not wait
+// for the batching window.
+func (c *Consumer) RunOnce(ctx context.Context) (int, error) { return c.run(ctx, false) }
+
+// run reads every shard to its end; with hold, a partial batch younger than
+// the batching window is kept for the next run.
+func (c *Consumer) run(ctx context.Context, hold bool) (int, error) {
+	hold = hold && c.BatchingWindow > 0
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.streamArn == "" {
@@ -218,7 +237,7 @@ func (c *Consumer) RunOnce(ctx context.Context) (int, error) {
 			if p, ok := c.shards[s.parent]; ok && !p.done {
 				continue
 			}
-			n, err := c.drainShard(ctx, s)
+			n, err := c.drainShard(ctx, s, hold)
 			total += n
 			if err != nil {
 				return total, err
@@ -329,9 +348,14 @@ func (c *Consumer) iterator(ctx context.Context, s *shardState) (string, error) 
 	return aws.ToString(out.ShardIterator), nil
 }
 
-// drainShard reads shard s to its current end.
-func (c *Consumer) drainShard(ctx context.Context, s *shardState) (int, error) {
-	total := 0
+// drainShard reads shard s to its current end. With hold, a partial batch
+// is kept until the batching window has passed since its first record.
+func (c *Consumer) drainShard(ctx context.Context, s *shardState, hold bool) (total int, err error) {
+	defer func() {
+		if err == nil && len(s.pending) > 0 && (!hold || s.done || c.now().Sub(s.pendingSince) >= c.BatchingWindow) {
+			err = c.flushPending(ctx, s)
+		}
+	}()
 	renewed := false
 	for {
 		if s.iterator == "" {
@@ -360,7 +384,8 @@ func (c *Consumer) drainShard(ctx context.Context, s *shardState) (int, error) {
 			return total, fmt.Errorf("streams: get records of %s: %w", c.Table, err)
 		}
 		if len(out.Records) > 0 {
-			// Until the page is fully handled, a restart must re-read it.
+			// Until the page is fully handled, a restart must re-read it
+			// (records held for the batching window are not checkpointed).
 			s.iterator = ""
 			if err := c.handlePage(ctx, s, out.Records); err != nil {
 				return total, err
@@ -378,37 +403,48 @@ func (c *Consumer) drainShard(ctx context.Context, s *shardState) (int, error) {
 	}
 }
 
-// handlePage filters and batches one GetRecords page and delivers it.
+// handlePage filters and batches one GetRecords page and delivers every full
+// batch; what is left stays pending (drainShard delivers it, now or after
+// the batching window).
 func (c *Consumer) handlePage(ctx context.Context, s *shardState, recs []types.Record) error {
 	size := c.BatchSize
 	if size <= 0 {
 		size = 100
 	}
-	var batch []events.DynamoDBEventRecord
-	var batchEnd string
-	flush := func() error {
-		if len(batch) > 0 {
-			if err := c.deliver(ctx, batch, 0); err != nil {
-				return err
-			}
-		}
-		batch = nil
-		return c.checkpoint(s, batchEnd)
-	}
 	for _, r := range recs {
 		ev, raw := c.convert(r)
-		batchEnd = ev.Change.SequenceNumber
+		s.pendingEnd = ev.Change.SequenceNumber
 		if !c.Filter.Match(raw) {
 			continue
 		}
-		batch = append(batch, ev)
-		if len(batch) == size {
-			if err := flush(); err != nil {
+		if len(s.pending) == 0 {
+			s.pendingSince = c.now()
+		}
+		s.pending = append(s.pending, ev)
+		if len(s.pending) == size {
+			if err := c.flushPending(ctx, s); err != nil {
 				return err
 			}
 		}
 	}
-	return flush()
+	if len(s.pending) == 0 {
+		// Only filtered-out records since the last batch: done with them.
+		return c.checkpoint(s, s.pendingEnd)
+	}
+	return nil
+}
+
+// flushPending delivers the pending batch and checkpoints past it.
+func (c *Consumer) flushPending(ctx context.Context, s *shardState) error {
+	if len(s.pending) > 0 {
+		if err := c.deliver(ctx, s.pending, 0); err != nil {
+			// Re-read from the last checkpoint next time.
+			s.pending, s.iterator = nil, ""
+			return err
+		}
+	}
+	s.pending = nil
+	return c.checkpoint(s, s.pendingEnd)
 }
 
 func (c *Consumer) checkpoint(s *shardState, seq string) error {

@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -95,6 +96,9 @@ type Options struct {
 	// the read and the write is read and classified again before the record
 	// is reported as failed (default 3).
 	MaxConflictRetries int
+	// Concurrency is how many cases' records are classified at once within
+	// a batch (default 8); one case's records always go in stream order.
+	Concurrency int
 }
 
 // Handler handles batches of the referrals table's stream.
@@ -140,6 +144,9 @@ func NewHandler(o Options) (*Handler, error) {
 	if o.MaxConflictRetries <= 0 {
 		o.MaxConflictRetries = 3
 	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 8
+	}
 	return &Handler{o: o}, nil
 }
 
@@ -148,28 +155,76 @@ func NewHandler(o Options) (*Handler, error) {
 // sequence number. It never returns an error: a failure is always a
 // record's, so the others are not retried for it.
 func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	// Records of different cases are classified concurrently (at most
+	// Concurrency at once); one case's records in stream order, and once
+	// one of them fails the case's later records are left for the retry
+	// too, so a case never sees its referrals out of order.
+	failed := make([]bool, len(ev.Records))
+	sem := make(chan struct{}, h.o.Concurrency)
+	var wg sync.WaitGroup
+	for _, idx := range groupByCase(ev.Records) {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for n, i := range idx {
+				if ctx.Err() != nil {
+					// Out of time: leave the rest for the retry.
+					for _, j := range idx[n:] {
+						failed[j] = true
+					}
+					return
+				}
+				rec := ev.Records[i]
+				outcome, id, err := h.handleRecord(ctx, rec)
+				if err != nil {
+					h.o.Logger.ErrorContext(ctx, "classify: record failed; it will be retried",
+						slog.String("referralId", id), slog.String("eventId", rec.EventID),
+						slog.String("sequenceNumber", rec.Change.SequenceNumber), slog.String("error", err.Error()))
+					for _, j := range idx[n:] {
+						failed[j] = true
+					}
+					return
+				}
+				if outcome != "" {
+					h.o.Logger.InfoContext(ctx, "classify: record done",
+						slog.String("referralId", id), slog.String("sequenceNumber", rec.Change.SequenceNumber), slog.String("outcome", outcome))
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
-	for _, rec := range ev.Records {
-		seq := rec.Change.SequenceNumber
-		if err := ctx.Err(); err != nil {
-			// Out of time: leave the rest for the retry.
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
-			continue
-		}
-		outcome, id, err := h.handleRecord(ctx, rec)
-		if err != nil {
-			h.o.Logger.ErrorContext(ctx, "classify: record failed; it will be retried",
-				slog.String("referralId", id), slog.String("eventId", rec.EventID),
-				slog.String("sequenceNumber", seq), slog.String("error", err.Error()))
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
-			continue
-		}
-		if outcome != "" {
-			h.o.Logger.InfoContext(ctx, "classify: record done",
-				slog.String("referralId", id), slog.String("sequenceNumber", seq), slog.String("outcome", outcome))
+	for i, f := range failed {
+		if f {
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: ev.Records[i].Change.SequenceNumber})
 		}
 	}
 	return resp, nil
+}
+
+// groupByCase splits a batch into the records of each case (the referral's
+// caseId; its key if it has none), each group in stream order, groups in
+// order of their first record.
+func groupByCase(recs []events.DynamoDBEventRecord) [][]int {
+	var order []string
+	groups := map[string][]int{}
+	for i, rec := range recs {
+		k := attrString(rec.Change.NewImage, "caseId")
+		if k == "" {
+			k = "key:" + attrString(rec.Change.Keys, "pk")
+		}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], i)
+	}
+	out := make([][]int, len(order))
+	for n, k := range order {
+		out[n] = groups[k]
+	}
+	return out
 }
 
 // Outcomes of one record, for logs.

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -44,6 +45,9 @@ type Handler struct {
 	// SweepLimit is how many emails one sweep sends at most (0: the
 	// outbox default).
 	SweepLimit int
+	// Concurrency is how many emails of a stream batch are sent at once
+	// (0: DefaultConcurrency).
+	Concurrency int
 }
 
 // Config is what the production handler is built from.
@@ -56,6 +60,8 @@ type Config struct {
 	// From is MAIL_FROM; ConfigurationSet is SES_CONFIGURATION_SET.
 	From             string
 	ConfigurationSet string
+	// SendRate is the most sends a second (default DefaultSendRate).
+	SendRate float64
 }
 
 // New builds the production handler: the outbox dispatcher over c.Table
@@ -70,14 +76,21 @@ func New(c Config) (Handler, error) {
 	return Handler{Dispatcher: &outbox.Dispatcher{
 		DB:    c.DB,
 		Table: c.Table,
-		Sender: email.SES{
+		Sender: &Paced{Rate: orRate(c.SendRate), Sender: email.SES{
 			Client:           c.SES,
 			From:             c.From,
 			ConfigurationSet: c.ConfigurationSet,
-		},
+		}},
 		Clock:   c.Clock,
 		Backoff: outbox.DefaultBackoff,
 	}}, nil
+}
+
+func orRate(r float64) float64 {
+	if r <= 0 {
+		return DefaultSendRate
+	}
+	return r
 }
 
 // SweepInput is the schedule's input, {"sweep":"outbox"}.
@@ -118,21 +131,42 @@ func (h Handler) Handle(ctx context.Context, payload json.RawMessage) (any, erro
 // BatchItemFailures (by sequence number) for Lambda to retry; records that
 // are not pending email items are ignored.
 func (h Handler) HandleStream(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
-	for _, r := range ev.Records {
+	// Emails are independent: up to Concurrency are sent at once (the
+	// Sender paces them to SES's rate).
+	conc := h.Concurrency
+	if conc <= 0 {
+		conc = DefaultConcurrency
+	}
+	failed := make([]bool, len(ev.Records))
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	for i, r := range ev.Records {
 		id, ok := pendingEmailID(r)
 		if !ok {
 			continue
 		}
-		outcome, err := h.Dispatcher.Dispatch(ctx, id)
-		if err != nil {
-			slog.ErrorContext(ctx, "mailer: dispatch failed; record will be retried", "emailId", id,
-				"sequenceNumber", r.Change.SequenceNumber, "error", err)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			outcome, err := h.Dispatcher.Dispatch(ctx, id)
+			if err != nil {
+				slog.ErrorContext(ctx, "mailer: dispatch failed; record will be retried", "emailId", id,
+					"sequenceNumber", r.Change.SequenceNumber, "error", err)
+				failed[i] = true
+				return
+			}
+			slog.DebugContext(ctx, "mailer: dispatched", "emailId", id, "outcome", string(outcome))
+		}()
+	}
+	wg.Wait()
+	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
+	for i, f := range failed {
+		if f {
 			resp.BatchItemFailures = append(resp.BatchItemFailures,
-				events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
-			continue
+				events.DynamoDBBatchItemFailure{ItemIdentifier: ev.Records[i].Change.SequenceNumber})
 		}
-		slog.DebugContext(ctx, "mailer: dispatched", "emailId", id, "outcome", string(outcome))
 	}
 	return resp, nil
 }
