@@ -171,6 +171,39 @@ func TestMeetingsAPIDoneWhenFlowAndAccess(t *testing.T) {
 	if st, _ := call(seed.HeadOfService1, "GET", "/v1/staff/cases/"+caseID+"/meetings", nil); st != 200 {
 		t.Errorf("the head of service cannot read the case they now hold: %d", st)
 	}
+	// The invitation that came with the demo referral becomes a meeting
+	// once, at short notice counted from the referral's arrival.
+	_, cv := call(seed.BSO1, "GET", "/v1/staff/cases/"+caseID, nil)
+	refID := cv["referrals"].([]any)[0].(map[string]any)["id"].(string)
+	status, fromRef := call(seed.BSO1, "POST", "/v1/staff/cases/"+caseID+"/meetings?fromReferral="+refID, map[string]any{})
+	if status != http.StatusCreated {
+		t.Fatalf("from the referral: %d %v", status, fromRef)
+	}
+	fm := fromRef["meeting"].(map[string]any)
+	if fm["origin"] != "referral" || fm["place"] != "Exampleton Police Station" || fm["notice"].(map[string]any)["short"] != true {
+		t.Errorf("meeting from the invitation: %v", fm)
+	}
+	if st, _ := call(seed.BSO1, "POST", "/v1/staff/cases/"+caseID+"/meetings?fromReferral="+refID, map[string]any{}); st != http.StatusConflict {
+		t.Errorf("the invitation recorded twice: %d", st)
+	}
+
+	// Held: the next review is booked inside the window (never past 8
+	// weeks at level 3).
+	status, held := call(seed.BSO1, "POST", "/v1/staff/meetings/"+id+"/held", nil)
+	if status != 200 {
+		t.Fatalf("held: %d %v", status, held)
+	}
+	next, _ := held["nextReview"].(map[string]any)
+	if next == nil || next["flagged"] == true || next["meetingId"] == "" {
+		t.Fatalf("next review: %v", held["nextReview"])
+	}
+	nd, _ := civil.Parse(next["date"].(string))
+	if limit := moved.AddDays(56); nd.After(limit) || !nd.After(moved) {
+		t.Errorf("next level 3 review on %s, want after %s and by %s", nd, moved, limit)
+	}
+	if st, nb := call(seed.BSO1, "GET", "/v1/staff/meetings/"+next["meetingId"].(string), nil); st != 200 || nb["meeting"].(map[string]any)["origin"] != "cadence" {
+		t.Errorf("booked review: %d %v", st, nb["meeting"])
+	}
 	if p := app.Parked(); len(p) != 0 {
 		t.Errorf("parked stream records: %+v", p)
 	}

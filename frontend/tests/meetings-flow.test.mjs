@@ -144,6 +144,11 @@ test('BSO: level 2 meeting for the demo case, SM and social worker with reasons,
   assert.match(text, /Head of service/)
   assert.match(await page.locator('[data-row=meeting-level]').innerText(), /Level 3/)
 
+  // Held: the next review is booked inside the level 3 window.
+  await page.getByRole('button', { name: 'Record that the meeting was held' }).click()
+  await page.locator('.govuk-notification-banner--success').waitFor()
+  assert.match(await page.locator('.govuk-notification-banner--success').innerText(), /The next review is booked for/)
+
   // Staff and rota pages.
   await page.goto(new URL('rota', server.url).href)
   await page.getByRole('heading', { name: 'Rota' }).waitFor()

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
+	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/rota"
 	"github.com/mappa-coordinator/mappa/shared/staff"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -191,6 +193,17 @@ type MeetingBody struct {
 	Names       staff.Names      `json:"names"`
 	// Proposal is the next review the cadence proposes (levels 2 and 3).
 	Proposal *meeting.Proposal `json:"proposal,omitempty"`
+	// NextReview is what recording the meeting as held booked.
+	NextReview *NextReview `json:"nextReview,omitempty"`
+}
+
+// NextReview is the review booked (or flagged) when a meeting is held.
+type NextReview struct {
+	MeetingID string     `json:"meetingId,omitempty"`
+	Date      civil.Date `json:"date"`
+	Basis     string     `json:"basis"`
+	// Flagged: it could not be booked; the BSOs have a task.
+	Flagged bool `json:"flagged"`
 }
 
 // MeetingsPage is a page of meetings.
@@ -346,14 +359,31 @@ func (s *Service) createMeeting(w http.ResponseWriter, r *http.Request, a actor)
 		fail(w, r, err)
 		return
 	}
-	if in.Level == 0 {
-		in.Level = c.Level
-	}
-	origin := meeting.OriginStaff
+	id, origin := s.ids.New(), meeting.OriginStaff
 	if r.URL.Query().Get("origin") == string(meeting.OriginCadence) {
 		origin = meeting.OriginCadence
 	}
-	m, errs := meeting.New(s.ids.New(), c.ID, origin, in, s.planner, s.clock.Now(), a.Identity.Subject)
+	if refID := r.URL.Query().Get("fromReferral"); refID != "" {
+		// The invitation that came with a referral: its details fill what
+		// the request leaves out, notice counts from when it arrived, and
+		// the meeting's id comes from the referral, so it is recorded once.
+		ref, err := s.cases.GetReferral(r.Context(), refID)
+		if err != nil || ref.CaseID != c.ID {
+			httpapi.Invalid(w, r, validation.Errors{{Pointer: "/fromReferral", Detail: "is not a referral of this case (query parameter)"}})
+			return
+		}
+		inv := ref.Body.MeetingInvitation
+		if inv == nil {
+			httpapi.Invalid(w, r, validation.Errors{{Pointer: "/fromReferral", Detail: "the referral came with no meeting invitation"}})
+			return
+		}
+		id, origin = "ref-"+ref.ID, meeting.OriginReferral
+		in = fromInvitation(in, *inv, ref)
+	}
+	if in.Level == 0 {
+		in.Level = c.Level
+	}
+	m, errs := meeting.New(id, c.ID, origin, in, s.planner, s.clock.Now(), a.Identity.Subject)
 	if !errs.OK() {
 		httpapi.Invalid(w, r, errs)
 		return
@@ -374,6 +404,30 @@ func (s *Service) createMeeting(w http.ResponseWriter, r *http.Request, a actor)
 	httpapi.Logger(r.Context()).Info("meeting created", "meetingId", m.ID, "caseId", c.ID, "level", m.Level)
 	w.Header().Set("Location", "/v1/staff/meetings/"+m.ID)
 	httpapi.JSON(w, http.StatusCreated, MeetingBody{Meeting: m, Assigning: true, Compulsory: m.AttendanceCompulsory(), OpenActions: []meeting.Action{}, Names: s.names(r.Context())})
+}
+
+// fromInvitation fills in from a referral's meeting invitation.
+func fromInvitation(in meeting.Input, inv referral.MeetingInvitation, ref store.Referral) meeting.Input {
+	if in.Date.IsZero() {
+		in.Date, in.Time = inv.Date, inv.Time
+	}
+	in.Place = cmp.Or(in.Place, inv.Place)
+	in.Link = cmp.Or(in.Link, inv.Link)
+	in.Chair = cmp.Or(in.Chair, inv.Chair)
+	in.LeadAgency = cmp.Or(in.LeadAgency, ref.Body.LeadAgency.Name)
+	if in.Kind == "" {
+		in.Kind = meeting.KindReview
+		if inv.MeetingType == referral.MeetingInitial {
+			in.Kind = meeting.KindInitial
+		}
+	}
+	if in.Level == 0 {
+		in.Level = ref.Body.LevelRequested
+	}
+	if in.InvitationReceived.IsZero() {
+		in.InvitationReceived = civil.Today(ref.CreatedAt)
+	}
+	return in
 }
 
 func (s *Service) lastHeld(ctx context.Context, caseID string) meeting.Meeting {
@@ -757,7 +811,35 @@ func (s *Service) held(w http.ResponseWriter, r *http.Request, a actor) {
 		fail(w, r, err)
 		return
 	}
-	httpapi.JSON(w, http.StatusOK, s.body(r.Context(), m))
+	b := s.body(r.Context(), m)
+	b.NextReview = s.bookNext(r.Context(), a, m, b.Proposal)
+	httpapi.JSON(w, http.StatusOK, b)
+}
+
+// bookNext books the next review of a held level 2 or 3 meeting on the
+// proposed date, at the same time and place (the cadence), with an id
+// derived from the held meeting so it is booked once. When it cannot be
+// booked (the proposal is already past), the BSOs get a task instead.
+func (s *Service) bookNext(ctx context.Context, a actor, held meeting.Meeting, p *meeting.Proposal) *NextReview {
+	if p == nil {
+		return nil
+	}
+	in := meeting.Input{Level: held.Level, Kind: meeting.KindReview, Date: p.Date, Time: held.Time, Place: held.Place, Link: held.Link,
+		Chair: held.Chair, LeadAgency: held.LeadAgency, Custody: held.Custody, ReleaseDate: held.ReleaseDate,
+		ParoleEligibilityDate: held.ParoleEligibilityDate, KnownToCouncil: true}
+	next, errs := meeting.New("next-"+held.ID, held.CaseID, meeting.OriginCadence, in, s.planner, s.clock.Now(), a.Identity.Subject)
+	if errs.OK() && !p.Date.Before(civil.Today(s.clock.Now())) {
+		if _, err := s.ms.CreateMeeting(ctx, next, s.effects(a, ActionMeetingCreate, "meeting:"+next.ID, held.CaseID)); err == nil || errors.Is(err, meetingstore.ErrExists) {
+			return &NextReview{MeetingID: next.ID, Date: p.Date, Basis: p.Basis}
+		}
+	}
+	t := meeting.Task{ID: "review-" + held.ID, CaseID: held.CaseID, MeetingID: held.ID, Kind: meeting.TaskCover,
+		Title: "Book the next review: it could not be booked on the proposed date", Detail: fmt.Sprintf("Proposed %s, window %s to %s.", p.Date, p.Window.Earliest, p.Window.Latest),
+		OwnerRole: string(staff.RoleBSO), Due: civil.Today(s.clock.Now()), Status: meeting.Open, CreatedAt: s.clock.Now(), CreatedBy: a.Identity.Subject}
+	if _, err := s.ms.CreateTask(ctx, t, meetingstore.Effects{}); err != nil {
+		httpapi.Logger(ctx).Warn("next review: flag not written", "meetingId", held.ID, "error", err.Error())
+	}
+	return &NextReview{Date: p.Date, Basis: p.Basis, Flagged: true}
 }
 
 // ---------------------------------------------------------------- mine

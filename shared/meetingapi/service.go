@@ -40,6 +40,7 @@ const (
 // Cases is what the API needs of cases (*store.Store satisfies it).
 type Cases interface {
 	GetCase(ctx context.Context, id string) (store.Case, error)
+	GetReferral(ctx context.Context, id string) (store.Referral, error)
 }
 
 // CaseAccess decides whether a member of staff may see a case (the row

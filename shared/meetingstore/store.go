@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"time"
 
@@ -120,10 +119,8 @@ func (e *Effects) Merge(other Effects) {
 
 // ---------------------------------------------------------------- keys
 
-const stampLayout = "2006-01-02T15:04:05.000000000Z"
-
-// Stamp formats t as a fixed-width UTC key part.
-func Stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
+// Stamp formats t as a fixed-width UTC key part (dynamo.Stamp).
+func Stamp(t time.Time) string { return dynamo.Stamp(t) }
 
 // MeetingKey is the key of a meeting.
 func MeetingKey(id string) dynamo.Key {
@@ -269,55 +266,46 @@ func (s *Store) queryIndexAll(ctx context.Context, table, pk, prefix string) ([]
 	}
 }
 
-// transact writes items, retrying on TransactionConflict with jittered
-// backoff. Items at the indexes in optional are idempotent puts (tasks,
-// emails): if only their conditions fail, they already exist, and the
-// transaction is retried without them.
+// transact writes items, retrying on TransactionConflict with the one
+// retry policy (dynamo.DefaultBackoff). Items at the indexes in optional
+// are idempotent puts (tasks, emails): if only their conditions fail, they
+// already exist, and the transaction is written again without them.
 func (s *Store) transact(ctx context.Context, items []types.TransactWriteItem, optional map[int]bool) error {
-	backoff := 10 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	for {
+		err := dynamo.DefaultBackoff.Retry(ctx, dynamo.IsTransactionConflict, func(ctx context.Context, _ int) error {
+			_, err := s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+			return err
+		})
 		if err == nil {
 			return nil
 		}
-		if failed, ok := dynamo.CancelledBy(err); ok && len(failed) > 0 {
-			onlyOptional := true
-			for _, i := range failed {
-				onlyOptional = onlyOptional && optional[i]
-			}
-			if !onlyOptional {
-				return conditionFailed{indexes: failed, err: err}
-			}
-			var keep []types.TransactWriteItem
-			drop := map[int]bool{}
-			for _, i := range failed {
-				drop[i] = true
-			}
-			nopt := map[int]bool{}
-			for i, it := range items {
-				if !drop[i] {
-					if optional[i] {
-						nopt[len(keep)] = true
-					}
-					keep = append(keep, it)
-				}
-			}
-			items, optional = keep, nopt
-			if len(items) == 0 {
-				return nil
-			}
-			continue
-		}
-		if !dynamo.IsTransactionConflict(err) || attempt >= s.tries {
+		failed, ok := dynamo.CancelledBy(err)
+		if !ok || len(failed) == 0 {
 			return fmt.Errorf("meetingstore: transaction: %w", err)
 		}
-		sleep := backoff/2 + time.Duration(rand.Int64N(int64(backoff))) //nolint:gosec // retry jitter, not a secret
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(sleep):
+		for _, i := range failed {
+			if !optional[i] {
+				return conditionFailed{indexes: failed, err: err}
+			}
 		}
-		backoff = min(backoff*2, 500*time.Millisecond)
+		drop := map[int]bool{}
+		for _, i := range failed {
+			drop[i] = true
+		}
+		var keep []types.TransactWriteItem
+		nopt := map[int]bool{}
+		for i, it := range items {
+			if !drop[i] {
+				if optional[i] {
+					nopt[len(keep)] = true
+				}
+				keep = append(keep, it)
+			}
+		}
+		items, optional = keep, nopt
+		if len(items) == 0 {
+			return nil
+		}
 	}
 }
 

@@ -232,6 +232,14 @@ export async function renderCaseMeetings (ctx, caseId, flash) {
       ${timeline(page.meetings || [], names)}
       ${bso ? html`<details class="govuk-details" id="record-meeting"${mErr ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Record a meeting</span></summary>
         <div class="govuk-details__text">${meetingForm(mErr, mVals)}</div></details>` : ''}
+      ${bso && (c.referrals || []).length ? html`<details class="govuk-details" id="from-referral"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Record a meeting from a referral's invitation</span></summary>
+        <div class="govuk-details__text"><ul class="govuk-list">${c.referrals.map((r, i) => html`<li><form class="app-from-referral" data-referral="${r.id}" novalidate>${button(`Record the meeting invited by referral ${i + 1} (received ${dateText(String(r.receivedAt || '').slice(0, 10))})`, { secondary: true })}</form></li>`)}</ul></div></details>` : ''}
+      ${bso ? html`<details class="govuk-details" id="marker"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Request a MAPPA marker on the adult's council file</span></summary>
+        <div class="govuk-details__text"><form id="marker-form" novalidate>
+          ${input({ id: 'mk-number', name: 'caseNumber', label: 'Council case number of the adult', width: 10 })}
+          ${textarea({ id: 'mk-reason', name: 'reason', label: 'Reason', rows: 2 })}
+          ${button('Request the marker', { secondary: true })}
+        </form></div></details>` : ''}
       ${canLevel ? html`<details class="govuk-details" id="change-level"${lErr ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change the level of management</span></summary>
         <div class="govuk-details__text">${levelForm(lErr, bso)}</div></details>` : ''}
       <h2 class="govuk-heading-m" id="children">Associated children</h2>
@@ -285,6 +293,15 @@ export async function renderCaseMeetings (ctx, caseId, flash) {
       }, CHILD_FIELDS, (err, vals) => draw(null, null, null, err, vals), async (res) =>
         renderCaseMeetings(ctx, caseId, res.matched ? 'The child was already recorded (same council number) and is now linked to this case.' : 'The child was added.'))
     }
+    document.querySelectorAll('form.app-from-referral').forEach((f) => submit(f, () => ({
+      body: () => api(`/v1/staff/cases/${enc(caseId)}/meetings?fromReferral=${enc(f.dataset.referral)}`, { method: 'POST', body: {} })
+    }), [], (err) => draw(err), async (res) => ctx.navigate(`/meetings/${enc(res.meeting.id)}`)))
+    const mk = document.getElementById('marker-form')
+    if (mk) {
+      submit(mk, (v) => ({ body: () => api(`/v1/staff/cases/${enc(caseId)}/marker-requests`, { method: 'POST', body: { caseNumber: text(v, 'caseNumber') || '', reason: text(v, 'reason') || '' } }) }),
+        [{ id: 'mk-number', pointers: ['/caseNumber'], label: 'Council case number', required: 'Enter the adult\'s council case number' }, { id: 'mk-reason', pointers: ['/reason'], label: 'Reason', required: 'Enter the reason for the marker' }],
+        (err) => draw(err), async () => renderCaseMeetings(ctx, caseId, 'The MAPPA marker request is on the business support officers\' tasks.'))
+    }
     wireCloseActions(ctx, document.getElementById('app'), () => renderCaseMeetings(ctx, caseId, 'The action was closed.'))
   }
   draw()
@@ -303,6 +320,12 @@ const REASSIGN_FIELDS = [
   { id: 'ra-reason', pointers: ['/reason'], label: 'Reason', required: 'Enter why you are reassigning this place' }
 ]
 const CANCEL_FIELDS = [{ id: 'cx-reason', pointers: ['/reason'], label: 'Reason', required: 'Enter why the meeting is cancelled' }]
+const EXCUSE_FIELDS = [
+  { id: 'ex-staff', pointers: ['/staffId'], label: 'Attendee' },
+  { id: 'ex-by', pointers: ['/agreedBy'], label: 'Who agreed', required: 'Select who agreed' },
+  { id: 'ex-name', pointers: ['/agreedName'], label: 'Name', required: 'Enter the name of the person who agreed' },
+  { id: 'ex-reason', pointers: ['/reason'], label: 'Reason', required: 'Enter the reason' }
+]
 const ACTION_FIELDS = [
   { id: 'ac-text', pointers: ['/text'], label: 'Action', required: 'Enter the action agreed' },
   { id: 'ac-owner', pointers: ['/ownerId'], label: 'Owner', required: 'Choose who owns the action, or name the agency' },
@@ -338,8 +361,9 @@ export function meetingPage (b, who, me, people, errs = {}) {
   const slots = [{ value: 'senior', text: m.level === 3 ? 'Head of service' : 'Service manager' },
     ...(m.attendees || []).filter((a) => a.slot !== 'senior').map((a) => ({ value: a.slot, text: `Worker for a child (${nameOf(names, a.staffId)})` })),
     ...(m.gaps || []).filter((g) => g.slot !== 'senior').map((g) => ({ value: g.slot, text: 'Worker for a child (nobody available)' }))]
-  const e = { ...((errs.move || {}).messages), ...((errs.reassign || {}).messages), ...((errs.cancel || {}).messages), ...((errs.action || {}).messages) }
-  const summary = [...((errs.move || {}).summary || []), ...((errs.reassign || {}).summary || []), ...((errs.cancel || {}).summary || []), ...((errs.action || {}).summary || [])]
+  const groups = ['move', 'reassign', 'cancel', 'action', 'excuse']
+  const e = Object.assign({}, ...groups.map((g) => (errs[g] || {}).messages || {}))
+  const summary = groups.flatMap((g) => (errs[g] || {}).summary || [])
   const history = (m.history || []).slice().reverse()
   const proposal = b.proposal
   return html`
@@ -382,6 +406,15 @@ export function meetingPage (b, who, me, people, errs = {}) {
         ${textarea({ id: 'mv-reason', name: 'reason', label: 'Why it moves', error: e['mv-reason'], rows: 2 })}
         ${button('Move the meeting', { secondary: true })}
       </form></div></details>
+      <details class="govuk-details" id="excuse"${errs.excuse ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Excuse an attendee</span></summary>
+      <div class="govuk-details__text">${b.compulsory ? html`<p class="govuk-body" id="excuse-compulsory">Attendance cannot be excused: this is the first meeting and neither the person nor the children are known to us.</p>` : html`<form id="excuse-form" novalidate>
+        ${select({ id: 'ex-staff', name: 'staffId', label: 'Attendee', error: e['ex-staff'], items: (m.attendees || []).map((a) => ({ value: a.staffId, text: nameOf(names, a.staffId) })) })}
+        ${radios({ id: 'ex-by', name: 'agreedBy', legend: 'Who agreed', legendSize: 's', inline: true, error: e['ex-by'], items: [{ value: 'chair', text: 'The chair' }, { value: 'lead-agency', text: 'The lead agency' }] })}
+        ${input({ id: 'ex-name', name: 'agreedName', label: 'Name of the person who agreed', error: e['ex-name'] })}
+        ${textarea({ id: 'ex-reason', name: 'reason', label: 'Reason', error: e['ex-reason'], rows: 2 })}
+        ${button('Record the excusal', { secondary: true })}
+      </form>`}</div></details>
+      <form id="held-form" novalidate>${button('Record that the meeting was held', { secondary: true })}</form>
       <details class="govuk-details" id="cancel"${errs.cancel ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Cancel the meeting</span></summary>
       <div class="govuk-details__text"><form id="cancel-form" novalidate>
         ${textarea({ id: 'cx-reason', name: 'reason', label: 'Why it is cancelled', error: e['cx-reason'], rows: 2 })}
@@ -434,6 +467,18 @@ export async function renderMeeting (ctx, id, state = {}) {
       Object.keys(body).forEach((k) => body[k] === undefined && delete body[k])
       return { dateErrors: d.error ? { 'ac-due': d } : {}, body: () => api(`/v1/staff/meetings/${enc(id)}/actions`, { method: 'POST', body }) }
     }, ACTION_FIELDS, (err) => again({ action: err }), async () => again({ flash: 'The action was recorded.' }))
+  }
+  if (f('excuse-form')) {
+    submit(f('excuse-form'), (v) => ({ body: () => api(`/v1/staff/meetings/${enc(id)}/excusals`, { method: 'POST', body: { staffId: v.staffId || '', agreedBy: v.agreedBy || '', agreedName: text(v, 'agreedName') || '', reason: text(v, 'reason') || '' } }) }),
+      EXCUSE_FIELDS, (err) => again({ excuse: err }), async () => again({ flash: 'The excusal was recorded.' }))
+  }
+  if (f('held-form')) {
+    f('held-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault()
+      const res = await api(`/v1/staff/meetings/${enc(id)}/held`, { method: 'POST' })
+      const n = res.nextReview
+      await again({ flash: n ? (n.flagged ? `Recorded as held. The next review (proposed ${dateText(n.date)}) could not be booked: it is on the business support officers' tasks.` : `Recorded as held. The next review is booked for ${dateText(n.date)}${n.basis === 'panel-day' ? ', a panel day' : ''}.`) : 'Recorded as held.' })
+    })
   }
   if (f('checklist-form')) {
     f('checklist-form').querySelectorAll('input[type=checkbox]').forEach((box) => box.addEventListener('change', async () => {
