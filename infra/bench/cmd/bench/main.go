@@ -32,6 +32,7 @@ type env struct {
 	log        io.Writer // progress
 	rounds     int       // cold starts per function
 	pageRounds int       // page loads per page
+	n          int       // referrals and emails in the throughput run
 	large      bool
 }
 
@@ -41,18 +42,19 @@ func main() {
 	raw := flag.String("raw", "dist/bench.txt", "Go benchmark format results (for benchstat)")
 	rounds := flag.Int("rounds", 25, "cold starts per function")
 	pageRounds := flag.Int("page-rounds", 3, "loads of each page (front end)")
+	n := flag.Int("n", 1000, "referrals and invitations in the throughput run")
 	large := flag.Bool("large", false, "also seed and measure 100,000 cases (slow)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *only, *out, *raw, *rounds, *pageRounds, *large); err != nil {
+	if err := run(ctx, *only, *out, *raw, *rounds, *pageRounds, *n, *large); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds int, large bool) error {
+func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds, n int, large bool) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -70,7 +72,7 @@ func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds int,
 		return err
 	}
 	defer rawFile.Close()
-	e := &env{root: root, tmp: tmp, raw: io.MultiWriter(rawFile, os.Stdout), log: os.Stderr, rounds: rounds, pageRounds: pageRounds, large: large}
+	e := &env{root: root, tmp: tmp, raw: io.MultiWriter(rawFile, os.Stdout), log: os.Stderr, rounds: rounds, pageRounds: pageRounds, n: n, large: large}
 	fmt.Fprintf(e.raw, "goos: %s\ngoarch: %s\npkg: github.com/mappa-coordinator/mappa/infra/bench\n", goos(), goarch())
 
 	want := map[string]bool{}
@@ -106,6 +108,7 @@ func sections() []section {
 	return []section{
 		{"coldstart", coldStart},
 		{"frontend", frontEnd},
+		{"throughput", throughput},
 		{"micro", micro},
 	}
 }
