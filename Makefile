@@ -131,8 +131,33 @@ test: tools $(STACK) ## Unit + integration tests against the real local services
 	@echo "== go test (one local stack for the whole run)"
 	@$(STACK) -- go test $(RACE) -count=1 ./...
 	@$(MAKE) test-browser
+	@$(MAKE) fuzz
 	@$(MAKE) lint
 	@$(MAKE) sam-build
+
+# Every decoder of outside input has a go test -fuzz target; `make test`
+# runs each briefly (FUZZTIME each, default 3s) on top of its seed corpus,
+# which plain `go test` runs every time.
+FUZZTIME ?= 3s
+FUZZ_TARGETS := \
+	shared/httpapi:FuzzDecodeBytes \
+	shared/referral:FuzzDecodeReferral \
+	shared/eligibilityapi:FuzzDecodeFacts \
+	shared/civil:FuzzParseDate \
+	shared/auth:FuzzIdentityFromClaims \
+	shared/store:FuzzDecodeCursor \
+	shared/staffapi:FuzzExpectedVersion \
+	shared/replylink:FuzzVerify
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target briefly (FUZZTIME each, default 3s)
+	@echo "== fuzz ($(FUZZTIME) per target)"
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; fn=$${t##*:}; \
+		echo "fuzz: $$fn ($$pkg)"; \
+		go test -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZTIME) ./$$pkg >/tmp/mappa-fuzz.$$$$ 2>&1 || { cat /tmp/mappa-fuzz.$$$$; rm -f /tmp/mappa-fuzz.$$$$; exit 1; }; \
+		rm -f /tmp/mappa-fuzz.$$$$; \
+	done
 
 .PHONY: test-go
 test-go: $(NPM_STAMP) $(DDB_JAR) $(STACK) ## Only the Go tests (one local stack for the run)
