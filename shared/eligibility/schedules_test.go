@@ -12,7 +12,7 @@ import (
 // Act 2021; Schedule 3: paragraphs 1-35 England and Wales, 36-60
 // Scotland, 61-92 Northern Ireland, 93 service offences, 94-98 general,
 // with 29A-29C and 89A-89C inserted by SI 2007/296 and 35C by the Serious
-// Crime Act 2015).
+// Crime Act 2015, 92A by the Criminal Justice and Immigration Act 2008).
 func statuteParagraphs() (sch15, sch3 []string) {
 	for i := 1; i <= 153; i++ {
 		sch15 = append(sch15, fmt.Sprint(i))
@@ -21,7 +21,7 @@ func statuteParagraphs() (sch15, sch3 []string) {
 	for i := 1; i <= 98; i++ {
 		sch3 = append(sch3, fmt.Sprint(i))
 	}
-	return sch15, append(sch3, "29A", "29B", "29C", "35C", "89A", "89B", "89C")
+	return sch15, append(sch3, "29A", "29B", "29C", "35C", "89A", "89B", "89C", "92A")
 }
 
 // TestEverySchedulesParagraphIsListed proves the offence list covers both
