@@ -225,11 +225,11 @@ deploy: $(VENV_STAMP) ## sam build && sam deploy (samconfig.toml; ENV=dev for th
 	$(SAM) deploy --config-env $(or $(ENV),default)
 
 .PHONY: bench
-bench: go-deps $(NPM_STAMP) $(DDB_JAR) $(STACK) ## Benchmarks against the local stack (minutes); regenerates docs/benchmarks.md and dist/bench.txt (benchstat format)
+bench: go-deps $(NPM_STAMP) $(DDB_JAR) chromium ## Benchmarks (about 10 minutes; starts and stops DynamoDB Local and local SES itself); regenerates docs/benchmarks.md and dist/bench.txt (benchstat format)
 	@mkdir -p dist
 	@echo "== go micro-benchmarks"
 	@go test -run '^$$' -bench . -benchmem ./shared/... | tee dist/bench-go.txt
-	@$(STACK) -- go run ./infra/bench/cmd/bench $(BENCH_FLAGS)
+	@go run ./infra/bench/cmd/bench $(BENCH_FLAGS)
 
 .PHONY: clean
 clean: ## Remove build outputs (dist, .aws-sam); keeps caches and .data

@@ -28,12 +28,13 @@ type section struct {
 type env struct {
 	root       string
 	tmp        string
-	raw        io.Writer // Go benchmark format lines
-	log        io.Writer // progress
-	rounds     int       // cold starts per function
-	pageRounds int       // page loads per page
-	n          int       // referrals and emails in the throughput run
-	large      bool
+	raw        io.Writer             // Go benchmark format lines
+	log        io.Writer             // progress
+	rounds     int                   // cold starts per function
+	pageRounds int                   // page loads per page
+	n          int                   // referrals and emails in the throughput run
+	opRounds   int                   // requests per operation (overhead)
+	units      map[string][2]float64 // read and write units per operation (overhead → cost)
 }
 
 func main() {
@@ -43,18 +44,18 @@ func main() {
 	rounds := flag.Int("rounds", 25, "cold starts per function")
 	pageRounds := flag.Int("page-rounds", 3, "loads of each page (front end)")
 	n := flag.Int("n", 1000, "referrals and invitations in the throughput run")
-	large := flag.Bool("large", false, "also seed and measure 100,000 cases (slow)")
+	opRounds := flag.Int("op-rounds", 100, "requests per operation (overhead)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *only, *out, *raw, *rounds, *pageRounds, *n, *large); err != nil {
+	if err := run(ctx, *only, *out, *raw, *rounds, *pageRounds, *n, *opRounds); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds, n int, large bool) error {
+func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds, n, opRounds int) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -72,7 +73,7 @@ func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds, n i
 		return err
 	}
 	defer rawFile.Close()
-	e := &env{root: root, tmp: tmp, raw: io.MultiWriter(rawFile, os.Stdout), log: os.Stderr, rounds: rounds, pageRounds: pageRounds, n: n, large: large}
+	e := &env{root: root, tmp: tmp, raw: io.MultiWriter(rawFile, os.Stdout), log: os.Stderr, rounds: rounds, pageRounds: pageRounds, n: n, opRounds: opRounds}
 	fmt.Fprintf(e.raw, "goos: %s\ngoarch: %s\npkg: github.com/mappa-coordinator/mappa/infra/bench\n", goos(), goarch())
 
 	want := map[string]bool{}
@@ -106,9 +107,12 @@ func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds, n i
 
 func sections() []section {
 	return []section{
+		{"overhead", overhead},
 		{"coldstart", coldStart},
 		{"frontend", frontEnd},
 		{"throughput", throughput},
+		{"scale", scale},
+		{"cost", costModel},
 		{"micro", micro},
 	}
 }
