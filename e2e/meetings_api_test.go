@@ -125,6 +125,27 @@ func TestMeetingsAPIDoneWhenFlowAndAccess(t *testing.T) {
 		t.Errorf("a social worker created a meeting: %d", st)
 	}
 
+	// Leave recorded for the social worker on the day: the rota checks the
+	// meeting again and their team manager attends; removing it restores them.
+	status, lv := call(seed.BSO1, "POST", "/v1/staff/people/"+seed.SocialWorker1+"/leave", map[string]any{"from": date.String(), "to": date.String(), "kind": "training"})
+	if status != http.StatusCreated {
+		t.Fatalf("leave: %d %v", status, lv)
+	}
+	waitFor := func(staffID, rule string) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(150 * time.Millisecond) {
+			if got, _ = attendees(2); got[staffID] == rule {
+				return
+			}
+		}
+		t.Fatalf("want %s by %s, attendees %v", staffID, rule, got)
+	}
+	waitFor(seed.TeamManager1, "ROTA-CHILD-SUPERVISOR")
+	if st, _ := call(seed.BSO1, "DELETE", "/v1/staff/people/"+seed.SocialWorker1+"/leave/"+date.String()+"."+lv["id"].(string), nil); st != http.StatusNoContent {
+		t.Fatalf("remove leave: %d", st)
+	}
+	waitFor(seed.SocialWorker1, "ROTA-CHILD-SW")
+
 	// Move it: history keeps the old date and the reason; the rota checks again.
 	moved := date.AddDays(7)
 	status, body := call(seed.BSO1, "POST", "/v1/staff/meetings/"+id+"/move", map[string]any{"date": moved.String(), "time": "14:00", "reason": "The chair is in court"})

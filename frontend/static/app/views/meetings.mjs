@@ -176,7 +176,11 @@ function workTables (work, names, caseId, canClose) {
         html`${t.title}${t.fromId ? html`<br><span class="govuk-body-s">From ${nameOf(names, t.fromId)} to ${nameOf(names, t.ownerId)}</span>` : ''}${t.detail ? html`<br><span class="govuk-body-s app-pre-line">${t.detail}</span>` : ''}`,
         t.ownerId ? nameOf(names, t.ownerId) : roleText(t.ownerRole),
         dateText(t.due),
-        t.status === 'open' ? tag('Open', 'blue') : html`${tag('Closed', 'grey')} ${closeText(t.closeReason)}`
+        t.status === 'open'
+          ? (canClose ? html`<form class="app-close-task" data-task="${t.id}" data-case="${caseId}" novalidate>
+            ${select({ id: `close-task-${t.id}`, name: 'reason', label: 'Close with reason', items: CLOSE_REASONS })}
+            ${button('Close', { secondary: true })}</form>` : tag('Open', 'blue'))
+          : html`${tag('Closed', 'grey')} ${closeText(t.closeReason)}`
       ]) })}</div>` : html`<p class="govuk-body">No tasks.</p>`}
     <h2 class="govuk-heading-m" id="actions">Actions agreed at meetings</h2>
     ${actions.length ? actionTable(actions, names, caseId, canClose) : html`<p class="govuk-body">No actions.</p>`}`
@@ -203,7 +207,13 @@ function wireCloseActions (ctx, root, done) {
     e.preventDefault()
     const reason = new FormData(f).get('reason')
     await api(`/v1/staff/cases/${enc(f.dataset.case)}/actions/${enc(f.dataset.action)}/close`, { method: 'POST', body: { reason } })
-    await done()
+    await done('The action was closed.')
+  }))
+  root.querySelectorAll('form.app-close-task').forEach((f) => f.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    const reason = new FormData(f).get('reason')
+    await api(`/v1/staff/cases/${enc(f.dataset.case)}/tasks/${enc(f.dataset.task)}/close`, { method: 'POST', body: { reason } })
+    await done('The task was closed.')
   }))
 }
 
@@ -302,7 +312,7 @@ export async function renderCaseMeetings (ctx, caseId, flash) {
         [{ id: 'mk-number', pointers: ['/caseNumber'], label: 'Council case number', required: 'Enter the adult\'s council case number' }, { id: 'mk-reason', pointers: ['/reason'], label: 'Reason', required: 'Enter the reason for the marker' }],
         (err) => draw(err), async () => renderCaseMeetings(ctx, caseId, 'The MAPPA marker request is on the business support officers\' tasks.'))
     }
-    wireCloseActions(ctx, document.getElementById('app'), () => renderCaseMeetings(ctx, caseId, 'The action was closed.'))
+    wireCloseActions(ctx, document.getElementById('app'), (msg) => renderCaseMeetings(ctx, caseId, msg))
   }
   draw()
 }
@@ -485,7 +495,7 @@ export async function renderMeeting (ctx, id, state = {}) {
       await api(`/v1/staff/meetings/${enc(id)}/checklist`, { method: 'POST', body: { item: box.name, done: box.checked } })
     }))
   }
-  wireCloseActions(ctx, document.getElementById('app'), () => again({ flash: 'The action was closed.' }))
+  wireCloseActions(ctx, document.getElementById('app'), (msg) => again({ flash: msg }))
 }
 
 // ---------------------------------------------------------------- my meetings
