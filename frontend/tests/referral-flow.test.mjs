@@ -96,7 +96,7 @@ test('a posted referral is classified, explained and accepted in the staff app',
 
   // 1. Sign in as a business support officer on the dev sign-in page.
   await signInAs(page, server.url, 'Business support officer')
-  await page.getByRole('heading', { level: 1, name: 'Referrals' }).waitFor()
+  await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor()
   assert.equal(await page.locator('#app-nav').isVisible(), true)
   const tokens = await page.evaluate(() => ({ session: Object.keys(sessionStorage), local: Object.keys(localStorage) }))
   assert.deepEqual(tokens.local, [], 'nothing in localStorage')
@@ -226,10 +226,12 @@ test('a posted referral is classified, explained and accepted in the staff app',
   await context.close()
 })
 
-test('a social worker lands on Check eligibility and sees only referrals of cases assigned to them', { timeout: 60000 }, async () => {
+test('a social worker lands on their home page and sees only referrals of cases assigned to them', { timeout: 60000 }, async () => {
   const { context, page } = await newPage(browser)
   await signInAs(page, server.url, 'Social worker')
-  await page.waitForURL((u) => u.pathname === '/eligibility')
+  await page.waitForURL((u) => u.pathname === '/')
+  await page.locator('#my-cases').waitFor()
+  assert.equal(await page.locator('#my-cases tbody tr').count(), 0, 'no assigned cases, no referrals')
   await page.goto(new URL('referrals', server.url).href)
   // docs/security.md: the list is filtered to the cases a social worker is
   // assigned to; none are assigned here, so none of the posted referrals show.
@@ -265,7 +267,7 @@ test('a possible match on name and date of birth is shown and a person decides',
 
   const { context, page } = await newPage(browser)
   await signInAs(page, server.url, 'Business support officer')
-  await page.getByRole('heading', { level: 1, name: 'Referrals' }).waitFor()
+  await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor()
   await page.goto(new URL(`referrals/${id}`, server.url).href)
   await page.getByRole('heading', { level: 1, name: `Samuel ${family}`, exact: true }).waitFor()
   const banner = page.locator('#possible-match')

@@ -74,6 +74,8 @@ async function noAxeViolations (page) {
 test('a business support officer enters a referral from an email and it is classified', { timeout: 180000 }, async () => {
   const { context, page, problems } = await newPage(browser)
   await signInAs(page, server.url, 'Business support officer')
+  await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor()
+  await page.locator('#app-nav').getByRole('link', { name: 'Referrals' }).click()
   await page.getByRole('heading', { level: 1, name: 'Referrals' }).waitFor()
 
   // Offered in the navigation and on the queue.
@@ -248,7 +250,9 @@ test('a business support officer enters a referral from an email and it is class
 test('a social worker checks eligibility for worked example 1 and sees Category 2 explained', { timeout: 120000 }, async () => {
   const { context, page, problems } = await newPage(browser)
   await signInAs(page, server.url, 'Social worker')
-  await page.waitForURL(/\/eligibility$/) // a social worker's home page
+  await page.waitForURL((u) => u.pathname === '/') // a social worker's home page
+  await page.locator('#app-nav').getByRole('link', { name: 'Check eligibility' }).click()
+  await page.waitForURL(/\/eligibility$/)
   const nav = page.locator('#app-nav')
   assert.equal(await nav.getByRole('link', { name: 'Enter a referral' }).isVisible(), false, 'only business support officers are offered it')
   await page.getByRole('heading', { level: 1, name: 'Check eligibility' }).waitFor()

@@ -77,6 +77,8 @@ var Matrix = []Rule{
 		"An agency client reads the status of referrals it posted itself, nothing else; anything else is 404, so existence does not leak."},
 	{"POST /v1/referrals/{id}/information", auth.Agency(auth.ScopeReferralsWrite), RowsOwnClient,
 		"An agency client answers a request for more information on a referral it posted itself; anything else is 404."},
+	{"GET /v1/staff/reports", auth.Staff(auth.RoleAD), RowsNone,
+		"The Strategic Management Board's figures by month (counts only: no person, no case) are for assistant directors."},
 	{"GET /v1/openapi.json", auth.Public(), RowsNone, "The API description is public: it holds no data."},
 	{"GET /", auth.Public(), RowsNone, "The staff app's pages and files are public: they hold no data; every call they make is checked."},
 }

@@ -50,6 +50,8 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/report"
+	"github.com/mappa-coordinator/mappa/shared/reportstore"
 	"github.com/mappa-coordinator/mappa/shared/store"
 )
 
@@ -90,6 +92,9 @@ type Options struct {
 	// front door there, in the classification's transaction. Empty: the
 	// follow-up is only on the stored classification (followUps).
 	MeetingsTable string
+	// ReportTable holds the Board's counters (the referrals table; see
+	// shared/reportstore). New sets it; empty counts nothing (unit tests).
+	ReportTable string
 	// Logger (default slog.Default()).
 	Logger *slog.Logger
 	// MaxConflictRetries is how many times a referral that changed between
@@ -331,6 +336,12 @@ func (h *Handler) classify(ctx context.Context, id string) (string, error) {
 		if f.Kind == eligibility.ConsiderChildProtection && h.o.MeetingsTable != "" {
 			extra = append(extra, meetingstore.TaskPut(h.o.MeetingsTable, meeting.ChildProtectionTask(r.ID, r.CaseID, f.Why, now, Actor)))
 		}
+	}
+	if h.o.ReportTable != "" {
+		// The Board's figures, counted once with the classification (a
+		// replayed record changes nothing: ErrAlreadyClassified).
+		extra = append(extra, reportstore.Increments(h.o.ReportTable, report.ForClassification(
+			r.CreatedAt, string(res.Eligibility.Outcome), int(res.Eligibility.PrimaryCategory), res.Meeting != nil && res.Meeting.ShortNotice))...)
 	}
 	err = h.o.Store.SaveClassification(ctx, r.ID, r.Version, res, res.SuggestedLevel(), extra)
 	switch {

@@ -24,6 +24,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/reportapi"
 	"github.com/mappa-coordinator/mappa/shared/risk"
 	"github.com/mappa-coordinator/mappa/shared/staffapi"
 )
@@ -94,6 +95,11 @@ func Operations() []Operation {
 				{Name: "cursor", In: "query", Description: "The next cursor of the previous page."}}},
 		{Method: "GET", Path: "/v1/me", ID: "me", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "The signed-in member of staff: id and roles.", Responses: with(map[int]reflect.Type{200: t[staffapi.Me]()})},
+		{Method: "GET", Path: "/v1/staff/reports", ID: "boardReports", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary:   "The Strategic Management Board's figures by month (referrals received, short notice, categories, decisions, level mix), from counters kept as events happen. Assistant directors.",
+			Responses: with(map[int]reflect.Type{200: t[reportapi.Body]()}, 422),
+			Params: []Param{{Name: "from", In: "query", Description: "First month, YYYY-MM (default: 11 months before to)."},
+				{Name: "to", In: "query", Description: "Last month, YYYY-MM (default: this month). At most 24 months."}}},
 		{Method: "GET", Path: "/v1/staff/referrals", ID: "listReferrals", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary:   "Referrals by status, newest first, paginated by an opaque cursor.",
 			Responses: with(map[int]reflect.Type{200: t[staffapi.List]()}, 422),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
@@ -138,9 +139,19 @@ type Summary struct {
 	Outcome eligibility.Outcome `json:"outcome,omitempty"`
 	// ShortNotice is true when the meeting invitation gives too little
 	// notice.
-	ShortNotice   bool  `json:"shortNotice"`
-	PossibleMatch bool  `json:"possibleMatch"`
-	Links         Links `json:"links"`
+	ShortNotice   bool `json:"shortNotice"`
+	PossibleMatch bool `json:"possibleMatch"`
+	// Meeting is the date and time of the meeting the referral invites
+	// to, if it came with an invitation (for urgency).
+	Meeting *MeetingWhen `json:"meeting,omitempty"`
+	Links   Links        `json:"links"`
+}
+
+// MeetingWhen is when a meeting is: a calendar date and "HH:MM" in
+// Europe/London.
+type MeetingWhen struct {
+	Date civil.Date `json:"date"`
+	Time string     `json:"time,omitempty"`
 }
 
 // Links are related resources.
@@ -316,6 +327,7 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 			LevelRequested: ref.Body.LevelRequested, SuggestedLevel: ref.SuggestedLevel,
 			PrimaryCategory: cl.PrimaryCategory, Outcome: cl.Outcome, ShortNotice: cl.ShortNotice,
 			PossibleMatch: ref.MatchState == referral.MatchPending,
+			Meeting:       meetingWhen(ref.Body.MeetingInvitation),
 			Links:         Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)},
 		})
 	}
@@ -486,4 +498,11 @@ func (s *Service) handleLevel(w http.ResponseWriter, r *http.Request) {
 	httpapi.Logger(r.Context()).Info("case level recorded", "caseId", c.ID, "level", l.Level, "action", string(l.Action))
 	etag(w, c.Version)
 	httpapi.JSON(w, http.StatusOK, LevelBody{CaseID: c.ID, Level: c.Level, Version: c.Version, Change: l, Links: Links{Self: caseLink(c.ID)}})
+}
+
+func meetingWhen(m *referral.MeetingInvitation) *MeetingWhen {
+	if m == nil || m.Date.IsZero() {
+		return nil
+	}
+	return &MeetingWhen{Date: m.Date, Time: m.Time}
 }

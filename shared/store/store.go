@@ -16,6 +16,8 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/report"
+	"github.com/mappa-coordinator/mappa/shared/reportstore"
 )
 
 // Errors the store returns; callers test them with errors.Is. None carries
@@ -426,7 +428,8 @@ func (s *Store) GetReferrals(ctx context.Context, ids []string) (map[string]Refe
 // stores the decision and the audit entries, in one transaction.
 // ErrVersionConflict if the referral changed; ErrNotFound if it is gone.
 func (s *Store) Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry, emails ...outbox.Message) error {
-	var extra []types.TransactWriteItem
+	// The Board's counters move in the same transaction (shared/reportstore).
+	extra := reportstore.Increments(s.tables.Referrals, report.ForDecision(string(d.Kind), d.At))
 	for _, m := range emails {
 		extra = append(extra, outbox.Enqueue(s.tables.Outbox, m, d.At))
 	}
@@ -650,5 +653,6 @@ func (s *Store) SetLevel(ctx context.Context, caseID string, expectedVersion int
 		ConditionExpression:       aws.String("attribute_exists(pk) AND version = :v AND #status = :open"),
 		ExpressionAttributeNames:  map[string]string{"#level": "level", "#status": "status"},
 		ExpressionAttributeValues: item{":l": dynamo.N(int64(l.Level)), ":one": dynamo.N(1), ":now": dynamo.S(stamp(l.At)), ":v": dynamo.N(int64(expectedVersion)), ":open": dynamo.S(CaseOpen)},
-	}, put(s.tables.Cases, levelItem(caseID, l), "attribute_not_exists(pk)"), entries, "case "+caseID)
+	}, put(s.tables.Cases, levelItem(caseID, l), "attribute_not_exists(pk)"), entries, "case "+caseID,
+		reportstore.Increments(s.tables.Referrals, report.ForLevel(l.PreviousLevel, l.Level, l.At))...)
 }

@@ -66,3 +66,12 @@ export function seesQueue (who) {
 export function hasRole (who, role) {
   return Boolean(who && Array.isArray(who.roles) && who.roles.includes(role))
 }
+
+// The roles that work on referrals and cases (docs/security.md): the rest
+// (assistant directors: figures; administrators: no case contents) do not.
+const CASE_WORKERS = ['business-support-officer', 'social-worker', 'team-manager', 'service-manager', 'head-of-service']
+
+/** Whether the roles may open the referrals list. */
+export function seesReferrals (who) {
+  return CASE_WORKERS.some((r) => hasRole(who, r))
+}

@@ -7,7 +7,8 @@
 import { initAll } from '/assets/govuk-frontend-6.6.0.min.js'
 import { html } from './html.mjs'
 import { session, signIn, signOut, completeSignIn, SignInError, loadConfig } from './auth.mjs'
-import { SignedOut, ApiError, me, hasRole, seesQueue, ROLE_BSO } from './api.mjs'
+import { SignedOut, ApiError, me, hasRole, seesReferrals, ROLE_BSO } from './api.mjs'
+import { roleText } from './format.mjs'
 
 // Each page's module is loaded by the page that needs it (import()), so a
 // page downloads only its own code; the server preloads what this module
@@ -18,10 +19,14 @@ const renderReferral = async (...a) => (await import('./views/referral.mjs')).re
 const renderEnterReferral = async (...a) => (await import('./views/enter-referral.mjs')).renderEnterReferral(...a)
 const renderEligibility = async (...a) => (await import('./views/eligibility.mjs')).renderEligibility(...a)
 const renderCase = async (...a) => (await import('./views/case.mjs')).renderCase(...a)
+const renderHome = async (...a) => (await import('./views/home.mjs')).renderHome(...a)
+const renderReports = async (...a) => (await import('./views/reports.mjs')).renderReports(...a)
 const routeMeetings = async (...a) => (await import('./views/meetings-routes.mjs')).routeMeetings(...a)
 
 const PREFETCH = [
-  [/^\/(referrals)?$/, () => import('./views/queue.mjs')],
+  [/^\/referrals$/, () => import('./views/queue.mjs')],
+  [/^\/reports$/, () => import('./views/reports.mjs')],
+  [/^\/(home)?$/, () => import('./views/home.mjs')],
   [/^\/referrals\/new$/, () => import('./views/enter-referral.mjs')],
   [/^\/eligibility$/, () => import('./views/eligibility.mjs')],
   [/^\/referrals\/[^/]+$/, () => import('./views/referral.mjs')],
@@ -78,7 +83,16 @@ function setNav (signedIn, active) {
   const nav = document.getElementById('app-nav')
   if (!nav) return
   nav.hidden = !signedIn
-  nav.querySelectorAll('[data-role]').forEach((li) => { li.hidden = !hasRole(who, li.dataset.role) })
+  // data-role lists the roles (space-separated) an item is for.
+  nav.querySelectorAll('[data-role]').forEach((li) => { li.hidden = !li.dataset.role.split(/\s+/).some((r) => hasRole(who, r)) })
+  // The signed-in person's name and role, on every page.
+  const bar = document.getElementById('app-user')
+  if (bar) {
+    const s = session()
+    const roles = (who && who.roles) || []
+    bar.hidden = !signedIn
+    bar.innerHTML = signedIn ? String(html`Signed in as <strong id="app-user-name">${(s && s.name) || (who && who.subject) || 'you'}</strong>${roles.length ? html`, <span id="app-user-role">${roles.map(roleText).join(', ')}</span>` : ''}`) : ''
+  }
   nav.querySelectorAll('[data-nav]').forEach((li) => {
     const on = li.dataset.nav === active
     li.classList.toggle('govuk-service-navigation__item--active', on)
@@ -118,7 +132,7 @@ function notFoundPage (ctx) {
     <h1 class="govuk-heading-l">Page not found</h1>
     <p class="govuk-body">If you typed the web address, check it is correct.</p>
     <p class="govuk-body">If you pasted the web address, check you copied the entire address.</p>
-    <p class="govuk-body"><a class="govuk-link" href="/referrals">Go to the referrals queue</a></p>`)
+    <p class="govuk-body"><a class="govuk-link" href="/">Go to your home page</a></p>`)
 }
 
 export function problemPage (ctx, err) {
@@ -127,7 +141,7 @@ export function problemPage (ctx, err) {
     ctx.show('Page not found', html`
       <h1 class="govuk-heading-l">Page not found</h1>
       <p class="govuk-body">There is no such referral, or you are not allowed to see it.</p>
-      <p class="govuk-body"><a class="govuk-link" href="/referrals">Go to the referrals queue</a></p>`)
+      <p class="govuk-body"><a class="govuk-link" href="/">Go to your home page</a></p>`)
     return
   }
   if (err instanceof ApiError && err.status === 403) {
@@ -182,15 +196,33 @@ async function route () {
       who = null
     }
     ctx.who = who
-    if (path === '/') {
-      // Home: the referrals queue for the roles that work it; social
-      // workers (no queue until cases are allocated to them) check
-      // eligibility.
-      navigate(seesQueue(who) ? '/referrals' : '/eligibility', { replace: true })
+    if (path === '/' || path === '/home') {
+      // Home: what needs this person today, for their role.
+      setNav(true, 'home')
+      await renderHome(ctx, (s && s.name) || '')
+      return
+    }
+    if (path === '/reports') {
+      setNav(true, 'reports')
+      if (!hasRole(who, 'assistant-director')) {
+        ctx.show('You cannot see this page', html`
+          <h1 class="govuk-heading-l">You cannot see this page</h1>
+          <p class="govuk-body">The Board’s reports are for assistant directors. Ask your manager if you think you should have access.</p>
+          <p class="govuk-body"><a class="govuk-link" href="/">Go to your home page</a></p>`)
+        return
+      }
+      await renderReports(ctx, new URLSearchParams(location.search))
       return
     }
     if (path === '/referrals') {
       setNav(true, 'referrals')
+      if (!seesReferrals(who)) {
+        ctx.show('You cannot see this page', html`
+          <h1 class="govuk-heading-l">You cannot see this page</h1>
+          <p class="govuk-body">Your role does not work on referrals. ${hasRole(who, 'assistant-director') ? html`The Board’s figures are in <a class="govuk-link" href="/reports">Reports</a>.` : ''}</p>
+          <p class="govuk-body"><a class="govuk-link" href="/">Go to your home page</a></p>`)
+        return
+      }
       await renderQueue(ctx, new URLSearchParams(location.search))
       return
     }

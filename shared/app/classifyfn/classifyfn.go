@@ -32,6 +32,7 @@ func New(_ context.Context, deps wiring.Deps) (*classify.Handler, error) {
 		AuditTable:  deps.Tables.Audit,
 		// Tasks for the front door (not eligible, children may be at risk).
 		MeetingsTable: deps.Tables.Meetings,
+		ReportTable:   deps.Tables.Referrals,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app: classify: %w", err)

@@ -23,6 +23,9 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/noticeapi"
 	"github.com/mappa-coordinator/mappa/shared/openapi"
+	"github.com/mappa-coordinator/mappa/shared/report"
+	"github.com/mappa-coordinator/mappa/shared/reportapi"
+	"github.com/mappa-coordinator/mappa/shared/reportstore"
 	"github.com/mappa-coordinator/mappa/shared/staffapi"
 	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
@@ -43,6 +46,9 @@ func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 	staffapi.Register(rt, staffapi.New(st, in, aud, cases, deps.Clock, deps.IDs))
 	meetingapi.Register(rt, meetingapi.New(meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), st, aud, cases, deps.Clock, deps.IDs))
 	eligibilityapi.Register(rt, deps.Clock)
+	reportapi.Register(rt, func(ctx context.Context, months []string) (map[string]map[report.Metric]int, error) {
+		return reportstore.Read(ctx, deps.DB, deps.Tables.Referrals, months)
+	}, deps.Clock)
 	eligibilityapi.RegisterOffences(rt)
 	openapi.Register(rt)
 	notices, err := noticefn.Notices(ctx, deps)

@@ -47,11 +47,11 @@ export function casePage (c, who) {
     <p class="govuk-body"><a class="govuk-link" href="/cases/${encodeURIComponent(c.id || '')}/meetings" id="meetings-link">Meetings, children and tasks</a></p>
     <h2 class="govuk-heading-m" id="level-history">Category and level history</h2>
     ${levelRows(c, who).length
-      ? html`<div class="app-table-wrap">${table({ id: 'level-history-table', caption: 'Level of management, newest first', captionSize: 's', head: ['When', 'What happened', 'Who', 'Reason'], rows: levelRows(c, who) })}</div>`
+      ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'level-history-table', caption: 'Level of management, newest first', captionSize: 's', head: ['When', 'What happened', 'Who', 'Reason'], rows: levelRows(c, who) })}</div>`
       : html`<p class="govuk-body">No level has been confirmed yet.</p>`}
     <h2 class="govuk-heading-m" id="referrals">Referrals</h2>
     ${referrals.length
-      ? html`<div class="app-table-wrap">${table({
+      ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
           id: 'case-referrals',
           caption: 'The referrals that formed this case, newest first',
           captionSize: 's',

@@ -57,7 +57,7 @@ function offenceTable (offences) {
   if (!Array.isArray(offences) || offences.length === 0) {
     return html`<p class="govuk-body" id="offences-received">No offences were given.</p>`
   }
-  return html`<div class="app-table-wrap">${table({
+  return html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
     id: 'offences-received',
     caption: 'Offences',
     captionSize: 's',
@@ -133,7 +133,7 @@ function riskList (r) {
 
 export function victimsTable (victims) {
   if (!Array.isArray(victims) || victims.length === 0) return html`<p class="govuk-body" id="victims">No victims were given.</p>`
-  return html`<div class="app-table-wrap">${table({
+  return html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
     id: 'victims',
     caption: 'Victims and people at risk',
     captionSize: 's',
@@ -144,7 +144,7 @@ export function victimsTable (victims) {
 
 export function childrenTable (kids, { caption = 'Associated children' } = {}) {
   if (!Array.isArray(kids) || kids.length === 0) return html`<p class="govuk-body" id="children">No associated children were given.</p>`
-  return html`<div class="app-table-wrap">${table({
+  return html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
     id: 'children',
     caption,
     captionSize: 's',

@@ -62,7 +62,7 @@ export async function renderQueue (ctx, params) {
     ${subNavigation(status)}
     ${items.length === 0
       ? html`<p class="govuk-body" id="queue-empty">There are no ${status ? html`${tabText.toLowerCase()} ` : ''}referrals.</p>`
-      : html`<div class="app-table-wrap">${table({
+      : html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
           id: 'referrals',
           caption: status ? `${tabText} referrals` : 'All referrals',
           captionSize: 's',

@@ -170,7 +170,7 @@ function matchSection (view, state, can) {
   return html`<section id="possible-match" aria-labelledby="match-heading">
     <h2 class="govuk-heading-m" id="match-heading">This person may already be known</h2>
     <p class="govuk-body">The name and date of birth match ${matches.length === 1 ? 'an existing case' : `${matches.length} existing cases`}, but no identifier does. Compare them and decide: cases are never merged without a person deciding.</p>
-    <div class="app-table-wrap">${table({
+    <div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
       id: 'match-compare',
       caption: 'This referral beside the existing case',
       captionSize: 's',
@@ -275,7 +275,7 @@ function historySection (view, who) {
   return html`<h2 class="govuk-heading-m" id="history">History</h2>
     ${all.length === 0
       ? html`<p class="govuk-body">No decisions yet.</p>`
-      : html`<div class="app-table-wrap">${table({ id: 'decision-history', caption: 'Decisions, newest first', captionSize: 's', head: ['When', 'What happened', 'Who', 'Reason'], rows: all.map((d) => [dateTimeText(d.at), d.what, d.who, d.why || 'None given']) })}</div>`}`
+      : html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'decision-history', caption: 'Decisions, newest first', captionSize: 's', head: ['When', 'What happened', 'Who', 'Reason'], rows: all.map((d) => [dateTimeText(d.at), d.what, d.who, d.why || 'None given']) })}</div>`}`
 }
 
 function page (view, state, who = null, today = londonDate(new Date())) {

@@ -1,0 +1,149 @@
+// Home: what needs the signed-in person today, in order of urgency, for
+// their role. Business support officers: possible matches to check, new
+// referrals to decide (soonest meeting first, short notice flagged), levels
+// to record, referrals waiting for an agency. Social workers, team
+// managers, service managers and heads of service: the referrals of the
+// cases they work on, and for service managers and heads of service the
+// levels waiting for them. Assistant directors: the reports. Page title
+// "Home" (never a name).
+
+import { html, table, tag } from '../html.mjs'
+import { api, hasRole, seesReferrals, ROLE_BSO } from '../api.mjs'
+import { roleText, dateText, shortNoticeTag, statusTag, levelText } from '../format.mjs'
+import { referralId, personName, suggestedLevelOf, isShortNotice } from '../model.mjs'
+import { daysBetween, londonDate, daysLeftText } from './facts-view.mjs'
+
+
+/** The meeting date of a list item, or null. */
+function meetingDate (r) {
+  return (r.meeting && r.meeting.date) || null
+}
+
+/**
+ * Most urgent first: a meeting soonest (past ones first: they are overdue),
+ * then those without a meeting, oldest received first.
+ */
+export function byUrgency (items) {
+  return items.slice().sort((a, b) => {
+    const ma = meetingDate(a)
+    const mb = meetingDate(b)
+    if (ma && mb && ma !== mb) return ma < mb ? -1 : 1
+    if (ma && !mb) return -1
+    if (!ma && mb) return 1
+    return String(a.receivedAt || '').localeCompare(String(b.receivedAt || ''))
+  })
+}
+
+function meetingCell (r, today) {
+  const d = meetingDate(r)
+  if (!d) return 'No meeting yet'
+  const left = daysBetween(today, d)
+  return html`${dateText(d)}<br><span class="govuk-body-s${left < 14 ? ' govuk-!-font-weight-bold' : ''}">${daysLeftText(left)}</span>${isShortNotice(r) ? html` ${shortNoticeTag()}` : ''}`
+}
+
+function listTable (id, caption, items, today, { extra } = {}) {
+  return html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
+    id,
+    caption,
+    captionSize: 's',
+    head: ['Person', 'Meeting', 'Status', extra ? extra.head : 'Suggested level'],
+    rows: items.map((r) => [
+      html`<a class="govuk-link" href="/referrals/${encodeURIComponent(referralId(r) || '')}">${personName(r) || 'Referral'}</a>${r.agencyReference ? html`<br><span class="govuk-body-s app-secondary">${r.agencyReference}</span>` : ''}`,
+      meetingCell(r, today),
+      html`${statusTag(r.status)}${r.possibleMatch ? html` ${tag('Possible match', 'orange')}` : ''}`,
+      extra ? extra.cell(r) : (suggestedLevelOf(r) ? levelText(suggestedLevelOf(r)) : 'None suggested')
+    ])
+  })}</div>`
+}
+
+function section ({ id, title, intro, items, empty, today, link, extra, limit = 10 }) {
+  return html`<section class="govuk-!-margin-bottom-8" aria-labelledby="${id}-heading" id="${id}">
+    <h2 class="govuk-heading-m" id="${id}-heading">${title} <span class="app-count" data-count="${items.length}">(${items.length}${items.length >= 100 ? '+' : ''})</span></h2>
+    ${intro ? html`<p class="govuk-body">${intro}</p>` : ''}
+    ${items.length === 0
+      ? html`<p class="govuk-body app-secondary">${empty}</p>`
+      : listTable(`${id}-table`, title, items.slice(0, limit), today, { extra })}
+    ${link && items.length > limit ? html`<p class="govuk-body"><a class="govuk-link" href="${link.href}">${link.text}</a></p>` : ''}
+  </section>`
+}
+
+async function list (status) {
+  const data = await api(`/v1/staff/referrals?status=${encodeURIComponent(status)}&limit=100`)
+  return (data && data.items) || []
+}
+
+/** The home page's sections for the roles of who, from the lists. */
+export function homeSections (who, lists, today) {
+  const { received = [], classified = [], moreInformation = [], accepted = [] } = lists
+  const out = []
+  const open = byUrgency([...received, ...classified])
+  if (hasRole(who, ROLE_BSO)) {
+    const matches = open.filter((r) => r.possibleMatch)
+    const toDecide = open.filter((r) => !r.possibleMatch)
+    const shortNotice = byUrgency([...open, ...moreInformation]).filter((r) => isShortNotice(r) && meetingDate(r) && daysBetween(today, meetingDate(r)) >= 0)
+    if (shortNotice.length) {
+      out.push(section({ id: 'short-notice', title: 'Short-notice meetings', intro: 'Meetings less than 14 days after the invitation came. Telephone the single point of contact and make sure someone can attend.', items: shortNotice, today, empty: '' }))
+    }
+    out.push(section({ id: 'possible-matches', title: 'Possible matches to check', intro: 'The person may already have a case. Compare them and decide before accepting.', items: matches, today, empty: 'No possible matches are waiting.' }))
+    out.push(section({ id: 'to-decide', title: 'New referrals to decide', intro: 'Soonest meeting first. Accept, ask for more information or decline.', items: toDecide, today, empty: 'No new referrals are waiting for a decision.', link: { href: '/referrals?status=classified', text: 'See all new referrals' } }))
+    out.push(section({ id: 'awaiting-agency', title: 'Waiting for the referring agency', intro: 'You asked for more information. The agency has been emailed; its answer brings the referral back to you.', items: byUrgency(moreInformation), today, empty: 'Nothing is waiting for an agency.', link: { href: '/referrals?status=more-information-needed', text: 'See all referrals waiting for more information' } }))
+    out.push(section({ id: 'accepted', title: 'Accepted referrals', intro: 'Record the level the MAPPA meeting decides on each referral’s page.', items: byUrgency(accepted), today, empty: 'No accepted referrals yet.', link: { href: '/referrals?status=accepted', text: 'See all accepted referrals' } }))
+    return out
+  }
+  if (hasRole(who, 'service-manager') || hasRole(who, 'head-of-service')) {
+    const level = hasRole(who, 'head-of-service') ? 3 : 2
+    out.push(section({ id: 'levels', title: 'Levels to confirm', intro: `Accepted referrals of your cases. You decide the level of management (you attend level ${level} meetings).`, items: byUrgency(accepted), today, empty: 'No accepted referrals of your cases are waiting.' }))
+  }
+  if (seesReferrals(who)) {
+    out.push(section({
+      id: 'my-cases',
+      title: hasRole(who, 'social-worker') ? 'Referrals about your children’s offenders' : 'Referrals of your team’s cases',
+      intro: 'Referrals about people whose cases you work on, soonest meeting first. Read the referral before the meeting.',
+      items: byUrgency([...open, ...moreInformation]),
+      today,
+      empty: 'There are no open referrals about the cases you work on.'
+    }))
+  }
+  return out
+}
+
+function reportsPanel () {
+  return html`<section id="reports-panel" aria-labelledby="reports-heading">
+    <h2 class="govuk-heading-m" id="reports-heading">Reports for the Strategic Management Board</h2>
+    <p class="govuk-body">Referrals received, short notice, decisions and the level mix, by month: each as a chart with its table and a CSV download.</p>
+    <p class="govuk-body"><a class="govuk-link" href="/reports">Open the reports</a></p>
+  </section>`
+}
+
+function toolsPanel (who) {
+  return html`<h2 class="govuk-heading-m">Other things you can do</h2>
+    <ul class="govuk-list">
+      ${hasRole(who, ROLE_BSO) ? html`<li><a class="govuk-link" href="/referrals/new">Enter a referral that came by email</a></li>` : ''}
+      ${seesReferrals(who) ? html`<li><a class="govuk-link" href="/referrals">See every referral you may see, by status</a></li>` : ''}
+      <li><a class="govuk-link" href="/eligibility">Check whether someone is eligible for MAPPA</a></li>
+    </ul>`
+}
+
+export function homePage (who, name, sections) {
+  const roles = (who && who.roles) || []
+  return html`
+    <span class="govuk-caption-l">${roles.map(roleText).join(', ') || 'Signed in'}</span>
+    <h1 class="govuk-heading-l">${name ? `Hello, ${name.split(' ')[0]}` : 'Home'}</h1>
+    <p class="govuk-body-l">What needs you today, most urgent first.</p>
+    ${hasRole(who, 'assistant-director') ? reportsPanel() : ''}
+    ${sections}
+    ${!seesReferrals(who) && !hasRole(who, 'assistant-director') ? html`<p class="govuk-body" id="no-cases">Your role does not work on MAPPA cases in this service.</p>` : ''}
+    ${toolsPanel(who)}`
+}
+
+export async function renderHome (ctx, name) {
+  const who = ctx.who
+  const lists = {}
+  if (seesReferrals(who)) {
+    const [received, classified, moreInformation, accepted] = await Promise.all(['received', 'classified', 'more-information-needed', 'accepted'].map(list))
+    Object.assign(lists, { received, classified, moreInformation, accepted })
+  }
+  ctx.show('Home', homePage(who, name, homeSections(who, lists, londonDate(new Date()))))
+}
+
+export const _test = { homePage, homeSections, byUrgency }

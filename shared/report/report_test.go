@@ -1,0 +1,74 @@
+package report
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestMonthIsLondon(t *testing.T) {
+	// 23:30 UTC on 31 May is 00:30 on 1 June in London (BST).
+	if got := Month(time.Date(2027, 5, 31, 23, 30, 0, 0, time.UTC)); got != "2027-06" {
+		t.Errorf("BST: %s", got)
+	}
+	if got := Month(time.Date(2027, 1, 31, 23, 30, 0, 0, time.UTC)); got != "2027-01" {
+		t.Errorf("GMT: %s", got)
+	}
+}
+
+func TestEvents(t *testing.T) {
+	at := time.Date(2027, 3, 10, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		got  []Event
+		want []Metric
+	}{
+		{"category 2 at short notice", ForClassification(at, "eligible", 2, true), []Metric{Received, ShortNotice, Category2}},
+		{"not eligible", ForClassification(at, "not-eligible", 0, false), []Metric{Received, NotEligible}},
+		{"cannot decide", ForClassification(at, "cannot-decide", 0, false), []Metric{Received, CannotDecide}},
+		{"accept", ForDecision("accept", at), []Metric{Accepted}},
+		{"agency's answer counts nothing", ForDecision("information", at), nil},
+		{"first level", ForLevel(0, 2, at), []Metric{Level2}},
+		{"raised", ForLevel(2, 3, at), []Metric{Level3, LevelUp}},
+		{"lowered", ForLevel(3, 1, at), []Metric{Level1, LevelDown}},
+		{"no level", ForLevel(2, 0, at), nil},
+	}
+	for _, c := range cases {
+		var got []Metric
+		for _, e := range c.got {
+			got = append(got, e.Metric)
+			if e.Month != "2027-03" {
+				t.Errorf("%s: month %s", c.name, e.Month)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestEveryMetricHasALabelAndAChart(t *testing.T) {
+	seen := map[Metric]bool{}
+	for _, g := range Groups {
+		for _, m := range g.Metrics {
+			if Labels[m] == "" {
+				t.Errorf("%s has no label", m)
+			}
+			seen[m] = true
+		}
+	}
+	if len(seen) != len(Labels) {
+		t.Errorf("%d metrics charted, %d labelled", len(seen), len(Labels))
+	}
+}
+
+func TestMonths(t *testing.T) {
+	from, _ := ParseMonth("2026-11")
+	to, _ := ParseMonth("2027-02")
+	if got := Months(from, to, 24); !slices.Equal(got, []string{"2026-11", "2026-12", "2027-01", "2027-02"}) {
+		t.Errorf("%v", got)
+	}
+	if _, err := ParseMonth("2026-13"); err == nil {
+		t.Error("month 13 accepted")
+	}
+}
