@@ -337,6 +337,8 @@ test('a social worker checks eligibility for worked example 1 and sees Category 
 test('not eligible is not the end where children may be at risk; any date can be assessed', { timeout: 120000 }, async () => {
   const { context, page, problems } = await newPage(browser)
   await signInAs(page, server.url, 'Social worker')
+  await page.getByRole('heading', { level: 1, name: /^Hello/ }).waitFor()
+  await page.locator('#app-nav').getByRole('link', { name: 'Check eligibility' }).click()
   await page.getByRole('heading', { level: 1, name: 'Check eligibility' }).waitFor()
   // Worked example 2 (s.47, 9 months), with contact with children, as it stood on 1 June 2026.
   await pickOffence(page, 0, 'actual bodily', /^Assault occasioning actual bodily harm/, 'OAPA1861-S47')
