@@ -1,5 +1,6 @@
 // Package noticestream is the reminders function's consumer of the
-// meetings table stream: when the rota has chosen a meeting's attendees
+// meetings table stream. An open action or task gets its reminders as due
+// items (coming due ComingDueDays before, overdue the day after). When the rota has chosen a meeting's attendees
 // (or the meeting moves, changes level or loses or gains an attendee) the
 // invitations are brought up to date through shared/notice (REQUEST with a
 // raised SEQUENCE, CANCEL for people no longer invited); a cancelled
@@ -43,7 +44,9 @@ type Notices interface {
 type Handler struct {
 	Store   Store
 	Notices Notices
-	Log     *slog.Logger
+	// Work schedules the reminders of actions and tasks (nil: none).
+	Work *Work
+	Log  *slog.Logger
 }
 
 // Handle is the Lambda entry point for stream batches.
@@ -74,7 +77,14 @@ func attr(m map[string]events.DynamoDBAttributeValue, name string) string {
 }
 
 func (h *Handler) record(ctx context.Context, rec events.DynamoDBEventRecord) error {
-	if rec.EventName == string(events.DynamoDBOperationTypeRemove) || attr(rec.Change.NewImage, "type") != "meeting" {
+	if rec.EventName == string(events.DynamoDBOperationTypeRemove) {
+		return nil
+	}
+	switch attr(rec.Change.NewImage, "type") {
+	case "meeting":
+	case "action", "task":
+		return h.schedule(ctx, rec)
+	default:
 		return nil
 	}
 	id, ok := strings.CutPrefix(attr(rec.Change.Keys, "pk"), "MEETING#")

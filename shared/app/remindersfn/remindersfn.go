@@ -35,13 +35,18 @@ func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
 	for _, k := range notice.Kinds {
 		handlers[k] = svc
 	}
+	work := reminders.DueWork{Outbox: deps.Tables.Outbox, AppURL: deps.Config.AppOrigin}
+	if deps.Tables.Meetings != "" {
+		open := noticestream.OpenWork{DB: deps.DB, MeetingsTable: deps.Tables.Meetings, Send: work}
+		handlers[due.KindActionDue], handlers[due.KindActionOverdue] = open, open
+	}
 	digest := deps.Config.DigestTo
 	if len(digest) == 0 && deps.Config.MappaInbox != "" {
 		digest = []string{deps.Config.MappaInbox}
 	}
 	return &reminders.Sweeper{DB: deps.DB, Table: deps.Tables.Cases, Outbox: deps.Tables.Outbox, Clock: deps.Clock,
 		Calendar: workdays.EnglandAndWales(), Handlers: handlers,
-		Default:  reminders.DueWork{Outbox: deps.Tables.Outbox, AppURL: deps.Config.AppOrigin},
+		Default:  work,
 		DigestTo: digest, AppURL: deps.Config.AppOrigin}, nil
 }
 
@@ -55,7 +60,8 @@ func Stream(ctx context.Context, deps wiring.Deps) (*noticestream.Handler, error
 	if err != nil {
 		return nil, err
 	}
-	return &noticestream.Handler{Store: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Notices: svc}, nil
+	return &noticestream.Handler{Store: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Notices: svc,
+		Work: &noticestream.Work{DB: deps.DB, CasesTable: deps.Tables.Cases, MappaInbox: deps.Config.MappaInbox, Clock: deps.Clock}}, nil
 }
 
 // Sweep runs one sweep and logs its report (the days acted on and what

@@ -1,0 +1,98 @@
+package e2e_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/mappa-coordinator/mappa/infra/seed"
+	"github.com/mappa-coordinator/mappa/infra/streams"
+	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/due"
+	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/meeting"
+	"github.com/mappa-coordinator/mappa/shared/meetingstore"
+	"github.com/mappa-coordinator/mappa/shared/notice"
+	"github.com/mappa-coordinator/mappa/shared/noticestream"
+	"github.com/mappa-coordinator/mappa/shared/outbox"
+	"github.com/mappa-coordinator/mappa/shared/reminders"
+	"github.com/mappa-coordinator/mappa/shared/replylink"
+	"github.com/mappa-coordinator/mappa/shared/workdays"
+)
+
+// An action agreed at a meeting gets its reminders through the meetings
+// stream: the owner is reminded when it is coming due; once it is closed
+// the overdue reminder sends nothing.
+func TestActionRemindersThroughTheStream(t *testing.T) {
+	f := newRotaFlow(t)
+	ctx := context.Background()
+	keys, _ := replylink.ParseKeys("t:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32)))
+	svc := &notice.Service{DB: f.h.DB, Tables: f.h.Tables, Clock: f.h.Clock, IDs: ids.Random{Clock: f.h.Clock}, Keys: keys,
+		Calendar: workdays.EnglandAndWales(), Settings: notice.Settings{AppURL: appOrigin, MailFrom: "m@example.gov.uk", MappaInbox: "mappa-inbox@example.gov.uk"}}
+	h := &noticestream.Handler{Store: f.ms, Notices: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Work: &noticestream.Work{DB: f.h.DB, CasesTable: f.h.Tables.Cases, MappaInbox: "mappa-inbox@example.gov.uk", Clock: f.h.Clock}}
+	fn, _ := f.tmpl.Function("RemindersFunction")
+	var cs []*streams.Consumer
+	for _, ev := range fn.Events {
+		if ev.Stream == nil {
+			continue
+		}
+		c, err := streams.FromTemplate("RemindersFunction", *ev.Stream, f.h.Tables.Meetings, f.api, streams.Handler(h.Handle))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.RetryDelay, c.PollInterval = -1, 50*time.Millisecond
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		c.OnFailure = func(_ context.Context, p streams.Parked) { f.parked = append(f.parked, p) }
+		cs = append(cs, c)
+	}
+	caseID := f.newCase()
+	today := civil.Today(f.h.Clock.Now())
+	dueOn := today.AddDays(6)
+	if _, err := f.ms.CreateAction(ctx, meeting.Action{ID: "act1", CaseID: caseID, MeetingID: "m0", Text: "Visit the school",
+		OwnerID: seed.ServiceMgr1, Due: dueOn, Status: meeting.Open, CreatedAt: f.h.Clock.Now(), CreatedBy: "staff-bso-1"}, meetingstore.Effects{}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(cs)
+	work := reminders.DueWork{Outbox: f.h.Tables.Outbox, AppURL: appOrigin}
+	open := noticestream.OpenWork{DB: f.h.DB, MeetingsTable: f.h.Tables.Meetings, Send: work}
+	sw := &reminders.Sweeper{DB: f.h.DB, Table: f.h.Tables.Cases, Outbox: f.h.Tables.Outbox, Clock: f.h.Clock,
+		Calendar: workdays.EnglandAndWales(), Handlers: map[due.Kind]reminders.Handler{due.KindActionDue: open, due.KindActionOverdue: open}, Default: work}
+	if _, err := sw.Run(ctx); err != nil { // today: starts the cursor
+		t.Fatal(err)
+	}
+	at := func(d civil.Date) { f.h.Clock.Set(d.In(time.UTC).Add(7 * time.Hour)) }
+	ref := "action." + caseID + ".act1"
+	soon := dueOn.AddDays(-noticestream.ComingDueDays)
+	at(soon)
+	if _, err := sw.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m, err := outbox.Get(ctx, f.h.DB, f.h.Tables.Outbox, "due-action-due-"+ref+"-"+soon.String())
+	if err != nil || m.To[0] != "hana.dummy@example.gov.uk" || m.CaseRef != caseID {
+		t.Fatalf("coming-due reminder: %+v %v", m, err)
+	}
+	// Closed: the overdue reminder sends nothing.
+	if _, err := f.ms.UpdateAction(ctx, caseID, "act1", func(a *meeting.Action) (meetingstore.Effects, error) {
+		return meetingstore.Effects{}, a.Close(meeting.ClosedDone, "", f.h.Clock.Now(), "staff-bso-1")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(cs)
+	at(dueOn.AddDays(1))
+	rep, err := sw.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := outbox.Get(ctx, f.h.DB, f.h.Tables.Outbox, "due-action-overdue-"+ref+"-"+dueOn.AddDays(1).String()); !errors.Is(err, outbox.ErrNotFound) {
+		t.Fatalf("overdue reminder for a closed action: %v (report %+v)", err, rep)
+	}
+	if rep.Done == 0 {
+		t.Fatalf("the overdue item was not popped: %+v", rep)
+	}
+}
