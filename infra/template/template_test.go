@@ -274,6 +274,7 @@ func TestAuditTableIsAppendOnly(t *testing.T) {
 var publicRoutes = map[string]bool{
 	"GET /":                true,
 	"GET /{proxy+}":        true,
+	"ANY /{proxy+}":        true,
 	"GET /v1/openapi.json": true,
 	"GET /reply/{token}":   true,
 	"POST /reply/{token}":  true,

@@ -81,6 +81,7 @@ var Matrix = []Rule{
 		"The Strategic Management Board's figures by month (counts only: no person, no case) are for assistant directors."},
 	{"GET /v1/openapi.json", auth.Public(), RowsNone, "The API description is public: it holds no data."},
 	{"GET /", auth.Public(), RowsNone, "The staff app's pages and files are public: they hold no data; every call they make is checked."},
+	{"ANY /", auth.Public(), RowsNone, "Any other method on any path (TRACE, a DELETE where there is none): 405 with Allow where the path exists, otherwise 404; no data."},
 }
 
 // Lookup returns the rule for route.

@@ -223,6 +223,7 @@ func operation(s *schemas, op Operation) map[string]any {
 		o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 			"application/json": map[string]any{"schema": s.named(op.Request.Name(), op.Request)}}}
 	}
+	op.Responses = completeResponses(op)
 	codes := make([]int, 0, len(op.Responses))
 	for c := range op.Responses {
 		codes = append(codes, c)
@@ -279,4 +280,39 @@ func securitySchemes() map[string]any {
 		"staff": map[string]any{"type": "oauth2", "flows": map[string]any{"authorizationCode": map[string]any{
 			"authorizationUrl": "/oauth2/authorize", "tokenUrl": tokenURL, "scopes": map[string]any{auth.ScopeStaff: "Use the staff API"}}}},
 	}
+}
+
+// completeResponses adds the problem answers every operation of its kind
+// can give, whoever wrote it, so the document and the server agree
+// (issue 12: undocumented 400s): with an identity, 401, 403 and 503; with a
+// body, 400 (not JSON, not UTF-8), 413, 415 and 422; with query
+// parameters, 422; with path parameters, 404.
+func completeResponses(op Operation) map[int]reflect.Type {
+	out := make(map[int]reflect.Type, len(op.Responses)+6)
+	for c, r := range op.Responses {
+		out[c] = r
+	}
+	add := func(codes ...int) {
+		for _, c := range codes {
+			if _, ok := out[c]; !ok {
+				out[c] = t[httpapi.Problem]()
+			}
+		}
+	}
+	if op.Security == "public" {
+		return out
+	}
+	add(401, 403, 503)
+	if op.Request != nil {
+		add(400, 413, 415, 422)
+	}
+	for _, p := range op.Params {
+		switch p.In {
+		case "query":
+			add(422)
+		case "path":
+			add(404)
+		}
+	}
+	return out
 }

@@ -43,6 +43,9 @@ func TestEveryTemplateRouteIsDocumented(t *testing.T) {
 	routed := map[string]bool{}
 	for _, r := range tmpl.Routes() {
 		key := r.Method + " " + r.Path
+		if r.Method == "ANY" {
+			continue // ANY /{proxy+}: every undeclared method answers 405 or 404; no operation
+		}
 		routed[key] = true
 		if !documented[key] {
 			t.Errorf("route %s (%s) is not in the OpenAPI document", key, r.Function)

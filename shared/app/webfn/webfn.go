@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/mappa-coordinator/mappa/frontend"
 	"github.com/mappa-coordinator/mappa/shared/access"
@@ -65,7 +67,45 @@ func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 	// "GET /" matches every GET path no other route claims: the pages of the
 	// app and its assets (template.yaml: GET / and GET /{proxy+}, public).
 	rt.Handle("GET /", access.Policy("GET /"), fe)
+	// template.yaml routes every other method (ANY /{proxy+}) here, so a
+	// method a path does not have is 405 with Allow, on AWS as locally.
+	rt.Handle("/", access.Policy("ANY /"), MethodNotAllowed())
 	return rt, nil
+}
+
+// MethodNotAllowed answers a request no route of any function takes: 405
+// with Allow listing the methods the path has (from the access matrix,
+// which lists every route of every function), or 404 if it has none.
+func MethodNotAllowed() http.Handler {
+	probe := http.NewServeMux()
+	nop := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+	for _, r := range access.Matrix {
+		if r.Route == "GET /" || r.Route == "ANY /" || !strings.Contains(r.Route, " ") {
+			continue
+		}
+		probe.Handle(r.Route, nop)
+	}
+	methods := []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range methods {
+			q := r.Clone(r.Context())
+			q.Method = m
+			if _, pattern := probe.Handler(q); pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) == 0 {
+			httpapi.NotFound(w, r)
+			return
+		}
+		if slices.Contains(allow, http.MethodGet) {
+			allow = append(allow, http.MethodHead)
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		httpapi.WriteProblem(w, r, httpapi.Problem{Type: httpapi.TypeMethod, Status: http.StatusMethodNotAllowed,
+			Detail: "This path does not take " + r.Method + "; see Allow."})
+	})
 }
 
 // New builds the WebFunction's handler: the router, with responses gzipped
