@@ -349,9 +349,19 @@ test('not eligible is not the end where children may be at risk; any date can be
   await page.check('#notification-status-2') // No
   await page.click('#more-facts summary')
   await page.check('#contact-children') // Yes
+  await page.click('#offence-0-more summary')
+  await page.selectOption('#offence-0-sentence-type', 'imprisonment')
+  await page.fill('#offence-0-sentence-months', '9')
+  await page.check('#offence-0-runs') // Concurrently
+  await page.check('#offence-0-victim-2') // Not against a child
   await fillDate(page, 'as-of', 1, 6, 2026)
   await noAxeViolations(page)
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/v1/eligibility')
   await page.getByRole('button', { name: 'Check eligibility' }).click()
+  const body = JSON.parse((await sent).postData())
+  assert.deepEqual(body.offences[0], { code: 'OAPA1861-S47', disposal: 'conviction', date: '2026-02-01', victimUnder18: 'no', sentence: { type: 'imprisonment', lengthMonths: 9, runs: 'concurrent' } })
+  assert.equal(body.contactWithChildren, 'yes')
+  assert.equal(body.asOf, '2026-06-01')
   await page.getByRole('heading', { level: 1, name: 'Eligibility check result' }).waitFor()
   const outcome = await page.locator('#classification ~ .govuk-summary-list').first().innerText()
   assert.match(outcome, /Not eligible/i)

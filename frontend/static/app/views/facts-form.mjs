@@ -113,6 +113,10 @@ export function factsFields (base, offences, { withBirth = true } = {}) {
     add(`offence-${i}-where`, [`${o}/where`, `${o}/outsideEnglandAndWales`], `${n}: where`)
     add(`offence-${i}-country`, [`${o}/country`], `${n}: country`)
     add(`offence-${i}-victim`, [`${o}/victimUnder18`], `${n}: victim under 18`)
+    add(`offence-${i}-sentence-type`, [`${o}/sentence/type`, `${o}/sentence`], `${n}: its own sentence`)
+    add(`offence-${i}-sentence-months`, [`${o}/sentence/lengthMonths`, `${o}/sentence/lengthWeeks`, `${o}/sentence/lengthDays`], `${n}: length in months`)
+    add(`offence-${i}-runs`, [`${o}/sentence/runs`], `${n}: concurrent or consecutive`)
+    add(`offence-${i}-pre1997`, [`${o}/subjectOn1September1997`], `${n}: on 1 September 1997`)
   }
   add('sentence-type', ['/sentence/type', '/sentence'], 'Sentence or order', 'Select the sentence or order')
   add('sentence-months', ['/sentence/lengthMonths'], 'Length in months')
@@ -157,6 +161,16 @@ function offenceBlock (i, count, v, e) {
       ${radios({ id: id('where'), name: id('where'), legend: 'Where was the person convicted, cautioned or found?', legendSize: 's', small: true, error: e[id('where')], value: v[id('where')] || (checked(v, id('outside')) ? 'elsewhere' : 'england-and-wales'),
         items: WHERE.map((w) => w.value === 'elsewhere' ? { ...w, conditional: input({ id: id('country'), label: 'Country', labelSize: '', hint: 'A conviction or caution abroad needs only its description and the country.', error: e[id('country')], value: v[id('country')] }) } : w) })}
       ${radios({ id: id('victim'), name: id('victim'), legend: 'Was the offence against a child (under 18)?', legendSize: 's', small: true, inline: true, error: e[id('victim')], value: v[id('victim')], items: ANSWERS })}
+      ${details({
+        id: id('more'),
+        summary: 'Its own sentence, or a conviction before September 1997 (optional)',
+        open: ['sentence-type', 'sentence-months', 'runs', 'pre1997'].some((k) => v[id(k)] || e[id(k)]),
+        body: html`
+          ${select({ id: id('sentence-type'), label: 'Its own sentence or order, if the offences were sentenced differently', labelSize: '', hint: 'Leave it blank if the sentence below is for every offence.', error: e[id('sentence-type')], value: v[id('sentence-type')] || '', items: [{ value: '', text: 'The sentence below' }, ...SENTENCE_TYPES.slice(1)] })}
+          ${input({ id: id('sentence-months'), label: 'Its length in months', labelSize: '', error: e[id('sentence-months')], value: v[id('sentence-months')], width: '3', inputmode: 'numeric' })}
+          ${radios({ id: id('runs'), name: id('runs'), legend: 'How does it run with the other sentences passed at the same time?', legendSize: 's', inline: true, error: e[id('runs')], value: v[id('runs')], items: [{ value: 'concurrent', text: 'Concurrently' }, { value: 'consecutive', text: 'Consecutively' }] })}
+          ${radios({ id: id('pre1997'), name: id('pre1997'), legend: 'Only for a conviction or finding before 1 September 1997: on that day, was the person still being dealt with for it, serving the sentence or a community order, supervised after release, or in hospital or under guardianship for it?', legendSize: 's', error: e[id('pre1997')], value: v[id('pre1997')], items: ANSWERS })}`
+      })}
       ${count > 1 ? button(`Remove offence ${i + 1}`, { secondary: true, type: 'button', attrs: `data-remove-offence="${i}"` }) : ''}
     </fieldset>
   </div>`
@@ -299,6 +313,18 @@ export function readFacts (v, offences, { mode, overrides = {} } = {}) {
     if (where === 'elsewhere') { const c = text(v, k('country')); if (c) o.country = c }
     const victim = text(v, k('victim'))
     if (victim) o.victimUnder18 = victim
+    const ownType = text(v, k('sentence-type'))
+    const ownMonths = whole(v, k('sentence-months'))
+    const runs = text(v, k('runs'))
+    if (ownType || ownMonths !== undefined || runs) {
+      const os = {}
+      if (ownType) os.type = ownType
+      if (ownMonths !== undefined) os.lengthMonths = ownMonths
+      if (runs) os.runs = runs
+      o.sentence = os
+    }
+    const pre = text(v, k('pre1997'))
+    if (pre) o.subjectOn1September1997 = pre
     facts.offences.push(o)
   }
 
