@@ -130,7 +130,8 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/{proxy+}", ID: "appAssets", Tag: "Meta", Security: "public", Summary: "The staff web app's pages and assets.",
 			Responses: map[int]reflect.Type{200: nil, 404: nil}, Params: []Param{{Name: "proxy+", In: "path", Required: true}}},
 	}
-	return append(ops, meetingOperations()...)
+	ops = append(ops, meetingOperations()...)
+	return append(ops, noticeOperations()...)
 }
 
 func enums() map[reflect.Type][]string {
