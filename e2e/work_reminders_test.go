@@ -95,4 +95,40 @@ func TestActionRemindersThroughTheStream(t *testing.T) {
 	if rep.Done == 0 {
 		t.Fatalf("the overdue item was not popped: %+v", rep)
 	}
+
+	// A level 2 meeting held: the next review is reminded 14 days before
+	// its window closes, unless a meeting is booked by then.
+	review := noticestream.ReviewCheck{Meetings: f.ms, Send: work}
+	sw.Handlers[due.KindReviewDue], sw.Handlers[due.KindReviewOverdue] = review, review
+	held := today.AddDays(7)
+	f.h.Clock.Set(held.In(time.UTC).Add(12 * time.Hour))
+	f.meet(caseID, "rv1", 2, held)
+	if _, err := f.ms.UpdateMeeting(ctx, "rv1", func(m *meeting.Meeting) (meetingstore.Effects, error) {
+		return meetingstore.Effects{}, m.Hold(f.h.Clock.Now(), "staff-bso-1")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(cs)
+	latest := held.AddDays(7 * meeting.MaxWeeksLevel2)
+	warn := latest.AddDays(-noticestream.ReviewWarningDays)
+	items, _, err := due.List(ctx, f.h.DB, f.h.Tables.Cases, warn)
+	if err != nil || len(items) != 1 || items[0].Kind != due.KindReviewDue {
+		t.Fatalf("review reminder on %s: %+v %v", warn, items, err)
+	}
+	at(warn)
+	if _, err := sw.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := outbox.Get(ctx, f.h.DB, f.h.Tables.Outbox, "due-review-due-review."+caseID+".rv1-"+warn.String()); err != nil {
+		t.Fatalf("no review-due reminder with no meeting booked: %v", err)
+	}
+	// A meeting booked: the overdue reminder sends nothing.
+	f.meet(caseID, "rv2", 2, latest.AddDays(3))
+	at(latest.AddDays(1))
+	if _, err := sw.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := outbox.Get(ctx, f.h.DB, f.h.Tables.Outbox, "due-review-overdue-review."+caseID+".rv1-"+latest.AddDays(1).String()); !errors.Is(err, outbox.ErrNotFound) {
+		t.Fatalf("review-overdue sent although a meeting is booked: %v", err)
+	}
 }

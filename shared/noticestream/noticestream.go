@@ -108,8 +108,10 @@ func (h *Handler) Sync(ctx context.Context, id string) error {
 		}
 		return err
 	case meeting.StatusScheduled:
+	case meeting.StatusHeld:
+		return h.scheduleReview(ctx, m)
 	default:
-		return nil // held: attendance, not invitations
+		return nil
 	}
 	if len(m.Attendees) == 0 {
 		return nil // the rota has not chosen anyone yet

@@ -39,6 +39,8 @@ func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
 	if deps.Tables.Meetings != "" {
 		open := noticestream.OpenWork{DB: deps.DB, MeetingsTable: deps.Tables.Meetings, Send: work}
 		handlers[due.KindActionDue], handlers[due.KindActionOverdue] = open, open
+		review := noticestream.ReviewCheck{Meetings: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Send: work}
+		handlers[due.KindReviewDue], handlers[due.KindReviewOverdue] = review, review
 	}
 	digest := deps.Config.DigestTo
 	if len(digest) == 0 && deps.Config.MappaInbox != "" {
