@@ -11,8 +11,9 @@
 //
 // Caching: /assets/* (third-party files whose names carry their version or a
 // content hash) are cached for a year; the app's own modules under /app/ are
-// revalidated on every use (ETag); HTML and /app-config.json are never
-// stored. Every response carries a strict Content-Security-Policy.
+// revalidated on every use (ETag), and served as immutable under a content
+// hash (/app/v/<version>/, build.go), which index.html uses; HTML and
+// /app-config.json are never stored. Every response carries a strict Content-Security-Policy.
 package frontend
 
 import (

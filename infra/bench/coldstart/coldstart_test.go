@@ -48,7 +48,7 @@ func TestZipSizeIsCompressed(t *testing.T) {
 func TestFunctionsLinkOnlyWhatTheyUse(t *testing.T) {
 	const mod = "github.com/mappa-coordinator/mappa/"
 	root := filepath.Join("..", "..", "..")
-	for _, fn := range []string{"web", "intake", "classify", "mailer", "rota"} {
+	for _, fn := range []string{"web", "intake", "classify", "mailer", "rota", "reminders"} {
 		out, err := exec.Command("go", "list", "-deps", "-tags", "lambda.norpc", filepath.Join(root, "functions", fn)).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list %s: %v\n%s", fn, err, out)

@@ -31,6 +31,10 @@ func coldStart(ctx context.Context, e *env) (string, error) {
 	floor := res[0].Median()
 	var rows [][]string
 	for _, r := range res {
+		if r.Err != nil {
+			rows = append(rows, []string{r.Name, "did not start", "", "", mb(r.ZipSize), "**missed**: " + strings.ReplaceAll(r.Err.Error(), "|", "/")})
+			continue
+		}
 		fmt.Fprintf(e.raw, "BenchmarkColdStart/%s \t%d\t%d ns/op\t%d zip-bytes\n", r.Name, len(r.Samples), r.Median().Nanoseconds(), r.ZipSize)
 		x := ratio(r.Median(), floor)
 		ok := r.Name == "empty" || (x <= coldTarget && r.ZipSize <= zipTarget)
