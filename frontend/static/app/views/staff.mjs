@@ -3,10 +3,10 @@
 // hold), and the rotas of service managers and heads of service with each
 // person's load and leave.
 
-import { html, summaryList, table, tag, errorSummary, dateInput, select, button, notificationBanner } from '../html.mjs'
+import { html, summaryList, table, tag, errorSummary, dateInput, select, button, notificationBanner, input, checkboxes } from '../html.mjs'
 import { api, ApiError, hasRole, ROLE_BSO } from '../api.mjs'
-import { dateText, roleText } from '../format.mjs'
-import { formValues, readDate, mapProblems } from '../forms.mjs'
+import { dateText, roleText, ROLE_NAMES } from '../format.mjs'
+import { formValues, readDate, mapProblems, text } from '../forms.mjs'
 
 const enc = encodeURIComponent
 const LEAVE_KINDS = [
@@ -35,8 +35,57 @@ export function peoplePage (body) {
       ]) })}</div>`
 }
 
-export async function renderPeople (ctx) {
-  ctx.show('Staff', peoplePage(await api('/v1/staff/people')))
+const PERSON_FIELDS = [
+  { id: 'p-name', pointers: ['/name'], label: 'Name', required: 'Enter the person\'s name' },
+  { id: 'p-email', pointers: ['/email'], label: 'Work email', required: 'Enter a work email address' },
+  { id: 'p-role', pointers: ['/role'], label: 'Role', required: 'Select a role' },
+  { id: 'p-team', pointers: ['/team'], label: 'Team' },
+  { id: 'p-manager', pointers: ['/lineManagerId'], label: 'Line manager' },
+  { id: 'p-dbs', pointers: ['/dbsCheckedOn'], label: 'Last DBS check', href: '#p-dbs-day' },
+  { id: 'p-dbs-next', pointers: ['/dbsNextDue'], label: 'Next DBS check', href: '#p-dbs-next-day' }
+]
+
+function personForm (people, errors) {
+  const e = (errors && errors.messages) || {}
+  return html`<details class="govuk-details" id="add-person"${errors ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Add a person</span></summary>
+    <div class="govuk-details__text"><form id="person-form" novalidate>
+      ${input({ id: 'p-name', name: 'name', label: 'Name', error: e['p-name'], autocomplete: 'off' })}
+      ${input({ id: 'p-email', name: 'email', label: 'Work email', type: 'email', error: e['p-email'], spellcheck: false })}
+      ${select({ id: 'p-role', name: 'role', label: 'Role', error: e['p-role'], items: [{ value: '', text: 'Choose a role' }, ...Object.entries(ROLE_NAMES).map(([value, t]) => ({ value, text: t }))] })}
+      ${input({ id: 'p-team', name: 'team', label: 'Team (optional)', error: e['p-team'] })}
+      ${select({ id: 'p-manager', name: 'lineManagerId', label: 'Line manager (optional)', error: e['p-manager'], items: [{ value: '', text: 'None' }, ...people.map((p) => ({ value: p.id, text: p.name }))] })}
+      ${dateInput({ id: 'p-dbs', legend: 'Date of the last DBS check (optional)', error: e['p-dbs'] })}
+      ${dateInput({ id: 'p-dbs-next', legend: 'When the next DBS check is due (optional)', hint: 'Leave blank for 3 years after the last check', error: e['p-dbs-next'] })}
+      ${button('Add the person', { secondary: true })}
+    </form></div></details>`
+}
+
+export async function renderPeople (ctx, errors = null, flash = '') {
+  const body = await api('/v1/staff/people')
+  const canKeep = keeps(ctx.who)
+  if (!ctx.show('Staff', html`${errorSummary(errors && errors.summary)}${flash ? notificationBanner({ success: true, heading: flash }) : ''}${peoplePage(body)}${canKeep ? personForm(body.people || [], errors) : ''}`, { focus: !errors })) return
+  const form = document.getElementById('person-form')
+  if (!form) return
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault()
+    const v = formValues(form)
+    const dbs = readDate(v, 'p-dbs', 'Date of the last DBS check')
+    const next = readDate(v, 'p-dbs-next', 'Next DBS check')
+    const bad = Object.entries({ 'p-dbs': dbs, 'p-dbs-next': next }).filter(([, d]) => d.error)
+    if (bad.length) {
+      await renderPeople(ctx, { messages: Object.fromEntries(bad.map(([k, d]) => [k, d.error])), summary: bad.map(([k, d]) => ({ href: `#${k}-${d.parts[0]}`, text: d.error })) })
+      return
+    }
+    const body = { name: text(v, 'name') || '', email: text(v, 'email') || '', role: v.role || '', team: text(v, 'team'), lineManagerId: text(v, 'lineManagerId'), dbsCheckedOn: dbs.iso, dbsNextDue: next.iso }
+    Object.keys(body).forEach((k) => body[k] === undefined && delete body[k])
+    try {
+      const p = await api('/v1/staff/people', { method: 'POST', body })
+      await renderPeople(ctx, null, `${p.name} was added to the staff directory.`)
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 422) throw err
+      await renderPeople(ctx, mapProblems(err.fieldErrors, PERSON_FIELDS))
+    }
+  })
 }
 
 const LEAVE_FIELDS = [
@@ -75,6 +124,16 @@ export function personPage (b, canKeep, errors = null, flash = '') {
     <h2 class="govuk-heading-m" id="rota-places">On the rota</h2>
     ${(b.rota || []).length ? html`<ul class="govuk-list">${b.rota.map((r) => html`<li>${roleText(r.role)} rota, position ${r.position}${r.backup ? ' (backup)' : ''}${r.backupFor ? html`, covers ${names[r.backupFor] || r.backupFor} first` : ''}${r.active ? '' : ' (not active)'}</li>`)}</ul>`
       : html`<p class="govuk-body">Not on a rota.</p>`}
+    ${canKeep && (p.roles || []).some((r) => r === 'service-manager' || r === 'head-of-service') ? html`<details class="govuk-details" id="rota-place"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Set their place on the rota</span></summary>
+      <div class="govuk-details__text"><form id="rota-form" novalidate>
+        ${select({ id: 'rp-role', name: 'role', label: 'Rota', items: (p.roles || []).filter((r) => r === 'service-manager' || r === 'head-of-service').map((r) => ({ value: r, text: roleText(r) })) })}
+        ${input({ id: 'rp-position', name: 'position', label: 'Position on the rota', width: 3, inputmode: 'numeric', value: String(((b.rota || [])[0] || {}).position || 1) })}
+        ${checkboxes({ id: 'rp-flags', legend: 'Place', small: true, items: [
+          { name: 'active', text: 'On the rota now', checked: (b.rota || []).length === 0 || ((b.rota || [])[0] || {}).active },
+          { name: 'backup', text: 'A backup (covers others; not chosen first for a new individual)', checked: ((b.rota || [])[0] || {}).backup }
+        ] })}
+        ${button('Save their place', { secondary: true })}
+      </form></div></details>` : ''}
     <h2 class="govuk-heading-m" id="continuity">Individuals they attend for (continuity)</h2>
     ${Object.keys(b.continuity || {}).length ? html`<ul class="govuk-list">${Object.entries(b.continuity).map(([role, cases]) => cases.map((c, i) => html`<li><a class="govuk-link" href="/cases/${enc(c)}/meetings">Case ${i + 1} (${roleText(role).toLowerCase()})</a></li>`))}</ul>`
       : html`<p class="govuk-body">None that you can see.</p>`}`
@@ -102,6 +161,20 @@ export async function renderPerson (ctx, id, errors = null, flash = '') {
       } catch (err) {
         if (!(err instanceof ApiError) || err.status !== 422) throw err
         await renderPerson(ctx, id, mapProblems(err.fieldErrors, LEAVE_FIELDS))
+      }
+    })
+  }
+  const rf = document.getElementById('rota-form')
+  if (rf) {
+    rf.addEventListener('submit', async (ev) => {
+      ev.preventDefault()
+      const v = formValues(rf)
+      try {
+        await api(`/v1/staff/rota/${enc(v.role)}/${enc(id)}`, { method: 'PUT', body: { position: Number(v.position) || 0, active: v.active === 'true', backup: v.backup === 'true' } })
+        await renderPerson(ctx, id, null, 'Their place on the rota was saved.')
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 422) throw err
+        await renderPerson(ctx, id, mapProblems(err.fieldErrors, [{ id: 'rp-position', pointers: ['/position'], label: 'Position' }, { id: 'rp-role', pointers: ['/role'], label: 'Rota' }]))
       }
     })
   }
