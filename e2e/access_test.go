@@ -207,7 +207,10 @@ func TestAccessMatrix(t *testing.T) {
 					if c.name == "police client" && person == "A" || c.name == "probation client (another agency)" && person == "B" {
 						continue // an agency may see its own referral's id
 					}
-					for _, w := range words {
+					for i, w := range words {
+						if i > 0 && rule.Rows == access.RowsAuditIDs {
+							continue // the audit shows ids of any case, never its contents
+						}
 						if bytes.Contains(b, []byte(w)) && !strings.Contains(p, w) {
 							t.Errorf("%s %s as %s: the answer holds %s's %q", r.Method, p, c.name, person, w)
 						}

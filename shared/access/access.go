@@ -31,6 +31,9 @@ const (
 	RowsCases Rows = "cases"
 	// RowsOwnClient: an agency sees only referrals its own client posted.
 	RowsOwnClient Rows = "own-client"
+	// RowsAuditIDs: the audit of any case or person: ids, actions and times,
+	// never a case's contents (administrators).
+	RowsAuditIDs Rows = "audit-ids"
 )
 
 // Rule is one route's entry in the matrix.
@@ -71,6 +74,10 @@ var Matrix = []Rule{
 		"A case in full: business support officers (they run the inbox and record meeting outcomes), and social workers, team managers, service managers and heads of service where they may see the case."},
 	{"POST /v1/staff/cases/{id}/level", auth.Staff(auth.RoleBSO, auth.RoleServiceMgr, auth.RoleHeadOfService), RowsCases,
 		"Service managers (level 2) and heads of service (level 3) confirm or set the level of cases they may see. Business support officers only record the level a MAPPA meeting decided, with the meeting's date as its source; they cannot overrule it."},
+	{"GET /v1/admin/audit/cases/{id}", auth.Staff(auth.RoleAdmin), RowsAuditIDs,
+		"Administrators read who viewed or changed a case and its referrals, and when: ids, actions and times, never the case's contents. The read is itself audited."},
+	{"GET /v1/admin/audit/people/{subject}", auth.Staff(auth.RoleAdmin), RowsAuditIDs,
+		"Administrators read what one member of staff or agency client did over some days (at most 31): ids, actions and times. The read is itself audited."},
 	{"POST /v1/referrals", auth.Agency(auth.ScopeReferralsWrite), RowsNone,
 		"Agency API clients post referrals; the referring agency is the one the client is registered to."},
 	{"GET /v1/referrals/{id}", auth.Agency(auth.ScopeReferralsRead), RowsOwnClient,

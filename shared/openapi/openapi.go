@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"github.com/mappa-coordinator/mappa/shared/access"
+	"github.com/mappa-coordinator/mappa/shared/auditapi"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
@@ -125,6 +126,14 @@ func Operations() []Operation {
 		{Method: "POST", Path: "/v1/staff/cases/{id}/level", ID: "setLevel", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "Confirm the suggested management level or set another with a reason. Kept with who, when and why.",
 			Request: t[referral.LevelRequest](), Responses: with(map[int]reflect.Type{200: t[staffapi.LevelBody]()}, 404, 409, 422), Params: []Param{idParam}},
+		{Method: "GET", Path: "/v1/admin/audit/cases/{id}", ID: "auditOfCase", Tag: "Administration", Security: "staff", Scope: auth.ScopeStaff,
+			Summary:   "Administrators: who viewed or changed a case and its referrals, and when (ids, actions, times; never case contents), newest first. The read is itself audited.",
+			Responses: with(map[int]reflect.Type{200: t[auditapi.Page]()}, 404), Params: []Param{idParam}},
+		{Method: "GET", Path: "/v1/admin/audit/people/{subject}", ID: "auditOfPerson", Tag: "Administration", Security: "staff", Scope: auth.ScopeStaff,
+			Summary:   "Administrators: what one member of staff or agency client did on the days from..to (default the last 7, at most 31), newest first. The read is itself audited.",
+			Responses: with(map[int]reflect.Type{200: t[auditapi.Page]()}, 422),
+			Params: []Param{{Name: "subject", In: "path", Required: true, Description: "The sign-in id (staff) or client id (agency)."},
+				{Name: "from", In: "query", Description: "First day, YYYY-MM-DD (UTC)."}, {Name: "to", In: "query", Description: "Last day, YYYY-MM-DD (UTC)."}}},
 		{Method: "GET", Path: Path, ID: "openapi", Tag: "Meta", Security: "public", Summary: "This document.", Responses: map[int]reflect.Type{200: nil}},
 		{Method: "GET", Path: "/", ID: "app", Tag: "Meta", Security: "public", Summary: "The staff web app (HTML).", Responses: map[int]reflect.Type{200: nil}},
 		{Method: "GET", Path: "/{proxy+}", ID: "appAssets", Tag: "Meta", Security: "public", Summary: "The staff web app's pages and assets.",

@@ -16,6 +16,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/app/noticefn"
 	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/auditapi"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
@@ -53,6 +54,7 @@ func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 	}, deps.Clock)
 	eligibilityapi.RegisterOffences(rt)
 	openapi.Register(rt)
+	auditapi.Register(rt, &auditapi.API{Reader: audit.Reader{DB: deps.DB, Table: deps.Tables.Audit}, Cases: st, Audit: aud, Clock: deps.Clock, IDs: deps.IDs})
 	notices, err := noticefn.Notices(ctx, deps)
 	if err != nil {
 		return nil, fmt.Errorf("app: web: %w", err)
