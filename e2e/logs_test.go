@@ -37,16 +37,17 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// The logs of a full request, from the agency's post through
-// classification, the inbox email and a member of staff reading the
+// The logs and the emails of a full request, from the agency's post
+// through classification, the inbox email and a member of staff reading the
 // referral and deciding on it, carry ids and never the person: no names,
-// date of birth, identifiers, address, children or free text.
+// date of birth, identifiers, address, children or free text (issue 12).
 func TestLogsOfAFullRequestCarryNoPersonalData(t *testing.T) {
 	var logs syncBuffer
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	t.Cleanup(func() { slog.SetDefault(prev) })
 
+	start := time.Now().Add(-time.Second)
 	stack := localstack.ForTest(t)
 	tables := stack.Tables(t)
 	ctx := context.Background()
@@ -118,6 +119,24 @@ func TestLogsOfAFullRequestCarryNoPersonalData(t *testing.T) {
 	// Let the mailer send the inbox email so its logs are in too.
 	if err := app.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
+	}
+
+	// The emails of the flow (the MAPPA inbox's notice, anything else sent
+	// since the test began) carry ids and links, never the person.
+	emails, err := stack.SESStore(ctx, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(emails) == 0 {
+		t.Error("no email was sent in the flow")
+	}
+	for _, e := range emails {
+		raw, _ := json.Marshal(e)
+		for _, secret := range append(personalData(), "Meets the threshold") {
+			if strings.Contains(string(raw), secret) {
+				t.Errorf("email %q contains personal data or free text %q", e.Subject, secret)
+			}
+		}
 	}
 
 	out := logs.String()
