@@ -12,6 +12,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/infra/seed"
 	"github.com/mappa-coordinator/mappa/infra/streams"
+	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/due"
 	"github.com/mappa-coordinator/mappa/shared/ids"
@@ -42,7 +43,11 @@ func TestActionRemindersThroughTheStream(t *testing.T) {
 		if ev.Stream == nil {
 			continue
 		}
-		c, err := streams.FromTemplate("RemindersFunction", *ev.Stream, f.h.Tables.Meetings, f.api, streams.Handler(h.Handle))
+		table := map[string]string{"MeetingsTable": f.h.Tables.Meetings, "RotaTable": f.h.Tables.Rota}[ev.Stream.Table]
+		if table == "" {
+			t.Fatalf("RemindersFunction reads the stream of %s", ev.Stream.Table)
+		}
+		c, err := streams.FromTemplate("RemindersFunction", *ev.Stream, table, f.api, streams.Handler(h.Handle))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -96,6 +101,43 @@ func TestActionRemindersThroughTheStream(t *testing.T) {
 		t.Fatalf("the overdue item was not popped: %+v", rep)
 	}
 
+	// A DBS re-check due in 40 days: reminded 28 days before; once a new
+	// check is recorded the old reminder sends nothing.
+	sw.Handlers[due.KindDBS] = noticestream.DBSCheck{People: f.ms, Send: work}
+	f.h.Clock.Set(today.In(time.UTC).Add(12 * time.Hour))
+	p, err := f.ms.GetPerson(ctx, seed.ServiceMgr2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.DBSNextDue = today.AddDays(40)
+	if p, err = f.ms.SavePerson(ctx, p, p.Version, meetingstore.Effects{}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(cs)
+	dbsDay := today.AddDays(40 - noticestream.DBSWarningDays)
+	dbsRef := "dbs." + seed.ServiceMgr2 + "." + today.AddDays(40).String()
+	at(dbsDay)
+	if _, err := sw.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := outbox.Get(ctx, f.h.DB, f.h.Tables.Outbox, "due-dbs-"+dbsRef+"-"+dbsDay.String()); err != nil || m.To[0] != "ivo.notreal@example.gov.uk" {
+		t.Fatalf("DBS reminder: %+v %v", m, err)
+	}
+	p, _ = f.ms.GetPerson(ctx, seed.ServiceMgr2)
+	p.DBSCheckedOn, p.DBSNextDue = dbsDay, dbsDay.AddYears(3)
+	if _, err := f.ms.SavePerson(ctx, p, p.Version, meetingstore.Effects{}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(cs)
+	at(today.AddDays(40))
+	if _, err := sw.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := outbox.Get(ctx, f.h.DB, f.h.Tables.Outbox, "due-dbs-"+dbsRef+"-"+today.AddDays(40).String()); !errors.Is(err, outbox.ErrNotFound) {
+		t.Fatalf("DBS reminder after a new check: %v", err)
+	}
+	today = civil.Today(f.h.Clock.Now())
+
 	// A level 2 meeting held: the next review is reminded 14 days before
 	// its window closes, unless a meeting is booked by then.
 	review := noticestream.ReviewCheck{Meetings: f.ms, Send: work}
@@ -109,7 +151,11 @@ func TestActionRemindersThroughTheStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.drain(cs)
-	latest := held.AddDays(7 * meeting.MaxWeeksLevel2)
+	prop, err := meeting.ProposeNextReview(f.get("rv1"), cadence.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latest := prop.Window.Latest
 	warn := latest.AddDays(-noticestream.ReviewWarningDays)
 	items, _, err := due.List(ctx, f.h.DB, f.h.Tables.Cases, warn)
 	if err != nil || len(items) != 1 || items[0].Kind != due.KindReviewDue {

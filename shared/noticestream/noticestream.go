@@ -84,6 +84,8 @@ func (h *Handler) record(ctx context.Context, rec events.DynamoDBEventRecord) er
 	case "meeting":
 	case "action", "task":
 		return h.schedule(ctx, rec)
+	case "staff":
+		return h.scheduleDBS(ctx, rec)
 	default:
 		return nil
 	}

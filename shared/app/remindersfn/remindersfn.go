@@ -41,6 +41,7 @@ func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
 		handlers[due.KindActionDue], handlers[due.KindActionOverdue] = open, open
 		review := noticestream.ReviewCheck{Meetings: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Send: work}
 		handlers[due.KindReviewDue], handlers[due.KindReviewOverdue] = review, review
+		handlers[due.KindDBS] = noticestream.DBSCheck{People: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Send: work}
 	}
 	digest := deps.Config.DigestTo
 	if len(digest) == 0 && deps.Config.MappaInbox != "" {
