@@ -10,10 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/mappa-coordinator/mappa/infra/localapp"
 	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/seed"
 	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/due"
 )
 
 // The meetings API in the whole local system with the demo data: a
@@ -224,6 +228,21 @@ func TestMeetingsAPIDoneWhenFlowAndAccess(t *testing.T) {
 	}
 	if st, nb := call(seed.BSO1, "GET", "/v1/staff/meetings/"+next["meetingId"].(string), nil); st != 200 || nb["meeting"].(map[string]any)["origin"] != "cadence" {
 		t.Errorf("booked review: %d %v", st, nb["meeting"])
+	}
+	// A person added with a DBS check: the re-check reminder is scheduled
+	// for the reminders sweep, 28 days before it is due.
+	nextDBS := civil.Today(time.Now()).AddDays(90)
+	status, person := call(seed.Admin1, "POST", "/v1/staff/people", map[string]any{"name": "Oli Newstarter", "email": "oli.newstarter@example.gov.uk",
+		"role": "service-manager", "lineManagerId": seed.HeadOfService1, "dbsCheckedOn": civil.Today(time.Now()).AddYears(-3).AddDays(90).String(), "dbsNextDue": nextDBS.String()})
+	if status != http.StatusCreated {
+		t.Fatalf("add person: %d %v", status, person)
+	}
+	dk := due.Key(nextDBS.AddDays(-28), due.KindDBS, "dbs."+person["id"].(string))
+	if out, err := app.Deps.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(tables.Cases), Key: dk.Attrs()}); err != nil || out.Item == nil {
+		t.Errorf("no DBS reminder at %v: %v", dk, err)
+	}
+	if st, _ := call(seed.SocialWorker1, "POST", "/v1/staff/people", map[string]any{"name": "X", "email": "x@example.gov.uk", "role": "social-worker"}); st != 403 {
+		t.Errorf("a social worker added a person: %d", st)
 	}
 	if p := app.Parked(); len(p) != 0 {
 		t.Errorf("parked stream records: %+v", p)

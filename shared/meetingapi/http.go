@@ -16,6 +16,8 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/due"
+	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
@@ -977,6 +979,7 @@ func (s *Service) savePerson(w http.ResponseWriter, r *http.Request, a actor) {
 		return
 	}
 	eff := s.effects(a, ActionStaffWrite, "staff:"+p.ID, "")
+	eff.Due, eff.Undue = dbsReminder(cur, p, manager)
 	if manager.ID != "" {
 		// A line manager sees their team's cases (shared/access).
 		eff.Team = append(eff.Team, [2]string{subjectOf(manager), subjectOf(p)})
@@ -991,6 +994,29 @@ func (s *Service) savePerson(w http.ResponseWriter, r *http.Request, a actor) {
 		status = http.StatusCreated
 	}
 	httpapi.JSON(w, status, p)
+}
+
+// DBSReminderDays is how long before the next DBS check is due the person
+// and their line manager are reminded (product policy).
+const DBSReminderDays = 28
+
+// dbsReminder schedules the DBS re-check reminder (shared/due, kind dbs)
+// for the person's next check and removes the one for a date no longer due.
+func dbsReminder(before, after, manager staff.Person) ([]due.Item, []dynamo.Key) {
+	var undue []dynamo.Key
+	ref := "dbs." + after.ID
+	if !before.DBSNextDue.IsZero() && before.DBSNextDue != after.DBSNextDue {
+		undue = append(undue, due.Key(before.DBSNextDue.AddDays(-DBSReminderDays), due.KindDBS, ref))
+	}
+	if after.DBSNextDue.IsZero() || !after.Active {
+		return nil, undue
+	}
+	to := []string{after.Email}
+	if manager.Email != "" {
+		to = append(to, manager.Email)
+	}
+	return []due.Item{{Day: after.DBSNextDue.AddDays(-DBSReminderDays), Kind: due.KindDBS, Ref: ref, To: to,
+		Path: "/staff/" + after.ID, DueOn: after.DBSNextDue.String()}}, undue
 }
 
 func (s *Service) addLeave(w http.ResponseWriter, r *http.Request, a actor) {

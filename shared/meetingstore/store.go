@@ -28,6 +28,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
+	"github.com/mappa-coordinator/mappa/shared/due"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
@@ -98,6 +99,10 @@ type Effects struct {
 	Assign []Assignment
 	// Team records line management (manager sees their team's cases).
 	Team [][2]string
+	// Due schedules work for the reminders sweep (shared/due items in the
+	// cases table); Undue removes scheduled items that no longer apply.
+	Due   []due.Item
+	Undue []dynamo.Key
 }
 
 // Assignment is one person (by sign-in subject) assigned to a case.
@@ -115,6 +120,8 @@ func (e *Effects) Merge(other Effects) {
 	e.Continuity = append(e.Continuity, other.Continuity...)
 	e.Assign = append(e.Assign, other.Assign...)
 	e.Team = append(e.Team, other.Team...)
+	e.Due = append(e.Due, other.Due...)
+	e.Undue = append(e.Undue, other.Undue...)
 }
 
 // ---------------------------------------------------------------- keys
@@ -353,6 +360,19 @@ func (s *Store) effectItems(e Effects, now time.Time, base int) ([]types.Transac
 	for _, m := range e.Team {
 		if m[0] != "" && m[1] != "" && s.t.Cases != "" {
 			items = append(items, put(s.t.Cases, assignstore.TeamItem(m[0], m[1]), "", nil))
+		}
+	}
+	for _, k := range e.Undue {
+		if s.t.Cases != "" {
+			items = append(items, del(s.t.Cases, k))
+		}
+	}
+	for _, d := range e.Due {
+		if s.t.Cases == "" {
+			continue
+		}
+		if w, err := due.Put(s.t.Cases, d); err == nil {
+			items = append(items, w)
 		}
 	}
 	return items, opt
