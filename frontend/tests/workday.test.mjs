@@ -139,3 +139,48 @@ test('an assistant director opens the Board reports and downloads the figures as
   assert.deepEqual(problems, [])
   await context.close()
 })
+
+test('a social worker opens their case record from home and sets the traffic light with a reason', { timeout: 120000 }, async () => {
+  const { context, page, problems } = await newPage(browser)
+  await signInAs(page, server.url, 'Social worker')
+  await page.locator('#my-cases').waitFor()
+  // The demo assigns this social worker to the demo case (a child's allocated worker).
+  await page.locator('#my-cases tbody a').first().click()
+  await page.locator('#referral-summary').waitFor()
+  await page.locator('#case-link').click()
+  await page.waitForURL(/\/cases\/[^/]+$/)
+  await page.locator('#traffic-light').waitFor()
+  assert.equal(await page.title(), 'Case record – MAPPA Coordinator')
+  assert.match(await page.locator('#case-summary').innerText(), /Traffic light\s+Not set yet/)
+  assert.match(await page.locator('#risk').innerText(), /Children\s+High/)
+  await noAxe(page)
+
+  // Every problem in one round: no colour, no reason.
+  await page.getByRole('button', { name: 'Set traffic light' }).click()
+  const summary = page.locator('.govuk-error-summary')
+  await summary.waitFor()
+  assert.deepEqual(await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), ['#rag', '#rag-reason'])
+  await noAxe(page)
+
+  // By keyboard: the AMBER radio, the reason, Enter.
+  await page.locator('#rag-2').focus()
+  await page.keyboard.press('Space')
+  await page.locator('#rag-reason').focus()
+  await page.keyboard.type('Plan in place; risk to children is high.')
+  await page.getByRole('button', { name: 'Set traffic light' }).focus()
+  await page.keyboard.press('Enter')
+  await page.locator('.govuk-notification-banner--success').waitFor()
+  assert.match(await page.locator('#case-summary').innerText(), /Traffic light\s+AMBER/)
+  const hist = await page.locator('#rag-history tbody tr').allInnerTexts()
+  assert.equal(hist.length, 1)
+  assert.match(hist[0], /AMBER[\s\S]*You[\s\S]*risk to children is high/)
+  // AMBER is not offered again.
+  assert.equal(await page.locator('#rag-form input[value="amber"]').count(), 0)
+  await noAxe(page)
+  await page.setViewportSize({ width: 320, height: 800 })
+  await noSidewaysScroll(page)
+  await noAxe(page)
+  await screenshot(page, 'case-record-rag')
+  assert.deepEqual(problems, [])
+  await context.close()
+})

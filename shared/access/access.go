@@ -78,6 +78,8 @@ var Matrix = []Rule{
 		"Administrators read who viewed or changed a case and its referrals, and when: ids, actions and times, never the case's contents. The read is itself audited."},
 	{"GET /v1/admin/audit/people/{subject}", auth.Staff(auth.RoleAdmin), RowsAuditIDs,
 		"Administrators read what one member of staff or agency client did over some days (at most 31): ids, actions and times. The read is itself audited."},
+	{"POST /v1/staff/cases/{id}/rag", auth.Staff(auth.RoleSocialWorker, auth.RoleTeamManager, auth.RoleServiceMgr, auth.RoleHeadOfService), RowsCases,
+		"The traffic light is a professional judgement on the plan and the risk: the social workers and managers of the case set it, with a reason (kept)."},
 	{"POST /v1/referrals", auth.Agency(auth.ScopeReferralsWrite), RowsNone,
 		"Agency API clients post referrals; the referring agency is the one the client is registered to."},
 	{"GET /v1/referrals/{id}", auth.Agency(auth.ScopeReferralsRead), RowsOwnClient,

@@ -35,6 +35,7 @@ const (
 	ActionCaseCreate       Action = "case.create"
 	ActionCaseRead         Action = "case.read"
 	ActionCaseLevel        Action = "case.level"
+	ActionCaseRAG          Action = "case.rag"
 )
 
 // Entry is one audit record.

@@ -30,6 +30,7 @@ const (
 	RouteMatch          = "POST /v1/staff/referrals/{id}/match"
 	RouteCaseGet        = "GET /v1/staff/cases/{id}"
 	RouteCaseLevel      = "POST /v1/staff/cases/{id}/level"
+	RouteCaseRAG        = "POST /v1/staff/cases/{id}/rag"
 )
 
 // Register adds the staff routes to rt, each behind its gate in the access
@@ -38,7 +39,7 @@ func Register(rt *auth.Router, s *Service) {
 	for pattern, h := range map[string]http.HandlerFunc{
 		RouteMe: s.handleMe, RouteReferralList: s.handleList, RouteReferralCreate: s.handleCreate,
 		RouteReferralGet: s.handleGet, RouteDecision: s.handleDecision, RouteMatch: s.handleMatch,
-		RouteCaseGet: s.handleCase, RouteCaseLevel: s.handleLevel,
+		RouteCaseGet: s.handleCase, RouteCaseLevel: s.handleLevel, RouteCaseRAG: s.handleRAG,
 	} {
 		rt.HandleFunc(pattern, access.Policy(pattern), h)
 	}
@@ -251,9 +252,13 @@ type CaseBody struct {
 	Identifiers    IdentifierLists        `json:"identifiers"`
 	Referrals      []CaseReferral         `json:"referrals"`
 	LevelHistory   []referral.LevelChange `json:"levelHistory"`
-	CreatedAt      time.Time              `json:"createdAt"`
-	UpdatedAt      time.Time              `json:"updatedAt"`
-	Links          Links                  `json:"links"`
+	// RAG is the traffic light staff set (absent until set), with every
+	// change, oldest first.
+	RAG        referral.RAG         `json:"rag,omitempty"`
+	RAGHistory []referral.RAGChange `json:"ragHistory"`
+	CreatedAt  time.Time            `json:"createdAt"`
+	UpdatedAt  time.Time            `json:"updatedAt"`
+	Links      Links                `json:"links"`
 }
 
 // LevelBody is the 200 answer to a level change.
@@ -466,7 +471,8 @@ func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
 		Identifiers:  IdentifierLists{CRN: orEmpty(c.CRNs), PNC: orEmpty(c.PNCs), CouncilNumber: orEmpty(c.CouncilNumbers)},
 		Referrals:    []CaseReferral{},
 		LevelHistory: orEmpty(v.Detail.Levels),
-		CreatedAt:    c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		RAG:          c.RAG, RAGHistory: orEmpty(v.Detail.RAGs),
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Links: Links{Self: caseLink(c.ID)},
 	}
 	for _, l := range v.Detail.Referrals {
@@ -505,4 +511,33 @@ func meetingWhen(m *referral.MeetingInvitation) *MeetingWhen {
 		return nil
 	}
 	return &MeetingWhen{Date: m.Date, Time: m.Time}
+}
+
+// RAGBody is the 200 answer to setting a traffic light.
+type RAGBody struct {
+	CaseID  string             `json:"caseId"`
+	RAG     referral.RAG       `json:"rag"`
+	Version int                `json:"version"`
+	Change  referral.RAGChange `json:"change"`
+	Links   Links              `json:"links"`
+}
+
+func (s *Service) handleRAG(w http.ResponseWriter, r *http.Request) {
+	var q referral.RAGRequest
+	if !httpapi.Decode(w, r, 16<<10, &q) {
+		return
+	}
+	version, err := expectedVersion(r, q.Version)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	c, ch, err := s.SetRAG(r.Context(), actor(r, RouteCaseRAG), r.PathValue("id"), q, version)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	httpapi.Logger(r.Context()).Info("case traffic light set", "caseId", c.ID, "rag", string(ch.RAG))
+	etag(w, c.Version)
+	httpapi.JSON(w, http.StatusOK, RAGBody{CaseID: c.ID, RAG: c.RAG, Version: c.Version, Change: ch, Links: Links{Self: caseLink(c.ID)}})
 }

@@ -45,6 +45,7 @@ type Store interface {
 	GetCaseDetail(ctx context.Context, id string) (store.CaseDetail, error)
 	GetReferrals(ctx context.Context, ids []string) (map[string]store.Referral, error)
 	SetLevel(ctx context.Context, caseID string, expectedVersion int, l referral.LevelChange, entries []audit.Entry) error
+	SetRAG(ctx context.Context, caseID string, expectedVersion int, c referral.RAGChange, entries []audit.Entry) error
 }
 
 var _ Store = (*store.Store)(nil)
@@ -423,4 +424,37 @@ func referrerEmails(r store.Referral, d referral.Decision) ([]outbox.Message, er
 		return nil, fmt.Errorf("staffapi: referrer email: %w", err)
 	}
 	return []outbox.Message{m}, nil
+}
+
+// SetRAG sets a case's traffic light with a reason; the change is kept.
+// Setting the colour it already has is refused (nothing would change).
+func (s *Service) SetRAG(ctx context.Context, a Actor, id string, q referral.RAGRequest, version int) (store.Case, referral.RAGChange, error) {
+	if err := s.canSee(ctx, a, id); err != nil {
+		return store.Case{}, referral.RAGChange{}, err
+	}
+	c, err := s.store.GetCase(ctx, id)
+	if err != nil {
+		return store.Case{}, referral.RAGChange{}, notFound(err)
+	}
+	if c.Status != store.CaseOpen {
+		return store.Case{}, referral.RAGChange{}, fmt.Errorf("%w: the case was merged into case %s", ErrState, c.MergedInto)
+	}
+	if err := versionCheck(version, c.Version); err != nil {
+		return store.Case{}, referral.RAGChange{}, err
+	}
+	if c.RAG == q.RAG {
+		return store.Case{}, referral.RAGChange{}, invalid("/rag", fmt.Sprintf("is already %s: choose a different colour to change it", q.RAG))
+	}
+	now := s.clock.Now()
+	ch := referral.RAGChange{ID: s.ids.New(), RAG: q.RAG, Previous: c.RAG, Reason: q.Reason, Actor: a.Identity.Subject, At: now}
+	e := s.entry(a, audit.ActionCaseRAG, "case:"+c.ID, c.ID)
+	e.Reason = a.Route + " rag=" + string(q.RAG)
+	if err := s.store.SetRAG(ctx, c.ID, c.Version, ch, []audit.Entry{e}); err != nil {
+		if errors.Is(err, store.ErrVersionConflict) {
+			return store.Case{}, referral.RAGChange{}, fmt.Errorf("%w: the case changed meanwhile", ErrStale)
+		}
+		return store.Case{}, referral.RAGChange{}, err
+	}
+	c.RAG, c.Version, c.UpdatedAt = q.RAG, c.Version+1, now
+	return c, ch, nil
 }

@@ -740,3 +740,47 @@ func TestReferrerIsToldAndAnswersWithInformation(t *testing.T) {
 		t.Errorf("an acceptance emailed the referrer: %v", err)
 	}
 }
+
+func TestTrafficLightIsSetWithAReasonAndKept(t *testing.T) {
+	h := intaketest.New(t)
+	_, caseID := post(t, h, fixture)
+	sw := h.StaffToken("staff-sw")
+	rag := func(token, body string) intaketest.Response {
+		return h.Do("POST", "/v1/staff/cases/"+caseID+"/rag", token, []byte(body))
+	}
+	if r := rag(sw, `{"rag":"amber","reason":"x"}`); r.Status != 403 {
+		t.Errorf("a social worker not on the case: %d", r.Status)
+	}
+	if r := rag(h.StaffToken("staff-bso"), `{"rag":"amber","reason":"x"}`); r.Status != 403 {
+		t.Errorf("a business support officer: %d", r.Status)
+	}
+	h.Assign(caseID, "staff-sw", assignstore.KindChildWorker)
+	if r := rag(sw, `{"rag":"purple","reason":" "}`); r.Status != 422 || !slices.Equal(r.Pointers(), []string{"/rag", "/reason"}) {
+		t.Errorf("bad body: %d %v", r.Status, r.Pointers())
+	}
+	if r := rag(sw, `{"rag":"amber","reason":"Plan in place; risk to children high."}`); r.Status != 200 || r.JSON()["rag"] != "amber" {
+		t.Fatalf("set: %d %s", r.Status, r.Body)
+	}
+	h.Clock.Advance(time.Minute)
+	if r := rag(sw, `{"rag":"amber","reason":"again"}`); r.Status != 422 {
+		t.Errorf("the same colour again: %d", r.Status)
+	}
+	if r := rag(sw, `{"rag":"red","reason":"Moved next to a school.","version":1}`); r.Status != 409 {
+		t.Errorf("stale version: %d", r.Status)
+	}
+	if r := rag(sw, `{"rag":"red","reason":"Moved next to a school."}`); r.Status != 200 {
+		t.Fatalf("change: %d %s", r.Status, r.Body)
+	}
+	c := h.Do("GET", "/v1/staff/cases/"+caseID, sw, nil).JSON()
+	hist := c["ragHistory"].([]any)
+	if c["rag"] != "red" || len(hist) != 2 {
+		t.Fatalf("case: %v %v", c["rag"], hist)
+	}
+	last := hist[1].(map[string]any)
+	if last["rag"] != "red" || last["previous"] != "amber" || last["reason"] != "Moved next to a school." || last["actor"] != "staff-sw" {
+		t.Errorf("history %v", last)
+	}
+	if n := strings.Count(strings.Join(h.AuditActions("case:"+caseID), ","), "case.rag"); n != 2 {
+		t.Errorf("%d audit entries", n)
+	}
+}

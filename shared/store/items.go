@@ -36,6 +36,7 @@ const (
 	typeCase         = "case"
 	typeCaseReferral = "case-referral"
 	typeLevelChange  = "level-change"
+	typeRAGChange    = "rag-change"
 	typeClaim        = "identifier-claim"
 	typeNameKey      = "name-key"
 )
@@ -69,6 +70,30 @@ func caseReferralKey(caseID string, receivedAt time.Time, referralID string) dyn
 
 func levelKey(caseID string, at time.Time, id string) dynamo.Key {
 	return dynamo.Key{PK: dynamo.PK("CASE#" + caseID), SK: dynamo.SK("LEVEL#" + stamp(at) + "#" + id)}
+}
+
+func ragKey(caseID string, at time.Time, id string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("CASE#" + caseID), SK: dynamo.SK("RAG#" + stamp(at) + "#" + id)}
+}
+
+func ragItem(caseID string, c referral.RAGChange) item {
+	return withKey(ragKey(caseID, c.At, c.ID), item{
+		"type":     dynamo.S(typeRAGChange),
+		"id":       dynamo.S(c.ID),
+		"caseId":   dynamo.S(caseID),
+		"rag":      dynamo.S(string(c.RAG)),
+		"previous": dynamo.S(string(c.Previous)),
+		"reason":   dynamo.S(c.Reason),
+		"actor":    dynamo.S(c.Actor),
+		"at":       dynamo.S(stamp(c.At)),
+	})
+}
+
+func ragFrom(it item) referral.RAGChange {
+	return referral.RAGChange{
+		ID: str(it, "id"), RAG: referral.RAG(str(it, "rag")), Previous: referral.RAG(str(it, "previous")),
+		Reason: str(it, "reason"), Actor: str(it, "actor"), At: parseStamp(str(it, "at")),
+	}
 }
 
 func claimKey(id referral.Identifier) dynamo.Key {
@@ -119,7 +144,9 @@ type Case struct {
 	CouncilNumbers []string
 	NameKeys       []string
 	// Level is the confirmed level of management, 0 until someone sets it.
-	Level          int
+	Level int
+	// RAG is the traffic light staff set ("" until someone does).
+	RAG            referral.RAG
 	SuggestedLevel int
 	Classification json.RawMessage
 	Version        int
@@ -310,6 +337,7 @@ func caseFrom(it item) (Case, error) {
 		CouncilNumbers: strSet(it, "councilNumbers"),
 		NameKeys:       strSet(it, "nameKeys"),
 		Level:          num(it, "level"),
+		RAG:            referral.RAG(str(it, "rag")),
 		SuggestedLevel: num(it, "suggestedLevel"),
 		Version:        num(it, "version"),
 		CreatedAt:      parseStamp(str(it, "createdAt")),

@@ -612,6 +612,7 @@ type CaseDetail struct {
 	Case      Case
 	Referrals []CaseReferral // oldest first
 	Levels    []referral.LevelChange
+	RAGs      []referral.RAGChange // oldest first
 }
 
 // GetCaseDetail reads the case, its referral links and its level history
@@ -634,6 +635,8 @@ func (s *Store) GetCaseDetail(ctx context.Context, id string) (CaseDetail, error
 			d.Referrals = append(d.Referrals, caseReferralFrom(it))
 		case typeLevelChange:
 			d.Levels = append(d.Levels, levelFrom(it))
+		case typeRAGChange:
+			d.RAGs = append(d.RAGs, ragFrom(it))
 		}
 	}
 	if !found {
@@ -655,4 +658,18 @@ func (s *Store) SetLevel(ctx context.Context, caseID string, expectedVersion int
 		ExpressionAttributeValues: item{":l": dynamo.N(int64(l.Level)), ":one": dynamo.N(1), ":now": dynamo.S(stamp(l.At)), ":v": dynamo.N(int64(expectedVersion)), ":open": dynamo.S(CaseOpen)},
 	}, put(s.tables.Cases, levelItem(caseID, l), "attribute_not_exists(pk)"), entries, "case "+caseID,
 		reportstore.Increments(s.tables.Referrals, report.ForLevel(l.PreviousLevel, l.Level, l.At))...)
+}
+
+// SetRAG sets a case's traffic light and keeps the change (who, when, why)
+// in one transaction with its audit entries, if the case is open and still
+// at expectedVersion (ErrVersionConflict otherwise).
+func (s *Store) SetRAG(ctx context.Context, caseID string, expectedVersion int, c referral.RAGChange, entries []audit.Entry) error {
+	return s.recordChange(ctx, &types.Update{
+		TableName:                 aws.String(s.tables.Cases),
+		Key:                       caseKey(caseID).Attrs(),
+		UpdateExpression:          aws.String("SET rag = :r, version = version + :one, updatedAt = :now"),
+		ConditionExpression:       aws.String("attribute_exists(pk) AND version = :v AND #status = :open"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: item{":r": dynamo.S(string(c.RAG)), ":one": dynamo.N(1), ":now": dynamo.S(stamp(c.At)), ":v": dynamo.N(int64(expectedVersion)), ":open": dynamo.S(CaseOpen)},
+	}, put(s.tables.Cases, ragItem(caseID, c), "attribute_not_exists(pk)"), entries, "case "+caseID)
 }

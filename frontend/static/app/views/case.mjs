@@ -2,11 +2,63 @@
 // level with their history; the referrals that formed it. Page title: "Case
 // record" (never a name).
 
-import { html, summaryList, summaryCard, table, tag } from '../html.mjs'
-import { api } from '../api.mjs'
-import { categoryText, categoryNumber, levelNumber, dateText, dateTimeText, statusTag, agencyText, actorText } from '../format.mjs'
+import { html, summaryList, summaryCard, table, tag, radios, textarea, button, errorSummary, notificationBanner } from '../html.mjs'
+import { api, hasRole, ApiError, SignedOut } from '../api.mjs'
+import { categoryText, categoryNumber, levelNumber, dateText, dateTimeText, statusTag, agencyText, actorText, ragTag, riskTag } from '../format.mjs'
 import { classificationOf } from '../model.mjs'
+import { formValues } from '../forms.mjs'
 import { nameOf } from './facts-view.mjs'
+
+const RAG_ROLES = ['social-worker', 'team-manager', 'service-manager', 'head-of-service']
+const RAG_ITEMS = [
+  { value: 'green', text: 'GREEN', hint: 'An acceptable plan supported by a core group; the risk is being managed.' },
+  { value: 'amber', text: 'AMBER', hint: 'A plan is in place; high risk; may need multi-agency work.' },
+  { value: 'red', text: 'RED', hint: 'A limited plan; very high risk; needs multi-agency co-ordination.' }
+]
+
+/** The traffic light: now, the form for the roles that set it, every change. */
+export function ragSection (c, who, state = {}) {
+  const errs = state.errors || {}
+  const v = state.values || {}
+  const can = RAG_ROLES.some((r) => hasRole(who, r))
+  const hist = (c.ragHistory || []).slice().sort((a, b) => String(b.at).localeCompare(String(a.at)))
+  return html`<section id="traffic-light" aria-labelledby="traffic-light-heading">
+    <h2 class="govuk-heading-m" id="traffic-light-heading">Traffic light</h2>
+    <p class="govuk-body" id="rag-now">${c.rag ? html`${ragTag(c.rag)} set ${hist[0] ? html`on ${dateTimeText(hist[0].at)}` : ''}` : 'Not set yet.'}</p>
+    ${can
+      ? html`<form id="rag-form" novalidate>
+          ${radios({ id: 'rag', name: 'rag', legend: c.rag ? 'Change the traffic light' : 'Set the traffic light', legendSize: 's', error: errs.rag, value: v.rag, items: RAG_ITEMS.filter((x) => x.value !== c.rag) })}
+          ${textarea({ id: 'rag-reason', name: 'reason', label: 'Reason', hint: 'What about the plan and the risk makes it this colour.', error: errs['rag-reason'], value: v.reason || '', rows: 3 })}
+          ${button(c.rag ? 'Change traffic light' : 'Set traffic light', { secondary: true })}
+        </form>`
+      : html`<p class="govuk-body">The case’s social workers and managers set the traffic light.</p>`}
+    ${hist.length
+      ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
+          id: 'rag-history',
+          caption: 'Traffic light history, newest first',
+          captionSize: 's',
+          head: ['When', 'Colour', 'Who', 'Reason'],
+          rows: hist.map((h) => [dateTimeText(h.at), html`${ragTag(h.rag)}${h.previous ? html` (was ${String(h.previous).toUpperCase()})` : ''}`, actorText(h.actor, { who }), h.reason])
+        })}</div>`
+      : ''}
+  </section>`
+}
+
+function riskSection (latest) {
+  const r = (latest && latest.referral && latest.referral.currentRisk) || null
+  if (!r) return ''
+  return html`<section id="risk" aria-labelledby="risk-heading">
+    <h2 class="govuk-heading-m" id="risk-heading">Risk of serious harm</h2>
+    <p class="govuk-body">As the latest referral gave it${latest.receivedAt ? html` (${dateText(String(latest.receivedAt).slice(0, 10))})` : ''}.</p>
+    ${summaryList([
+      { key: 'Children', value: riskTag(r.children) || undefined },
+      { key: 'The public', value: riskTag(r.public) || undefined },
+      { key: 'A known adult', value: riskTag(r.knownAdult) || undefined },
+      { key: 'Staff', value: riskTag(r.staff) || undefined },
+      { key: 'Who is at risk', value: r.toWhom }
+    ])}
+  </section>`
+}
 
 function listOr (xs) {
   return Array.isArray(xs) && xs.length ? xs.join(', ') : undefined
@@ -21,7 +73,7 @@ function levelRows (c, who) {
   ])
 }
 
-export function casePage (c, who) {
+export function casePage (c, who, { latest = null, state = {} } = {}) {
   const p = c.person || {}
   const cl = classificationOf(c)
   const level = levelNumber(c.level)
@@ -32,7 +84,10 @@ export function casePage (c, who) {
     <span class="govuk-caption-l">Case record</span>
     <h1 class="govuk-heading-l" id="person-name">${nameOf(p) || 'Case record'}</h1>
     ${c.status && c.status !== 'open' ? html`<div class="govuk-inset-text">This case was merged into <a class="govuk-link" href="/cases/${encodeURIComponent(c.mergedInto || '')}">another case</a>. Its referrals are on that case now.</div>` : ''}
+    ${errorSummary(Object.entries(state.errors || {}).map(([id, text]) => ({ href: id.startsWith('_') ? null : `#${id}`, text })))}
+    ${state.flash ? notificationBanner({ success: true, heading: state.flash }) : ''}
     <dl class="govuk-summary-list" id="case-summary">
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Traffic light</dt><dd class="govuk-summary-list__value">${c.rag ? ragTag(c.rag) : html`<span class="app-not-known">Not set yet</span>`} <a class="govuk-link" href="#traffic-light">${c.rag ? 'Change' : 'Set'}<span class="govuk-visually-hidden"> the traffic light</span></a></dd></div>
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Category</dt><dd class="govuk-summary-list__value">${category || html`<span class="app-not-known">Not classified yet</span>`}</dd></div>
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Level of management</dt><dd class="govuk-summary-list__value">${level ? html`Level ${level} ${tag('Confirmed', 'green')}` : html`Not confirmed yet${suggested ? html` (level ${suggested} suggested)` : ''}`}</dd></div>
     </dl>
@@ -45,6 +100,8 @@ export function casePage (c, who) {
       { key: 'Case opened', value: c.createdAt ? dateTimeText(c.createdAt) : undefined }
     ]))}
     <p class="govuk-body"><a class="govuk-link" href="/cases/${encodeURIComponent(c.id || '')}/meetings" id="meetings-link">Meetings, children and tasks</a></p>
+    ${ragSection(c, who, state)}
+    ${riskSection(latest)}
     <h2 class="govuk-heading-m" id="level-history">Category and level history</h2>
     ${levelRows(c, who).length
       ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'level-history-table', caption: 'Level of management, newest first', captionSize: 's', head: ['When', 'What happened', 'Who', 'Reason'], rows: levelRows(c, who) })}</div>`
@@ -66,9 +123,48 @@ export function casePage (c, who) {
       : html`<p class="govuk-body">No referrals.</p>`}`
 }
 
-export async function renderCase (ctx, id) {
+async function load (id) {
   const c = (await api(`/v1/staff/cases/${encodeURIComponent(id)}`)) || {}
-  ctx.show('Case record', casePage(c, ctx.who))
+  const refs = (c.referrals || []).slice().sort((a, b) => String(b.receivedAt).localeCompare(String(a.receivedAt)))
+  let latest = null
+  if (refs[0]) {
+    try {
+      latest = await api(`/v1/staff/referrals/${encodeURIComponent(refs[0].id)}`)
+    } catch (err) {
+      if (err instanceof SignedOut) throw err
+    }
+  }
+  return { c, latest }
 }
 
-export const _test = { casePage }
+function draw (ctx, id, data, state) {
+  if (!ctx.show('Case record', casePage(data.c, ctx.who, { latest: data.latest, state }), { error: Object.keys(state.errors || {}).length > 0 })) return
+  document.getElementById('rag-form')?.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    const values = formValues(e.target)
+    const errors = {}
+    if (!values.rag) errors.rag = 'Select the traffic light'
+    if (!String(values.reason || '').trim()) errors['rag-reason'] = 'Enter the reason for the traffic light'
+    if (Object.keys(errors).length) return draw(ctx, id, data, { values, errors })
+    const body = { rag: values.rag, reason: values.reason }
+    if (Number.isInteger(data.c.version)) body.version = data.c.version
+    try {
+      await api(`/v1/staff/cases/${encodeURIComponent(id)}/rag`, { method: 'POST', body })
+      draw(ctx, id, await load(id), { flash: `Traffic light set to ${values.rag.toUpperCase()}` })
+    } catch (err) {
+      if (err instanceof SignedOut) return
+      let message = 'The traffic light was not saved because of a problem with the service. Try again.'
+      if (err instanceof ApiError && err.status === 403) message = 'The traffic light was not saved: only the case’s social workers and managers can set it.'
+      if (err instanceof ApiError && err.status === 409) message = 'The traffic light was not saved: someone else changed this case meanwhile. The page now shows the change.'
+      if (err instanceof ApiError && err.status === 422) message = `The traffic light was not saved: ${err.fieldErrors.map((f) => f.detail).join('; ') || 'check the form'}.`
+      const fresh = err instanceof ApiError && err.status === 409 ? await load(id) : data
+      draw(ctx, id, fresh, { values: err instanceof ApiError && err.status === 409 ? {} : values, errors: { _error: message } })
+    }
+  })
+}
+
+export async function renderCase (ctx, id) {
+  draw(ctx, id, await load(id), {})
+}
+
+export const _test = { casePage, ragSection }
