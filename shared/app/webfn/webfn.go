@@ -68,10 +68,19 @@ func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 	})
 	// "GET /" matches every GET path no other route claims: the pages of the
 	// app and its assets (template.yaml: GET / and GET /{proxy+}, public).
-	rt.Handle("GET /", access.Policy("GET /"), fe)
+	notAllowed := MethodNotAllowed()
+	rt.Handle("GET /", access.Policy("GET /"), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A GET under /v1/ that no route takes: 405 if the path takes
+		// other methods (GET /v1/eligibility), else 404.
+		if strings.HasPrefix(r.URL.Path, "/v1/") && r.URL.Path != openapi.Path {
+			notAllowed.ServeHTTP(w, r)
+			return
+		}
+		fe.ServeHTTP(w, r)
+	}))
 	// template.yaml routes every other method (ANY /{proxy+}) here, so a
 	// method a path does not have is 405 with Allow, on AWS as locally.
-	rt.Handle("/", access.Policy("ANY /"), MethodNotAllowed())
+	rt.Handle("/", access.Policy("ANY /"), notAllowed)
 	return rt, nil
 }
 
@@ -90,7 +99,13 @@ func MethodNotAllowed() http.Handler {
 	methods := []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var allow []string
+		if !strings.HasPrefix(r.URL.Path, "/v1/") {
+			allow = []string{http.MethodGet} // the app's pages and files
+		}
 		for _, m := range methods {
+			if !strings.HasPrefix(r.URL.Path, "/v1/") {
+				break
+			}
 			q := r.Clone(r.Context())
 			q.Method = m
 			if _, pattern := probe.Handler(q); pattern != "" {
