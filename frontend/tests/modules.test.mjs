@@ -113,9 +113,11 @@ test('a referral with nothing but an id renders with "Not known", never an error
 })
 
 test('the queue says why a classified referral has no category', () => {
-  const cell = (item) => String(queue.row({ id: 'r1', status: 'classified', ...item })[3])
+  const cell = (item) => String(queue.row({ id: 'r1', status: 'classified', ...item })[4])
   assert.match(cell({ outcome: 'not-eligible' }), /Not eligible/)
   assert.match(cell({ outcome: 'cannot-decide' }), /Cannot decide/)
   assert.match(cell({ outcome: 'eligible', primaryCategory: 2 }), /Category 2/)
-  assert.match(String(queue.row({ id: 'r2', status: 'received' })[3]), /Not classified yet/)
+  assert.match(String(queue.row({ id: 'r2', status: 'received' })[4]), /Not classified yet/)
+  assert.match(String(queue.row({ id: 'r3', status: 'classified', meeting: { date: '2099-01-01' } })[1]), /1 January 2099[\s\S]*in \d+ days/)
+  assert.equal(String(queue.row({ id: 'r4', status: 'classified' })[1]), 'No meeting yet')
 })

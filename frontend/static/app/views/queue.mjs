@@ -1,9 +1,10 @@
-// The referrals queue: the business support officer's home page. One tab
+// The referrals queue, by status (the home page puts the urgent first). One tab
 // per status; a table of referrals linking to their detail pages.
 
 import { html, table, tag } from '../html.mjs'
 import { api, hasRole, ROLE_BSO } from '../api.mjs'
-import { STATUSES, statusTag, categoryTag, categoryNumber, levelText, agencyText, dayText, timeText, shortNoticeTag } from '../format.mjs'
+import { dateText, STATUSES, statusTag, categoryTag, categoryNumber, levelText, agencyText, dayText, timeText, shortNoticeTag } from '../format.mjs'
+import { daysBetween, londonDate, daysLeftText } from './facts-view.mjs'
 import { pick, referralId, personName, caseRef, classificationOf, suggestedLevelOf, isShortNotice } from '../model.mjs'
 
 const TABS = [{ value: '', text: 'All' }, ...STATUSES]
@@ -24,6 +25,14 @@ export function itemsOf (data) {
   return data.items || data.referrals || data.results || []
 }
 
+/** The meeting's date and the days left to it (today in UK time). */
+function meetingCell (r, today = londonDate(new Date())) {
+  const d = r.meeting && r.meeting.date
+  if (!d) return 'No meeting yet'
+  const left = daysBetween(today, d)
+  return html`${dateText(d)}<br><span class="govuk-body-s${left < 14 ? ' govuk-!-font-weight-bold' : ''}">${daysLeftText(left)}</span>`
+}
+
 function row (r) {
   const id = referralId(r)
   const category = pick(r, 'primaryCategory', 'category') ?? pick(classificationOf(r), 'primaryCategory', 'category')
@@ -33,6 +42,7 @@ function row (r) {
   return [
     html`<a class="govuk-link" href="/referrals/${encodeURIComponent(id || '')}">${personName(r) || 'Referral'}</a>
       ${ref ? html`<br><span class="govuk-body-s app-secondary">${ref}</span>` : ''}`,
+    meetingCell(r),
     received ? html`${dayText(received)}<br><span class="govuk-body-s app-secondary">${timeText(received)}</span>` : null,
     agency && typeof agency === 'object' ? (agency.name || agencyText(agency)) : agencyText(agency),
     categoryNumber(category) ? categoryTag(category) : html`<span class="app-not-known">${outcomeText(r)}</span>`,
@@ -66,7 +76,7 @@ export async function renderQueue (ctx, params) {
           id: 'referrals',
           caption: status ? `${tabText} referrals` : 'All referrals',
           captionSize: 's',
-          head: ['Person', 'Received', 'Referring agency', 'Category', 'Suggested level', 'Status'],
+          head: ['Person', 'Meeting', 'Received', 'Referring agency', 'Category', 'Suggested level', 'Status'],
           rows: items.map(row)
         })}</div>`}
     ${next ? html`<nav class="govuk-pagination govuk-pagination--block" aria-label="Pagination">
