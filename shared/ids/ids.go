@@ -8,6 +8,7 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/shared/clock"
@@ -37,15 +38,16 @@ func (g Random) New() string {
 }
 
 // Sequence makes predictable ids for tests: prefix-0001, prefix-0002, ...
+// It is safe for concurrent use (handlers that work on records in parallel
+// share one).
 type Sequence struct {
 	Prefix string
-	n      int
+	n      atomic.Int64
 }
 
 // New returns the next id in the sequence.
 func (s *Sequence) New() string {
-	s.n++
-	return s.Prefix + "-" + leftPad(s.n)
+	return s.Prefix + "-" + leftPad(int(s.n.Add(1)))
 }
 
 func leftPad(n int) string {
