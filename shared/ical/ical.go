@@ -16,10 +16,11 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mappa-coordinator/mappa/shared/lazyre"
 )
 
 // Method is the iTIP method (RFC 5546) of a calendar object.
@@ -70,7 +71,7 @@ type Event struct {
 	Attendees     []Attendee
 }
 
-var uidPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,254}$`)
+var uidPattern = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,254}$`)
 
 // Validate checks what the calendar needs.
 func (e Event) Validate() error {

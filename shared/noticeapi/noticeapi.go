@@ -22,6 +22,7 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/shared/access"
@@ -116,7 +117,7 @@ func (a *API) render(w http.ResponseWriter, status int, d pageData) {
 		d.When = d.View.Start.In(ical.London).Format("Monday 2 January 2006 at 15:04")
 	}
 	var b bytes.Buffer
-	if err := pages.Execute(&b, d); err != nil {
+	if err := pages().Execute(&b, d); err != nil {
 		http.Error(w, "Sorry, there is a problem with the service", http.StatusInternalServerError)
 		return
 	}
@@ -339,7 +340,9 @@ func (a *API) report(w http.ResponseWriter, r *http.Request) {
 	httpapi.JSON(w, http.StatusOK, view(m, invs))
 }
 
-var pages = template.Must(template.New("reply").Parse(`<!DOCTYPE html>
+// pages is parsed on first use, not at start-up (cold start).
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("reply").Parse(`<!DOCTYPE html>
 <html lang="en" class="govuk-template">
 <head>
 <meta charset="utf-8">
@@ -407,3 +410,4 @@ var pages = template.Must(template.New("reply").Parse(`<!DOCTYPE html>
 </div>
 </body>
 </html>`))
+})

@@ -25,9 +25,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/mappa-coordinator/mappa/shared/lazyre"
 )
 
 // Purpose is the only purpose a reply token has.
@@ -54,7 +55,7 @@ type Keys struct {
 	ByID    map[string][]byte
 }
 
-var kidPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+var kidPattern = lazyre.New(`^[A-Za-z0-9_-]{1,32}$`)
 
 // Validate checks that the current key exists and every key is long enough.
 func (k Keys) Validate() error {
@@ -111,7 +112,7 @@ type Claims struct {
 // ExpiresAt returns the expiry as a time.
 func (c Claims) ExpiresAt() time.Time { return time.Unix(c.Expires, 0).UTC() }
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+var idPattern = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
 // Errors from Verify. Each is a refusal; none says more than the reason.
 var (

@@ -127,7 +127,7 @@ func (r *Runtime) Env(name string) []string {
 		"TZ=UTC",
 		"STAGE=bench",
 		"CASES_TABLE=cases", "REFERRALS_TABLE=referrals", "OUTBOX_TABLE=outbox",
-		"AUDIT_TABLE=audit", "ROTA_TABLE=rota",
+		"AUDIT_TABLE=audit", "ROTA_TABLE=rota", "MEETINGS_TABLE=meetings",
 		"APP_ORIGIN=https://mappa.example.gov.uk",
 		"MAIL_FROM=mappa@example.gov.uk", "MAPPA_INBOX=mappa-inbox@example.gov.uk",
 		"AGENCY_CLIENTS=police:client1",

@@ -56,8 +56,9 @@ package linked every function's code, and start-up parsed the offence table and 
 compiled every regular expression, hashed the front end's files and loaded the SDK's config
 package (SSO, STS and sign-in clients). Now each function links only its own code and those happen
 on first use. What remains above the floor is the AWS SDK's generated schema tables, which
-initialise unconditionally when the client package is linked: DynamoDB's (~1 ms, every function)
-and SES's (~1 ms more, the mailer). A function missing the 1.5x target by a few tenths of a
+initialise unconditionally when the client package is linked: DynamoDB's (~1 ms, every function),
+SES's (~1 ms more, the mailer) and SSM's (~1.5 ms, web and reminders, which read the reply-link keys
+from Parameter Store at start-up on AWS, a network call this harness does not include). A function missing the 1.5x target by a few tenths of a
 millisecond is paying for those; the rest of the gap is noise on this shared machine (compare the
 p90 column).
 `)
