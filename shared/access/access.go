@@ -16,6 +16,7 @@ import (
 	"slices"
 
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/staff"
 )
 
 // Rows says which rows a caller admitted to a route may see.
@@ -200,4 +201,31 @@ func (c Cases) CanSeeCase(ctx context.Context, who auth.Identity, caseID string)
 		return false, err
 	}
 	return s.Has(caseID), nil
+}
+
+// Reports returns the sign-in subjects of everyone managerID oversees in the
+// staff directory: their line reports, and those reports' reports, and so
+// on (a head of service oversees the service managers' teams too). A
+// person without a linked sign-in identity is named by their staff id.
+func Reports(people []staff.Person, managerID string) []string {
+	var out []string
+	seen := map[string]bool{managerID: true}
+	frontier := []string{managerID}
+	for len(frontier) > 0 {
+		var next []string
+		for _, p := range people {
+			if seen[p.ID] || !slices.Contains(frontier, p.LineManager) {
+				continue
+			}
+			seen[p.ID] = true
+			next = append(next, p.ID)
+			if p.Subject != "" {
+				out = append(out, p.Subject)
+			} else {
+				out = append(out, p.ID)
+			}
+		}
+		frontier = next
+	}
+	return out
 }

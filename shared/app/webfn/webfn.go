@@ -6,6 +6,7 @@ package webfn
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -45,9 +46,10 @@ func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 	in := intake.NewService(st, aud, deps.Clock, deps.IDs)
 
 	rt := auth.NewRouter(deps.Config.Agencies)
-	cases := access.Cases{Assignments: assignstore.Store{DB: deps.DB, Table: deps.Tables.Cases}}
+	ms := meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock)
+	cases := access.Cases{Assignments: directoryTeams{base: assignstore.Store{DB: deps.DB, Table: deps.Tables.Cases}, dir: ms}}
 	staffapi.Register(rt, staffapi.New(st, in, aud, cases, deps.Clock, deps.IDs))
-	meetingapi.Register(rt, meetingapi.New(meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), st, aud, cases, deps.Clock, deps.IDs))
+	meetingapi.Register(rt, meetingapi.New(ms, st, aud, cases, deps.Clock, deps.IDs))
 	eligibilityapi.Register(rt, deps.Clock)
 	reportapi.Register(rt, func(ctx context.Context, months []string) (map[string]map[report.Metric]int, error) {
 		return reportstore.Read(ctx, deps.DB, deps.Tables.Referrals, months)
@@ -133,4 +135,39 @@ func New(ctx context.Context, deps wiring.Deps) (http.Handler, error) {
 		return nil, err
 	}
 	return httpapi.Compress(rt), nil
+}
+
+// directoryTeams is the row rules' Assignments: the cases assigned to
+// people (assignstore) and each manager's team from the staff directory's
+// line management (and any team items in assignstore).
+type directoryTeams struct {
+	base assignstore.Store
+	dir  *meetingstore.Store
+}
+
+func (d directoryTeams) CasesOf(ctx context.Context, subjects []string) ([]string, error) {
+	return d.base.CasesOf(ctx, subjects)
+}
+
+func (d directoryTeams) Team(ctx context.Context, manager string) ([]string, error) {
+	team, err := d.base.Team(ctx, manager)
+	if err != nil {
+		return nil, err
+	}
+	id, err := d.dir.StaffIDFor(ctx, manager)
+	if errors.Is(err, meetingstore.ErrNotFound) {
+		return team, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("app: web: team of %s: %w", manager, err)
+	}
+	people, err := d.dir.People(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("app: web: staff directory: %w", err)
+	}
+	for _, sub := range access.Reports(people, id) {
+		if !slices.Contains(team, sub) {
+			team = append(team, sub)
+		}
+	}
+	return team, nil
 }
