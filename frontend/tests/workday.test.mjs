@@ -173,7 +173,7 @@ test('a social worker opens their case record from home and sets the traffic lig
   assert.match(await page.locator('#case-summary').innerText(), /Traffic light\s+AMBER/)
   const hist = await page.locator('#rag-history tbody tr').allInnerTexts()
   assert.equal(hist.length, 1)
-  assert.match(hist[0], /AMBER[\s\S]*You[\s\S]*risk to children is high/)
+  assert.match(hist[0], /AMBER[\s\S]*Cara Testperson \(you\)[\s\S]*risk to children is high/)
   // AMBER is not offered again.
   assert.equal(await page.locator('#rag-form input[value="amber"]').count(), 0)
   await noAxe(page)

@@ -75,3 +75,30 @@ const CASE_WORKERS = ['business-support-officer', 'social-worker', 'team-manager
 export function seesReferrals (who) {
   return CASE_WORKERS.some((r) => hasRole(who, r))
 }
+
+let namesCache = null
+
+/**
+ * The staff directory's names by sign-in subject (and by staff id), for
+ * history that shows who did what: asked once per access token; {} when the
+ * directory cannot be read (the history then shows role and id).
+ */
+export async function staffNames () {
+  const s = session()
+  if (!s) return {}
+  if (namesCache && namesCache.token === s.accessToken) return namesCache.value
+  let value = {}
+  try {
+    const body = await api('/v1/staff/people')
+    for (const p of (body && body.people) || []) {
+      if (!p || !p.name) continue
+      if (p.subject) value[p.subject] = p.name
+      if (p.id) value[p.id] = p.name
+    }
+  } catch (err) {
+    if (err instanceof SignedOut) throw err
+    value = {}
+  }
+  namesCache = { token: s.accessToken, value }
+  return value
+}

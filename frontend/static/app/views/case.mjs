@@ -3,7 +3,7 @@
 // record" (never a name).
 
 import { html, summaryList, summaryCard, table, tag, radios, textarea, button, errorSummary, notificationBanner } from '../html.mjs'
-import { api, hasRole, ApiError, SignedOut } from '../api.mjs'
+import { api, hasRole, staffNames, ApiError, SignedOut } from '../api.mjs'
 import { categoryText, categoryNumber, levelNumber, dateText, dateTimeText, statusTag, agencyText, actorText, ragTag, riskTag } from '../format.mjs'
 import { classificationOf } from '../model.mjs'
 import { formValues } from '../forms.mjs'
@@ -38,7 +38,7 @@ export function ragSection (c, who, state = {}) {
           caption: 'Traffic light history, newest first',
           captionSize: 's',
           head: ['When', 'Colour', 'Who', 'Reason'],
-          rows: hist.map((h) => [dateTimeText(h.at), html`${ragTag(h.rag)}${h.previous ? html` (was ${String(h.previous).toUpperCase()})` : ''}`, actorText(h.actor, { who }), h.reason])
+          rows: hist.map((h) => [dateTimeText(h.at), html`${ragTag(h.rag)}${h.previous ? html` (was ${String(h.previous).toUpperCase()})` : ''}`, actorText(h.actor, { who, names: c.names }), h.reason])
         })}</div>`
       : ''}
   </section>`
@@ -64,11 +64,11 @@ function listOr (xs) {
   return Array.isArray(xs) && xs.length ? xs.join(', ') : undefined
 }
 
-function levelRows (c, who) {
+function levelRows (c, who, names = c.names) {
   return (c.levelHistory || []).slice().sort((a, b) => String(b.at).localeCompare(String(a.at))).map((l) => [
     dateTimeText(l.at),
     l.previousLevel && l.previousLevel !== l.level ? `Level changed from ${l.previousLevel} to ${l.level}` : `Level ${l.level} confirmed`,
-    actorText(l.actor, { who }),
+    actorText(l.actor, { who, names }),
     l.reason || 'None given'
   ])
 }
@@ -124,7 +124,9 @@ export function casePage (c, who, { latest = null, state = {} } = {}) {
 }
 
 async function load (id) {
-  const c = (await api(`/v1/staff/cases/${encodeURIComponent(id)}`)) || {}
+  const [c0, names] = await Promise.all([api(`/v1/staff/cases/${encodeURIComponent(id)}`), staffNames()])
+  const c = c0 || {}
+  c.names = names
   const refs = (c.referrals || []).slice().sort((a, b) => String(b.receivedAt).localeCompare(String(a.receivedAt)))
   let latest = null
   if (refs[0]) {

@@ -9,7 +9,7 @@
 import { html, table, errorSummary, notificationBanner, radios, textarea, dateInput, button, tag, NOT_KNOWN } from '../html.mjs'
 import { classificationSection, levelSection, endText } from './classification.mjs'
 import { factsReceived, nameOf, addressText, daysBetween, londonDate, daysLeftText } from './facts-view.mjs'
-import { api, ApiError, SignedOut, hasRole, ROLE_BSO } from '../api.mjs'
+import { api, ApiError, SignedOut, hasRole, staffNames, ROLE_BSO } from '../api.mjs'
 import { statusTag, levelNumber, agencyText, categoryText, categoryNumber, dateText, dateTimeText, shortNoticeTag, actorText } from '../format.mjs'
 import { formValues, readDate, dateValue } from '../forms.mjs'
 import {
@@ -271,7 +271,7 @@ export function historyRows (view, { who, names } = {}) {
 }
 
 function historySection (view, who) {
-  const all = historyRows(view, { who })
+  const all = historyRows(view, { who, names: view.names })
   return html`<h2 class="govuk-heading-m" id="history">History</h2>
     ${all.length === 0
       ? html`<p class="govuk-body">No decisions yet.</p>`
@@ -447,7 +447,8 @@ async function load (id) {
   // Some roles may not see the case: the page still shows the referral.
   const caseId = caseIdOf(view)
   const matches = view.matchState === 'pending' && Array.isArray(view.possibleMatches) ? view.possibleMatches.slice(0, 5) : []
-  const [c, ...others] = await Promise.all([caseId ? caseOrNull(caseId) : null, ...matches.map(caseOrNull)])
+  const [names, c, ...others] = await Promise.all([staffNames(), caseId ? caseOrNull(caseId) : null, ...matches.map(caseOrNull)])
+  view.names = names
   view.case = c
   view.matchCases = Object.fromEntries(matches.map((m, i) => [m, others[i]]))
   return view
