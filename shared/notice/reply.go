@@ -204,6 +204,7 @@ func (s *Service) RecordAttendance(ctx context.Context, actor, meetingID, invite
 		return Invitation{}, &FieldErrors{Fields: map[string]string{"outcome": "Attendance can be recorded from the day of the meeting"}}
 	}
 	prev := inv.Version
+	wasAbsent := inv.Outcome.Unexplained()
 	inv.Version++
 	inv.Outcome, inv.OutcomeDeputy = rec.Outcome, strings.TrimSpace(rec.Deputy)
 	inv.RecordedBy, inv.RecordedAt = actor, ts(now)
@@ -220,17 +221,24 @@ func (s *Service) RecordAttendance(ctx context.Context, actor, meetingID, invite
 		if err != nil {
 			return Invitation{}, err
 		}
-		day := civil.Today(m.Start)
-		absent := types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Tables.Cases), Item: map[string]types.AttributeValue{
-			"pk": dynamo.S("ABSENT#" + inv.StaffID), "sk": dynamo.S(day.String() + "#" + m.ID), "type": dynamo.S("absence"),
-			"meetingId": dynamo.S(m.ID), "inviteId": dynamo.S(inv.ID)}}}
 		next, err := due.Put(s.Tables.Cases, due.Item{Day: s.Calendar.AddWorkingDays(civil.Today(now), LineManagerAfterWorkingDays()),
 			Kind: due.KindEscalate, Ref: m.ID + "." + inv.ID, MeetingID: m.ID, InvitationID: inv.ID, CaseID: m.CaseID,
 			CaseRef: m.CaseRef, Path: MeetingPath(m.ID), Step: int(attendance.StepLineManager)})
 		if err != nil {
 			return Invitation{}, err
 		}
-		writes = append(writes, outbox.Enqueue(s.Tables.Outbox, msg, now), absent, next)
+		writes = append(writes, outbox.Enqueue(s.Tables.Outbox, msg, now), next)
+	}
+	if rec.Outcome.Unexplained() && !wasAbsent {
+		// Counted against the person (repeats go to the Board).
+		writes = append(writes, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.Tables.Cases),
+			Item: absentKey(inv.StaffID, m).With(map[string]types.AttributeValue{
+				"type": dynamo.S("absence"), "meetingId": dynamo.S(m.ID), "inviteId": dynamo.S(inv.ID)})}})
+	}
+	if wasAbsent && !rec.Outcome.Unexplained() {
+		// Explained after all: it no longer counts towards a repeat.
+		writes = append(writes, types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.Tables.Cases),
+			Key: absentKey(inv.StaffID, m).Attrs()}})
 	}
 	w, err := s.invitePut(inv, prev)
 	if err != nil {
@@ -268,4 +276,8 @@ func (s *Service) MarkReportReceived(ctx context.Context, actor, meetingID strin
 		return Meeting{}, err
 	}
 	return m, nil
+}
+
+func absentKey(staffID string, m Meeting) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("ABSENT#" + staffID), SK: dynamo.SK(civil.Today(m.Start).String() + "#" + m.ID)}
 }

@@ -577,6 +577,22 @@ func TestEscalationLadderStepByStep(t *testing.T) {
 	if s := step("m9"); s != attendance.StepChair {
 		t.Errorf("explained absence escalated to %v", s)
 	}
+	// ... and no longer counts: sm2's next absence is a first failure,
+	// which goes no further than the line manager.
+	e.meeting("m11", london(2027, 2, 24, 10), "sm2")
+	e.at(2027, 2, 24)
+	if _, err := e.svc.RecordAttendance(ctx, "staff-bso", "m11", "sm2", attendance.Record{Outcome: attendance.OutcomeDidNotAttend}); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []int{3, 4, 5} {
+		e.at(2027, 3, d)
+		if _, err := e.sweep.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := step("m11"); s != attendance.StepLineManager {
+		t.Errorf("a first counted absence reached %v, want the line manager only", s)
+	}
 }
 
 func TestWrittenReportDueWhenNobodyCanAttendIsChased(t *testing.T) {
