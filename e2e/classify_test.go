@@ -4,9 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -214,37 +215,6 @@ func num(it map[string]types.AttributeValue, name string) string {
 	return ""
 }
 
-// stored is the classification attribute as the store writes it.
-type stored struct {
-	Result struct {
-		Outcome         string `json:"outcome"`
-		PrimaryCategory int    `json:"primaryCategory"`
-		Reasons         []struct {
-			Rule     string `json:"rule"`
-			Sentence string `json:"sentence"`
-			Source   string `json:"source"`
-		} `json:"reasons"`
-		Missing         []map[string]any `json:"missing"`
-		ShortNotice     bool             `json:"shortNotice"`
-		LevelSuggestion struct {
-			Level   int   `json:"level"`
-			Reasons []any `json:"reasons"`
-		} `json:"levelSuggestion"`
-	} `json:"result"`
-	SuggestedLevel int       `json:"suggestedLevel"`
-	ClassifiedAt   time.Time `json:"classifiedAt"`
-}
-
-func classification(t *testing.T, it map[string]types.AttributeValue) stored {
-	t.Helper()
-	raw := intaketest.S(it, "classification")
-	var c stored
-	if err := json.Unmarshal([]byte(raw), &c); err != nil {
-		t.Fatalf("classification %q: %v", raw, err)
-	}
-	return c
-}
-
 // shortNoticeReferral is the fixture with a meeting 7 days after the
 // harness's today (2026-11-23) and its own agency reference.
 func shortNoticeReferral() []byte {
@@ -303,28 +273,26 @@ func TestPostedReferralIsClassifiedAndTheInboxEmailSentWithinSeconds(t *testing.
 	if s := intaketest.S(it, "status"); s != string(referral.StatusClassified) {
 		t.Fatalf("status %q", s)
 	}
-	c := classification(t, it)
-	if c.Result.Outcome != "eligible" || c.Result.PrimaryCategory != 2 || len(c.Result.Reasons) == 0 || !c.Result.ShortNotice {
-		t.Fatalf("classification %+v", c.Result)
+	ref, err := f.Store.GetReferral(context.Background(), id)
+	if err != nil || ref.Classification == nil {
+		t.Fatalf("classification %v %v", ref.Classification, err)
+	}
+	c := ref.Classification
+	if c.Result.Outcome != "eligible" || c.Result.PrimaryCategory != 2 || len(c.Result.Reasons) == 0 || !c.ShortNotice() || c.Notice.Days != 7 {
+		t.Fatalf("classification %+v notice %+v", c.Result, c.Notice)
 	}
 	for _, r := range c.Result.Reasons {
 		if r.Rule == "" || r.Sentence == "" || r.Source == "" {
 			t.Errorf("reason without rule, sentence or source: %+v", r)
 		}
 	}
-	if c.SuggestedLevel < 1 || c.SuggestedLevel != c.Result.LevelSuggestion.Level || len(c.Result.LevelSuggestion.Reasons) == 0 ||
-		num(it, "suggestedLevel") == "" {
-		t.Fatalf("suggested level %d, suggestion %+v", c.SuggestedLevel, c.Result.LevelSuggestion)
+	if c.SuggestedLevel() < 1 || len(c.LevelSuggestion.Reasons) == 0 || num(it, "suggestedLevel") != fmt.Sprint(c.SuggestedLevel()) ||
+		c.AsOf.String() != "2026-11-23" || c.ClassifiedAt.IsZero() {
+		t.Fatalf("suggested level %d, suggestion %+v, as of %s at %s", c.SuggestedLevel(), c.LevelSuggestion, c.AsOf, c.ClassifiedAt)
 	}
-	caseItems := f.Partition(f.Tables.Cases, "CASE#"+caseID)
-	var onCase string
-	for _, ci := range caseItems {
-		if intaketest.S(ci, "type") == "case" {
-			onCase = intaketest.S(ci, "classification")
-		}
-	}
-	if onCase != intaketest.S(it, "classification") {
-		t.Errorf("the case does not carry the referral's classification")
+	onCase, err := f.Store.GetCase(context.Background(), caseID)
+	if err != nil || onCase.Classification == nil || !reflect.DeepEqual(*onCase.Classification, *c) {
+		t.Errorf("the case does not carry the referral's classification: %v", err)
 	}
 	if got := f.AuditActions("referral:" + id); !slices.Contains(got, "referral.classify") {
 		t.Errorf("audit %v", got)
@@ -503,8 +471,12 @@ func TestNotEligibleReferralWithChildrenAtRiskGivesTheFrontDoorATask(t *testing.
 	if s := intaketest.S(it, "status"); s != string(referral.StatusClassified) {
 		t.Fatalf("status %q", s)
 	}
-	if c := intaketest.S(it, "classification"); !strings.Contains(c, `"outcome":"not-eligible"`) || !strings.Contains(c, `"consider-child-protection"`) || !strings.Contains(c, `"asOf":`) {
-		t.Fatalf("classification %s", c)
+	ref, err := f.Store.GetReferral(context.Background(), id)
+	if err != nil || ref.Classification == nil {
+		t.Fatalf("classification %v", err)
+	}
+	if c := ref.Classification; c.Result.Outcome != "not-eligible" || len(c.Result.FollowUps) != 1 || c.Result.FollowUps[0].Kind != "consider-child-protection" || c.AsOf.IsZero() {
+		t.Fatalf("classification %+v", c.Result)
 	}
 	caseID := intaketest.S(it, "caseId")
 	var task map[string]types.AttributeValue

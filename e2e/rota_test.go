@@ -12,6 +12,7 @@ import (
 	"github.com/mappa-coordinator/mappa/infra/seed"
 	"github.com/mappa-coordinator/mappa/infra/streams"
 	"github.com/mappa-coordinator/mappa/infra/template"
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
@@ -24,6 +25,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/rota"
 	"github.com/mappa-coordinator/mappa/shared/rotastream"
 	"github.com/mappa-coordinator/mappa/shared/staff"
+	"github.com/mappa-coordinator/mappa/shared/store"
 )
 
 // rotaFlow is the rota function over fresh tables, driven by the meetings
@@ -161,14 +163,13 @@ func attendees(m meeting.Meeting) []who {
 
 func (f *rotaFlow) setLevel(caseID string, level int) {
 	f.t.Helper()
-	c, err := f.h.Store.GetCase(context.Background(), caseID)
-	if err != nil {
-		f.t.Fatal(err)
-	}
 	now := f.h.Clock.Now()
-	if err := f.h.Store.SetLevel(context.Background(), caseID, c.Version, referral.LevelChange{ID: "lc-" + randHex(), Action: referral.LevelSet,
-		Level: level, PreviousLevel: c.Level, Reason: "test", Actor: "staff-bso", At: now},
-		[]audit.Entry{{ID: "a-" + randHex(), At: now, Actor: "staff-bso", Action: audit.ActionCaseLevel, Subject: "case:" + caseID, CaseID: caseID}}); err != nil {
+	_, err := f.h.Store.UpdateCase(context.Background(), caseID, func(c *store.Case) (store.CaseEffects, error) {
+		l := referral.LevelChange{ID: "lc-" + randHex(), Action: referral.LevelSet, Level: level, PreviousLevel: c.Level, Reason: "test", Actor: "staff-bso", At: now}
+		c.Level = level
+		return store.CaseEffects{Level: &l, Effects: aggregate.Effects{Audit: []audit.Entry{{ID: "a-" + randHex(), At: now, Actor: "staff-bso", Action: audit.ActionCaseLevel, Subject: "case:" + caseID, CaseID: caseID}}}}, nil
+	})
+	if err != nil {
 		f.t.Fatal(err)
 	}
 }

@@ -41,15 +41,13 @@ test('formats', () => {
   for (const [got, want] of cases) assert.equal(got, want)
 })
 
-test('short notice: under 14 days between receipt and meeting (worked example 7)', () => {
-  const at = (received, date) => _test.notice({ receivedAt: received, referral: { meetingInvitation: { date } } })
-  assert.deepEqual(at('2027-03-17T10:00:00Z', '2027-03-25'), { days: 8, short: true })
-  assert.deepEqual(at('2027-03-11T10:00:00Z', '2027-03-25'), { days: 14, short: false })
-  assert.deepEqual(at('2027-03-11T23:30:00Z', '2027-03-25'), { days: 14, short: false }) // 11 March, 23:30 UTC is still 11 March in London
-  assert.deepEqual(at('2027-06-11T23:30:00Z', '2027-06-25'), { days: 13, short: true }) // BST: already 12 June in London
+test('short notice is what the server says (one rule, counted from receipt: worked example 7)', () => {
+  const view = (notice) => ({ receivedAt: '2027-03-17T10:00:00Z', referral: { meetingInvitation: { date: '2027-03-25' } }, classification: notice && { result: { outcome: 'eligible' }, notice } })
+  assert.deepEqual(_test.notice(view({ days: 8, short: true, reasons: [] })), { days: 8, short: true })
+  assert.deepEqual(_test.notice(view({ days: 14, short: false, reasons: [] })), { days: 14, short: false })
+  // Before classification the page makes no verdict of its own.
+  assert.deepEqual(_test.notice(view(null)), { days: null, short: false })
   assert.equal(_test.notice({ receivedAt: '2027-03-17T10:00:00Z', referral: {} }), null)
-  // The server's own flag wins.
-  assert.equal(_test.notice({ receivedAt: '2027-03-17T10:00:00Z', shortNotice: false, referral: { meetingInvitation: { date: '2027-03-18' } } }).short, false)
 })
 
 test('problem+json field errors become GOV.UK messages on the right fields', () => {
@@ -65,8 +63,8 @@ test('problem+json field errors become GOV.UK messages on the right fields', () 
 })
 
 test('the stored classification is read through its result', () => {
-  const c = classificationOf({ classification: { result: { outcome: 'eligible', primaryCategory: 2 }, suggestedLevel: 2, classifiedAt: 't' } })
-  assert.deepEqual(c, { outcome: 'eligible', primaryCategory: 2, suggestedLevel: 2, classifiedAt: 't' })
+  const c = classificationOf({ classification: { result: { outcome: 'eligible', primaryCategory: 2 }, levelSuggestion: { level: 2 }, asOf: '2027-03-17', classifiedAt: 't' } })
+  assert.deepEqual(c, { outcome: 'eligible', primaryCategory: 2, levelSuggestion: { level: 2 }, asOf: '2027-03-17', classifiedAt: 't' })
   assert.deepEqual(classificationOf({ classification: null }), {})
   assert.equal(caseRef({ caseId: 'c1' }), 'c1')
   assert.equal(personName({ person: { givenNames: 'A', familyName: 'B' } }), 'A B')
@@ -87,19 +85,19 @@ test('the classifier\'s stored result: level suggestion and short notice', () =>
       result: {
         outcome: 'eligible',
         primaryCategory: 2,
-        reasons: [{ rule: 'R1', sentence: 'S', source: 'CJA 2003' }],
-        levelSuggestion: { level: 2, levelCode: 'M2', reasons: [{ rule: 'L2', sentence: 'High risk', source: 'MAPPA Guidance' }], missing: [] },
-        shortNotice: true,
-        meeting: { date: '2027-03-25', inDays: 8, shortNotice: true }
+        reasons: [{ rule: 'R1', sentence: 'S', source: 'CJA 2003' }]
       },
-      suggestedLevel: 2,
+      levelSuggestion: { level: 2, levelCode: 'M2', reasons: [{ rule: 'L2', sentence: 'High risk', source: 'MAPPA Guidance' }], missing: [] },
+      notice: { days: 8, short: true, reasons: [] },
+      asOf: '2027-03-17',
       classifiedAt: '2027-03-17T10:00:00Z'
-    }
+    },
+    suggestedLevel: 2
   }
   assert.equal(suggestedLevelOf(view), 2)
   assert.deepEqual(suggestedLevelReasons(view), [{ rule: 'L2', sentence: 'High risk', source: 'MAPPA Guidance' }])
   assert.equal(isShortNotice(view), true)
-  assert.deepEqual(_test.notice(view), { days: 8, short: true }) // the classifier's answer, not 24 days from receipt
+  assert.deepEqual(_test.notice(view), { days: 8, short: true }) // the server's answer
   const page = String(_test.page(view, { errors: {} }))
   assert.match(page, /High risk/)
   assert.match(page, /Category 2: Violent or other sexual offender/)

@@ -165,9 +165,9 @@ func (t *Table[R, P]) Create(ctx context.Context, id string, r *R, eff Effects) 
 	}
 	items := append([]types.TransactWriteItem{{Put: &types.Put{
 		TableName: aws.String(t.Name), Item: it, ConditionExpression: aws.String("attribute_not_exists(pk)"),
-	}}}, t.effectItems(eff)...)
-	err = t.commit(ctx, items)
-	if errors.Is(err, errRecordCondition) {
+	}}}, eff.Items(t.AuditTable, t.OutboxTable, t.now())...)
+	err = Commit(ctx, t.DB, items)
+	if errors.Is(err, ErrLostRace) {
 		return fmt.Errorf("aggregate: %s: %w", id, ErrExists)
 	}
 	return err
@@ -179,7 +179,7 @@ func (t *Table[R, P]) Create(ctx context.Context, id string, r *R, eff Effects) 
 // no side effects of its own; its error is returned as is, nothing written.
 func (t *Table[R, P]) Update(ctx context.Context, id string, fn func(*R) (Effects, error)) (R, error) {
 	var out R
-	err := t.retry().Retry(ctx, retryable, func(ctx context.Context, _ int) error {
+	err := Loop(ctx, t.retry(), func(ctx context.Context) error {
 		r, err := t.Get(ctx, id)
 		if err != nil {
 			return err
@@ -187,7 +187,7 @@ func (t *Table[R, P]) Update(ctx context.Context, id string, fn func(*R) (Effect
 		read := *P(&r).versionRef()
 		eff, err := fn(&r)
 		if err != nil {
-			return &closureError{err}
+			return Abort(err)
 		}
 		*P(&r).versionRef() = read + 1
 		it, err := t.Item(id, &r)
@@ -198,63 +198,103 @@ func (t *Table[R, P]) Update(ctx context.Context, id string, fn func(*R) (Effect
 			TableName: aws.String(t.Name), Item: it,
 			ConditionExpression:       aws.String("version = :read"),
 			ExpressionAttributeValues: dynamo.Item{":read": dynamo.N(int64(read))},
-		}}}, t.effectItems(eff)...)
-		if err := t.commit(ctx, items); err != nil {
+		}}}, eff.Items(t.AuditTable, t.OutboxTable, t.now())...)
+		if err := Commit(ctx, t.DB, items); err != nil {
 			return err
 		}
 		out = r
 		return nil
 	})
-	var ce *closureError
-	switch {
-	case errors.As(err, &ce):
-		return out, ce.err
-	case errors.Is(err, dynamo.ErrExhausted):
-		return out, fmt.Errorf("aggregate: %s: %w: %w", id, ErrConflict, err)
+	if errors.Is(err, ErrConflict) {
+		err = fmt.Errorf("aggregate: %s: %w", id, err)
 	}
 	return out, err
 }
+
+// Loop runs attempt (one read-modify-write) under b: again after a lost
+// race (ErrLostRace) or a transaction conflict, never after any other
+// error. An error wrapped by Abort is returned unwrapped; running out of
+// attempts is ErrConflict. Stores with records of more than one item use
+// it directly; Table.Update is built on it.
+func Loop(ctx context.Context, b dynamo.Backoff, attempt func(ctx context.Context) error) error {
+	err := b.Retry(ctx, retryable, func(ctx context.Context, _ int) error { return attempt(ctx) })
+	var ce *closureError
+	switch {
+	case errors.As(err, &ce):
+		return ce.err
+	case errors.Is(err, dynamo.ErrExhausted):
+		return fmt.Errorf("%w: %w", ErrConflict, err)
+	}
+	return err
+}
+
+// Abort marks the closure's own error: Loop returns it as is, not retried.
+func Abort(err error) error { return &closureError{err} }
 
 // closureError carries the closure's own error through the retry loop.
 type closureError struct{ err error }
 
 func (e *closureError) Error() string { return e.err.Error() }
+func (e *closureError) Unwrap() error { return e.err }
 
-var errRecordCondition = errors.New("aggregate: the record's condition failed")
+// ErrLostRace is Commit's answer when the record's own condition (item 0:
+// the version it read) failed: another writer changed it first.
+var ErrLostRace = errors.New("aggregate: the record changed since it was read")
 
 func retryable(err error) bool {
-	return errors.Is(err, errRecordCondition) || dynamo.IsTransactionConflict(err)
+	var ce *closureError
+	if errors.As(err, &ce) {
+		return false
+	}
+	return errors.Is(err, ErrLostRace) || dynamo.IsTransactionConflict(err)
 }
 
-func (t *Table[R, P]) effectItems(eff Effects) []types.TransactWriteItem {
+// Items returns the effects' writes: each audit entry and outbox message
+// create-only, then Also.
+func (eff Effects) Items(auditTable, outboxTable string, now time.Time) []types.TransactWriteItem {
 	var items []types.TransactWriteItem
 	for _, e := range eff.Audit {
-		items = append(items, e.TransactItem(t.AuditTable))
+		items = append(items, e.TransactItem(auditTable))
 	}
-	now := t.now()
 	for _, m := range eff.Outbox {
-		items = append(items, outbox.Enqueue(t.OutboxTable, m, now))
+		items = append(items, outbox.Enqueue(outboxTable, m, now))
 	}
 	return append(items, eff.Also...)
 }
 
-// commit writes items in one transaction. The record is item 0: its
-// failed condition is errRecordCondition (a lost race); any other failed
-// condition is ErrEffect. A transaction conflict is returned as is (the
-// caller retries).
-func (t *Table[R, P]) commit(ctx context.Context, items []types.TransactWriteItem) error {
-	_, err := t.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+// Commit writes items in one transaction. The record is item 0: its
+// failed condition is ErrLostRace; any other failed condition is
+// ErrEffect (with the failed indexes). A transaction conflict is returned
+// as is (Loop retries it).
+func Commit(ctx context.Context, db dynamo.Client, items []types.TransactWriteItem) error {
+	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
 	if err == nil {
 		return nil
 	}
 	failed, cancelled := dynamo.CancelledBy(err)
 	switch {
 	case slices.Contains(failed, 0):
-		return errRecordCondition
+		return ErrLostRace
 	case len(failed) > 0:
-		return fmt.Errorf("%w (items %v): %w", ErrEffect, failed, err)
+		return &EffectError{Failed: failed, Err: err}
 	case cancelled && dynamo.IsTransactionConflict(err):
 		return err
 	}
 	return fmt.Errorf("aggregate: transaction: %w", err)
 }
+
+// EffectError is a transaction cancelled by the condition of an item
+// other than the record (indexes into the transaction's items).
+type EffectError struct {
+	Failed []int
+	Err    error
+}
+
+func (e *EffectError) Error() string {
+	return fmt.Sprintf("%s (items %v): %v", ErrEffect, e.Failed, e.Err)
+}
+
+// Is makes errors.Is(err, ErrEffect) true.
+func (e *EffectError) Is(target error) bool { return target == ErrEffect }
+
+func (e *EffectError) Unwrap() error { return e.Err }

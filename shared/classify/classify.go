@@ -1,7 +1,7 @@
 // Package classify is the classify function's handler: it consumes the
 // referrals table's DynamoDB stream (template.yaml, ClassifyFunction: INSERT
 // of items of type "referral"), runs the eligibility engine on each new
-// referral's facts, and in ONE transaction (store.SaveClassification) stores
+// referral's facts, and in ONE transaction (store.UpdateReferral) stores
 // the explained result and the suggested level on the referral and its case,
 // queues the "new referral" email to the council's MAPPA inbox through the
 // outbox, and writes the audit entry.
@@ -9,9 +9,9 @@
 // # Replays and failures
 //
 // A stream record may be delivered more than once. A referral that is no
-// longer "received" is left alone, and the store refuses a second
-// classification (store.ErrAlreadyClassified), so a replay changes nothing
-// and queues no second email. A record that cannot be handled (a storage
+// longer "received" is left alone (checked on the one read inside the
+// store's read-modify-write, and guarded by the version condition), so a
+// replay changes nothing and queues no second email. A record that cannot be handled (a storage
 // error, a malformed image, a referral whose stored body cannot be read) is
 // reported in the response's BatchItemFailures by its sequence number while
 // the other records of the batch are still handled; Lambda then retries from
@@ -20,8 +20,9 @@
 //
 // # What gets stored
 //
-// The classification's "result" is the eligibility engine's Result with
-// the level suggestion and the meeting notice beside it (Result): a
+// The classification is referral.Classification (referral.Classify): the
+// engine's Result, its level suggestion, the notice check (the one rule,
+// cadence.CheckNotice, from the day of receipt), asOf and classifiedAt. A
 // cannot-decide outcome is stored too, with the missing facts, so that a
 // business support officer can ask the agency for them.
 //
@@ -41,8 +42,8 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/audit"
-	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/ids"
@@ -58,14 +59,9 @@ import (
 // Actor is the audit actor of every classification.
 const Actor = "system:classify"
 
-// ShortNoticeDays: a meeting less than this many days away is short notice
-// (domain rules, S3: at least 14 days' notice; under 14 days flag it).
-const ShortNoticeDays = 14
-
 // Store is what classify needs from storage; *store.Store satisfies it.
 type Store interface {
-	GetReferral(ctx context.Context, id string) (store.Referral, error)
-	SaveClassification(ctx context.Context, referralID string, expectedVersion int, result any, suggestedLevel int, extra []types.TransactWriteItem) error
+	UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -292,66 +288,76 @@ func attrString(m map[string]events.DynamoDBAttributeValue, name string) string 
 	return v.String()
 }
 
-// classify reads the referral, classifies it and saves the result, the
-// email and the audit entry in one transaction.
+// classify reads the referral once, classifies it and saves the
+// classification, the email and the audit entry in one transaction
+// (store.UpdateReferral). A referral that is no longer received is left
+// alone, so a replayed record changes nothing and queues no second email.
 func (h *Handler) classify(ctx context.Context, id string) (string, error) {
-	r, err := h.o.Store.GetReferral(ctx, id)
-	if err != nil {
-		return "", fmt.Errorf("classify: read referral %s: %w", id, err)
-	}
-	if r.Status != referral.StatusReceived {
-		return outcomeAlreadyClassified, nil
-	}
-	now := h.o.Clock.Now()
-	today := civil.Today(now)
-	res := Assess(r.Body, today)
-	msg, err := outbox.NewReferralEmail(outbox.ReferralNotice{
-		To:             h.o.MappaInbox,
-		ReferralID:     r.ID,
-		CaseRef:        r.CaseID,
-		Category:       int(res.Eligibility.PrimaryCategory),
-		SuggestedLevel: res.SuggestedLevel(),
-		ShortNotice:    res.Meeting != nil && res.Meeting.ShortNotice,
-		MeetingInDays:  res.Meeting.inDays(),
-		AppURL:         h.o.AppOrigin,
-	})
-	if err != nil {
-		return "", fmt.Errorf("classify: referral %s: email: %w", id, err)
-	}
-	entry := audit.Entry{
-		ID:        h.o.IDs.New(),
-		At:        now,
-		Actor:     Actor,
-		Action:    audit.ActionReferralClassify,
-		Subject:   "referral:" + r.ID,
-		CaseID:    r.CaseID,
-		Reason:    "eligibility:" + string(res.Eligibility.Outcome),
-		RequestID: requestID(ctx),
-	}
-	extra := []types.TransactWriteItem{
-		outbox.Enqueue(h.o.OutboxTable, msg, now),
-		entry.TransactItem(h.o.AuditTable),
-	}
-	for _, f := range res.Eligibility.FollowUps {
-		if f.Kind == eligibility.ConsiderChildProtection && h.o.MeetingsTable != "" {
-			extra = append(extra, meetingstore.TaskPut(h.o.MeetingsTable, meeting.ChildProtectionTask(r.ID, r.CaseID, f.Why, now, Actor)))
+	var outcome eligibility.Outcome
+	_, err := h.o.Store.UpdateReferral(ctx, id, func(r *store.Referral) (store.ReferralEffects, error) {
+		if r.Status != referral.StatusReceived {
+			return store.ReferralEffects{}, errAlreadyClassified
 		}
-	}
-	if h.o.ReportTable != "" {
-		// The Board's figures, counted once with the classification (a
-		// replayed record changes nothing: ErrAlreadyClassified).
-		extra = append(extra, reportstore.Increments(h.o.ReportTable, report.ForClassification(
-			r.CreatedAt, string(res.Eligibility.Outcome), int(res.Eligibility.PrimaryCategory), res.Meeting != nil && res.Meeting.ShortNotice))...)
-	}
-	err = h.o.Store.SaveClassification(ctx, r.ID, r.Version, res, res.SuggestedLevel(), extra)
+		now := h.o.Clock.Now()
+		c := referral.Classify(r.Body, r.CreatedAt, now)
+		days := 0
+		if c.Notice != nil {
+			days = c.Notice.Days
+		}
+		msg, err := outbox.NewReferralEmail(outbox.ReferralNotice{
+			To:             h.o.MappaInbox,
+			ReferralID:     r.ID,
+			CaseRef:        r.CaseID,
+			Category:       int(c.Result.PrimaryCategory),
+			SuggestedLevel: c.SuggestedLevel(),
+			ShortNotice:    c.ShortNotice(),
+			MeetingInDays:  days,
+			AppURL:         h.o.AppOrigin,
+		})
+		if err != nil {
+			return store.ReferralEffects{}, fmt.Errorf("classify: referral %s: email: %w", id, err)
+		}
+		r.Status = referral.StatusClassified
+		r.Classification = &c
+		outcome = c.Result.Outcome
+		var also []types.TransactWriteItem
+		for _, f := range c.Result.FollowUps {
+			if f.Kind == eligibility.ConsiderChildProtection && h.o.MeetingsTable != "" {
+				also = append(also, meetingstore.TaskPut(h.o.MeetingsTable, meeting.ChildProtectionTask(r.ID, r.CaseID, f.Why, now, Actor)))
+			}
+		}
+		if h.o.ReportTable != "" {
+			// The Board's figures, counted once with the classification (a
+			// replayed record finds the referral classified and writes nothing).
+			also = append(also, reportstore.Increments(h.o.ReportTable, report.ForClassification(
+				r.CreatedAt, string(c.Result.Outcome), int(c.Result.PrimaryCategory), c.ShortNotice()))...)
+		}
+		return store.ReferralEffects{Effects: aggregate.Effects{
+			Also: also,
+			Audit: []audit.Entry{{
+				ID:        h.o.IDs.New(),
+				At:        now,
+				Actor:     Actor,
+				Action:    audit.ActionReferralClassify,
+				Subject:   "referral:" + r.ID,
+				CaseID:    r.CaseID,
+				Reason:    "eligibility:" + string(c.Result.Outcome),
+				RequestID: requestID(ctx),
+			}},
+			Outbox: []outbox.Message{msg},
+		}}, nil
+	})
 	switch {
-	case errors.Is(err, store.ErrAlreadyClassified):
+	case errors.Is(err, errAlreadyClassified):
 		return outcomeAlreadyClassified, nil
 	case err != nil:
-		return "", fmt.Errorf("classify: save referral %s: %w", id, err)
+		return "", fmt.Errorf("classify: referral %s: %w", id, err)
 	}
-	return "classified:" + string(res.Eligibility.Outcome), nil
+	return "classified:" + string(outcome), nil
 }
+
+// errAlreadyClassified: the referral is no longer received.
+var errAlreadyClassified = errors.New("classify: referral already classified")
 
 // requestID is the Lambda request id of the invocation, if any.
 func requestID(ctx context.Context) string {

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/classify"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
@@ -80,16 +80,18 @@ func body(t *testing.T, facts, meeting string) referral.Referral {
 type save struct {
 	id      string
 	version int
-	result  classify.Result
+	result  referral.Classification
 	level   int
-	extra   []types.TransactWriteItem
+	effects aggregate.Effects
 }
 
+// fakeStore keeps referrals in memory and runs UpdateReferral's closure as
+// the store does (read, run, commit), with errors to inject.
 type fakeStore struct {
 	mu      sync.Mutex
 	refs    map[string]store.Referral
 	getErr  map[string]error
-	saveErr map[string][]error // returned in turn before saving
+	saveErr map[string][]error // returned in turn by the commit
 	saves   []save
 	gets    int
 }
@@ -98,11 +100,11 @@ func newStore() *fakeStore {
 	return &fakeStore{refs: map[string]store.Referral{}, getErr: map[string]error{}, saveErr: map[string][]error{}}
 }
 
-func (f *fakeStore) add(id string, b referral.Referral) {
-	f.refs[id] = store.Referral{ID: id, Agency: "police", Status: referral.StatusReceived, Version: 1, CaseID: "case-" + id, Body: b}
+func (f *fakeStore) add(id string, b referral.Referral, receivedAt time.Time) {
+	f.refs[id] = store.Referral{ID: id, Agency: "police", Status: referral.StatusReceived, Version: 1, CaseID: "case-" + id, Body: b, CreatedAt: receivedAt}
 }
 
-func (f *fakeStore) GetReferral(_ context.Context, id string) (store.Referral, error) {
+func (f *fakeStore) UpdateReferral(_ context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.gets++
@@ -113,33 +115,23 @@ func (f *fakeStore) GetReferral(_ context.Context, id string) (store.Referral, e
 	if !ok {
 		return store.Referral{}, fmt.Errorf("store: referral %s: %w", id, store.ErrNotFound)
 	}
-	return r, nil
-}
-
-func (f *fakeStore) SaveClassification(_ context.Context, id string, version int, result any, level int, extra []types.TransactWriteItem) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	read := r.Version
+	eff, err := fn(&r)
+	if err != nil {
+		return store.Referral{}, err
+	}
 	if errs := f.saveErr[id]; len(errs) > 0 {
 		f.saveErr[id] = errs[1:]
-		return errs[0]
+		return store.Referral{}, errs[0]
 	}
-	r, ok := f.refs[id]
-	switch {
-	case !ok:
-		return store.ErrNotFound
-	case r.Status != referral.StatusReceived:
-		return store.ErrAlreadyClassified
-	case r.Version != version:
-		return store.ErrVersionConflict
-	}
-	res, ok := result.(classify.Result)
-	if !ok {
-		return fmt.Errorf("result is %T", result)
-	}
-	r.Status, r.Version, r.SuggestedLevel = referral.StatusClassified, r.Version+1, level
+	r.Version = read + 1
 	f.refs[id] = r
-	f.saves = append(f.saves, save{id: id, version: version, result: res, level: level, extra: extra})
-	return nil
+	sv := save{id: id, version: read, level: r.SuggestedLevel(), effects: eff.Effects}
+	if r.Classification != nil {
+		sv.result = *r.Classification
+	}
+	f.saves = append(f.saves, sv)
+	return r, nil
 }
 
 func (f *fakeStore) saved(id string) []save {
@@ -207,37 +199,27 @@ func handle(t *testing.T, h *classify.Handler, recs ...events.DynamoDBEventRecor
 	return failed
 }
 
-// email is the outbox Put among a save's extra items.
+// email is the outbox message among a save's effects.
 type email struct{ id, subject, text, html, to, caseRef string }
 
 func emailOf(t *testing.T, s save) email {
 	t.Helper()
-	for _, it := range s.extra {
-		if it.Put == nil || *it.Put.TableName != "outbox" {
-			continue
-		}
-		m := it.Put.Item
-		str := func(n string) string {
-			if v, ok := m[n].(*types.AttributeValueMemberS); ok {
-				return v.Value
-			}
-			return ""
-		}
-		var to string
-		if l, ok := m["to"].(*types.AttributeValueMemberL); ok && len(l.Value) == 1 {
-			to = l.Value[0].(*types.AttributeValueMemberS).Value
-		}
-		return email{id: str("id"), subject: str("subject"), text: str("text"), html: str("html"), to: to, caseRef: str("caseRef")}
+	if len(s.effects.Outbox) != 1 {
+		t.Fatalf("%d outbox messages in the transaction, want 1", len(s.effects.Outbox))
 	}
-	t.Fatal("no outbox item in the transaction")
-	return email{}
+	m := s.effects.Outbox[0]
+	var to string
+	if len(m.To) == 1 {
+		to = m.To[0]
+	}
+	return email{id: m.ID, subject: m.Subject, text: m.Text, html: m.HTML, to: to, caseRef: m.CaseRef}
 }
 
 // ---- tests
 
 func TestNewReferralIsClassifiedWithEmailAndAuditInOneTransaction(t *testing.T) {
 	st := newStore()
-	st.add("ref-1", body(t, eligibleFacts, "2026-12-10"))
+	st.add("ref-1", body(t, eligibleFacts, "2026-12-10"), now)
 	h := handler(t, st, clock.NewFixed(now))
 
 	if failed := handle(t, h, insert("ref-1")); len(failed) > 0 {
@@ -251,20 +233,20 @@ func TestNewReferralIsClassifiedWithEmailAndAuditInOneTransaction(t *testing.T) 
 	if s.version != 1 {
 		t.Fatalf("saved against version %d, want the version read (1)", s.version)
 	}
-	if s.result.Eligibility.Outcome != "eligible" || s.result.Eligibility.PrimaryCategory != 2 || len(s.result.Eligibility.Reasons) == 0 {
-		t.Fatalf("result %+v", s.result.Eligibility)
+	if s.result.Result.Outcome != "eligible" || s.result.Result.PrimaryCategory != 2 || len(s.result.Result.Reasons) == 0 {
+		t.Fatalf("result %+v", s.result.Result)
 	}
 	if s.level != s.result.SuggestedLevel() || s.level < 1 || s.level > 3 {
 		t.Fatalf("suggested level %d (result says %d)", s.level, s.result.SuggestedLevel())
 	}
-	if s.result.Eligibility.DecidedOn.String() != "2026-11-23" {
-		t.Fatalf("decided on %s, want today in London", s.result.Eligibility.DecidedOn)
+	if s.result.Result.DecidedOn.String() != "2026-11-23" || s.result.AsOf.String() != "2026-11-23" || !s.result.ClassifiedAt.Equal(now) {
+		t.Fatalf("decided on %s as of %s at %s, want today in London", s.result.Result.DecidedOn, s.result.AsOf, s.result.ClassifiedAt)
 	}
 
 	// One transaction: the referral and case updates are the store's, the
 	// email and the audit entry ride along.
-	if len(s.extra) != 2 {
-		t.Fatalf("%d extra items, want the email and the audit entry", len(s.extra))
+	if len(s.effects.Outbox) != 1 || len(s.effects.Audit) != 1 || len(s.effects.Also) != 0 {
+		t.Fatalf("effects %+v, want the email and the audit entry", s.effects)
 	}
 	m := emailOf(t, s)
 	if m.id != "referral-new-ref-1" || m.to != inbox || m.caseRef != "case-ref-1" {
@@ -286,21 +268,15 @@ func TestNewReferralIsClassifiedWithEmailAndAuditInOneTransaction(t *testing.T) 
 		}
 	}
 
-	var auditPut map[string]types.AttributeValue
-	for _, it := range s.extra {
-		if it.Put != nil && *it.Put.TableName == "audit" {
-			auditPut = it.Put.Item
-		}
-	}
-	attr := func(n string) string { v, _ := auditPut[n].(*types.AttributeValueMemberS); return v.Value }
-	if auditPut == nil || attr("actor") != classify.Actor || attr("action") != "referral.classify" ||
-		attr("subject") != "referral:ref-1" || attr("caseId") != "case-ref-1" || attr("reason") != "eligibility:eligible" {
-		t.Fatalf("audit entry %v", auditPut)
+	e := s.effects.Audit[0]
+	if e.Actor != classify.Actor || e.Action != "referral.classify" || e.Subject != "referral:ref-1" || e.CaseID != "case-ref-1" || e.Reason != "eligibility:eligible" {
+		t.Fatalf("audit entry %+v", e)
 	}
 }
 
 func TestStoredResultIsTheEngineResultWithLevelAndNotice(t *testing.T) {
-	res := classify.Assess(body(t, eligibleFacts, "2026-11-30"), civil.New(2026, 11, 23))
+	received := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	res := referral.Classify(body(t, eligibleFacts, "2026-11-30"), received, now)
 	b, err := json.Marshal(res)
 	if err != nil {
 		t.Fatal(err)
@@ -309,14 +285,14 @@ func TestStoredResultIsTheEngineResultWithLevelAndNotice(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	// Readers (staff API, front end) find the engine's fields at the top.
-	for _, k := range []string{"outcome", "primaryCategory", "reasons", "missing", "bases", "levelSuggestion", "shortNotice", "meeting", "asOf", "decidedOn"} {
+	// Readers (staff API, front end) find the documented names.
+	for _, k := range []string{"result", "levelSuggestion", "notice", "asOf", "classifiedAt"} {
 		if _, ok := m[k]; !ok {
-			t.Errorf("stored result lacks %q: %s", k, b)
+			t.Errorf("stored classification lacks %q: %s", k, b)
 		}
 	}
-	if m["primaryCategory"] != float64(2) || m["shortNotice"] != true {
-		t.Fatalf("result %s", b)
+	if m["result"].(map[string]any)["primaryCategory"] != float64(2) || m["notice"].(map[string]any)["short"] != true || m["notice"].(map[string]any)["days"] != float64(7) {
+		t.Fatalf("classification %s", b)
 	}
 	if _, ok := m["levelSuggestion"].(map[string]any)["reasons"]; !ok {
 		t.Errorf("level suggestion has no reasons: %s", b)
@@ -343,7 +319,7 @@ func TestShortNotice(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := newStore()
-			st.add("ref-sn", body(t, eligibleFacts, tc.meeting))
+			st.add("ref-sn", body(t, eligibleFacts, tc.meeting), tc.now)
 			h := handler(t, st, clock.NewFixed(tc.now))
 			if failed := handle(t, h, insert("ref-sn")); len(failed) > 0 {
 				t.Fatalf("failed %v", failed)
@@ -359,7 +335,7 @@ func TestShortNotice(t *testing.T) {
 			if tc.text == "" && strings.Contains(strings.ToLower(m.text), "meeting is") {
 				t.Errorf("no invitation, but the email mentions a meeting:\n%s", m.text)
 			}
-			if got := s.result.Meeting != nil && s.result.Meeting.ShortNotice; got != tc.short {
+			if got := s.result.ShortNotice(); got != tc.short {
 				t.Errorf("stored short notice %v, want %v", got, tc.short)
 			}
 		})
@@ -368,7 +344,7 @@ func TestShortNotice(t *testing.T) {
 
 func TestCannotDecideIsStoredWithTheMissingFacts(t *testing.T) {
 	st := newStore()
-	st.add("ref-cd", body(t, unknownOffenceFacts, "2026-12-10"))
+	st.add("ref-cd", body(t, unknownOffenceFacts, "2026-12-10"), now)
 	h := handler(t, st, clock.NewFixed(now))
 	if failed := handle(t, h, insert("ref-cd")); len(failed) > 0 {
 		t.Fatalf("failed %v", failed)
@@ -378,11 +354,11 @@ func TestCannotDecideIsStoredWithTheMissingFacts(t *testing.T) {
 		t.Fatalf("a cannot-decide outcome must still be stored: %d saves", len(saves))
 	}
 	s := saves[0]
-	if s.result.Eligibility.Outcome != "cannot-decide" || len(s.result.Eligibility.Missing) == 0 {
-		t.Fatalf("outcome %s, missing %v", s.result.Eligibility.Outcome, s.result.Eligibility.Missing)
+	if s.result.Result.Outcome != "cannot-decide" || len(s.result.Result.Missing) == 0 {
+		t.Fatalf("outcome %s, missing %v", s.result.Result.Outcome, s.result.Result.Missing)
 	}
-	if !slices.ContainsFunc(s.result.Eligibility.Missing, func(m eligibility.Missing) bool { return strings.HasPrefix(m.Pointer, "/offences/0") }) {
-		t.Errorf("the unknown offence is not among the missing facts: %v", s.result.Eligibility.Missing)
+	if !slices.ContainsFunc(s.result.Result.Missing, func(m eligibility.Missing) bool { return strings.HasPrefix(m.Pointer, "/offences/0") }) {
+		t.Errorf("the unknown offence is not among the missing facts: %v", s.result.Result.Missing)
 	}
 	if s.level != 0 {
 		t.Errorf("suggested level %d for an undecided referral", s.level)
@@ -399,7 +375,7 @@ func TestCannotDecideIsStoredWithTheMissingFacts(t *testing.T) {
 func TestReplayChangesNothing(t *testing.T) {
 	t.Run("the same record again", func(t *testing.T) {
 		st := newStore()
-		st.add("ref-r", body(t, eligibleFacts, "2026-12-10"))
+		st.add("ref-r", body(t, eligibleFacts, "2026-12-10"), now)
 		h := handler(t, st, clock.NewFixed(now))
 		rec := insert("ref-r")
 		for range 3 {
@@ -416,8 +392,11 @@ func TestReplayChangesNothing(t *testing.T) {
 	})
 	t.Run("classified by another invocation between read and write", func(t *testing.T) {
 		st := newStore()
-		st.add("ref-race", body(t, eligibleFacts, "2026-12-10"))
-		st.saveErr["ref-race"] = []error{store.ErrAlreadyClassified}
+		st.add("ref-race", body(t, eligibleFacts, "2026-12-10"), now)
+		// The store's read inside its read-modify-write finds it classified.
+		r := st.refs["ref-race"]
+		r.Status, r.Version = referral.StatusClassified, 2
+		st.refs["ref-race"] = r
 		h := handler(t, st, clock.NewFixed(now))
 		if failed := handle(t, h, insert("ref-race")); len(failed) > 0 {
 			t.Fatalf("already classified is success, got failures %v", failed)
@@ -428,7 +407,7 @@ func TestReplayChangesNothing(t *testing.T) {
 	})
 	t.Run("a referral already decided is left alone", func(t *testing.T) {
 		st := newStore()
-		st.add("ref-acc", body(t, eligibleFacts, "2026-12-10"))
+		st.add("ref-acc", body(t, eligibleFacts, "2026-12-10"), now)
 		r := st.refs["ref-acc"]
 		r.Status, r.Version = referral.StatusAccepted, 5
 		st.refs["ref-acc"] = r
@@ -444,7 +423,7 @@ func TestReplayChangesNothing(t *testing.T) {
 
 func TestVersionConflictIsReadAgainAndRetried(t *testing.T) {
 	st := newStore()
-	st.add("ref-vc", body(t, eligibleFacts, "2026-12-10"))
+	st.add("ref-vc", body(t, eligibleFacts, "2026-12-10"), now)
 	st.saveErr["ref-vc"] = []error{store.ErrVersionConflict}
 	h := handler(t, st, clock.NewFixed(now))
 	if failed := handle(t, h, insert("ref-vc")); len(failed) > 0 {
@@ -455,7 +434,7 @@ func TestVersionConflictIsReadAgainAndRetried(t *testing.T) {
 	}
 
 	st.saveErr["ref-vc2"] = []error{store.ErrVersionConflict, store.ErrVersionConflict, store.ErrVersionConflict}
-	st.add("ref-vc2", body(t, eligibleFacts, "2026-12-10"))
+	st.add("ref-vc2", body(t, eligibleFacts, "2026-12-10"), now)
 	r := insert("ref-vc2")
 	if failed := handle(t, h, r); !slices.Equal(failed, []string{r.Change.SequenceNumber}) {
 		t.Fatalf("a referral that keeps changing must be reported for retry: %v", failed)
@@ -465,7 +444,7 @@ func TestVersionConflictIsReadAgainAndRetried(t *testing.T) {
 func TestPartialBatchFailure(t *testing.T) {
 	st := newStore()
 	for _, id := range []string{"a", "b", "c", "d", "e"} {
-		st.add(id, body(t, eligibleFacts, "2026-12-10"))
+		st.add(id, body(t, eligibleFacts, "2026-12-10"), now)
 	}
 	st.getErr["b"] = errors.New("store: referral b: ProvisionedThroughputExceededException")
 	st.saveErr["d"] = []error{errors.New("store: transaction: InternalServerError")}
@@ -514,7 +493,7 @@ func TestPartialBatchFailure(t *testing.T) {
 
 func TestOutOfTimeLeavesTheRestForTheRetry(t *testing.T) {
 	st := newStore()
-	st.add("t1", body(t, eligibleFacts, ""))
+	st.add("t1", body(t, eligibleFacts, ""), now)
 	h := handler(t, st, clock.NewFixed(now))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -564,17 +543,17 @@ type panicky struct {
 	bad string
 }
 
-func (p panicky) GetReferral(ctx context.Context, id string) (store.Referral, error) {
+func (p panicky) UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error) {
 	if id == p.bad {
 		panic("boom")
 	}
-	return p.fakeStore.GetReferral(ctx, id)
+	return p.fakeStore.UpdateReferral(ctx, id, fn)
 }
 
 func TestACrashingRecordFailsAlone(t *testing.T) {
 	st := newStore()
-	st.add("ok", body(t, eligibleFacts, ""))
-	st.add("crash", body(t, eligibleFacts, ""))
+	st.add("ok", body(t, eligibleFacts, ""), now)
+	st.add("crash", body(t, eligibleFacts, ""), now)
 	h := handler(t, panicky{st, "crash"}, clock.NewFixed(now))
 	bad := insert("crash")
 	if failed := handle(t, h, bad, insert("ok")); !slices.Equal(failed, []string{bad.Change.SequenceNumber}) {
@@ -595,14 +574,14 @@ func TestNotEligibleWithChildrenAtRiskMakesAFrontDoorTask(t *testing.T) {
 	st := newStore()
 	st.add("ref-1", body(t, `{"dateOfBirth": "1988-03-14",
 		"offences": [{"code": "OAPA1861-S47", "disposal": "conviction", "date": "2026-02-01"}],
-		"sentence": {"type": "imprisonment", "lengthMonths": 9}, "notification": {"status": "no"}}`, ""))
-	st.add("ref-2", body(t, eligibleFacts, ""))
+		"sentence": {"type": "imprisonment", "lengthMonths": 9}, "notification": {"status": "no"}}`, ""), now)
+	st.add("ref-2", body(t, eligibleFacts, ""), now)
 	h := handler(t, st, clock.NewFixed(now))
 	if failed := handle(t, h, insert("ref-1"), insert("ref-2")); len(failed) > 0 {
 		t.Fatalf("failed %v", failed)
 	}
 	task := func(id string) map[string]types.AttributeValue {
-		for _, it := range st.saved(id)[0].extra {
+		for _, it := range st.saved(id)[0].effects.Also {
 			if it.Put != nil && *it.Put.TableName == "meetings" {
 				return it.Put.Item
 			}
@@ -610,9 +589,9 @@ func TestNotEligibleWithChildrenAtRiskMakesAFrontDoorTask(t *testing.T) {
 		return nil
 	}
 	s := st.saved("ref-1")[0]
-	if s.result.Eligibility.Outcome != eligibility.NotEligible || len(s.result.Eligibility.FollowUps) != 1 ||
-		s.result.Eligibility.FollowUps[0].Kind != eligibility.ConsiderChildProtection {
-		t.Fatalf("ref-1: %s, follow-ups %+v", s.result.Eligibility.Outcome, s.result.Eligibility.FollowUps)
+	if s.result.Result.Outcome != eligibility.NotEligible || len(s.result.Result.FollowUps) != 1 ||
+		s.result.Result.FollowUps[0].Kind != eligibility.ConsiderChildProtection {
+		t.Fatalf("ref-1: %s, follow-ups %+v", s.result.Result.Outcome, s.result.Result.FollowUps)
 	}
 	it := task("ref-1")
 	attr := func(n string) string { v, _ := it[n].(*types.AttributeValueMemberS); return v.Value }

@@ -38,8 +38,9 @@ func TestPostStoresEverythingInOneGo(t *testing.T) {
 		t.Errorf("links %v", body["links"])
 	}
 
+	// The referral's small state item and its body, written once.
 	ref := h.Partition(h.Tables.Referrals, "REFERRAL#"+id)
-	if len(ref) != 1 || intaketest.S(ref[0], "type") != "referral" || intaketest.S(ref[0], "status") != "received" || intaketest.S(ref[0], "agency") != "police" {
+	if len(ref) != 2 || intaketest.S(ref[1], "type") != "referral-body" || intaketest.S(ref[0], "type") != "referral" || intaketest.S(ref[0], "status") != "received" || intaketest.S(ref[0], "agency") != "police" {
 		t.Fatalf("referral items %v", ref)
 	}
 	caseID := intaketest.S(ref[0], "caseId")

@@ -18,12 +18,12 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/ids"
-	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/store"
 )
@@ -34,7 +34,7 @@ type Store interface {
 	FindMatches(ctx context.Context, ids []referral.Identifier, nameKey string) (referral.Matches, error)
 	CreateReferral(ctx context.Context, nr store.NewReferral) error
 	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
-	Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry, emails ...outbox.Message) error
+	UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error)
 }
 
 // Auditor records stand-alone audit entries (reads); audit.Writer
@@ -276,20 +276,15 @@ func (s *Service) Status(ctx context.Context, actor, id, requestID, route string
 // officer to decide again, with the answer in its history. Only the agency
 // client that posted the referral may answer (anyone else: ErrNotFound).
 func (s *Service) Inform(ctx context.Context, actor, id string, q referral.InformationRequest, requestID, route string) (StatusView, error) {
-	var view StatusView
-	err := s.retry.Retry(ctx, func(err error) bool { return errors.Is(err, store.ErrVersionConflict) }, func(ctx context.Context, _ int) error {
-		r, _, err := s.store.ReferralWithHistory(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return ErrNotFound
-		} else if err != nil {
-			return fmt.Errorf("intake: read referral: %w", err)
-		}
+	// The store's read-modify-write: a version conflict (a decision, or
+	// the same answer twice at once) reads the referral again.
+	r, err := s.store.UpdateReferral(ctx, id, func(r *store.Referral) (store.ReferralEffects, error) {
 		if r.Source != SourceAgency || r.CreatedBy != actor {
-			return ErrNotFound
+			return store.ReferralEffects{}, ErrNotFound
 		}
 		to, err := referral.Answer(r.Status)
 		if err != nil {
-			return ErrNotAsked
+			return store.ReferralEffects{}, ErrNotAsked
 		}
 		now := s.clock.Now()
 		d := referral.Decision{ID: s.ids.New(), Kind: referral.DecisionInformation, Reason: q.Information, Actor: actor, At: now, From: r.Status, To: to}
@@ -297,21 +292,16 @@ func (s *Service) Inform(ctx context.Context, actor, id string, q referral.Infor
 			ID: s.ids.New(), At: now, Actor: actor, Action: audit.ActionReferralDecide,
 			Subject: "referral:" + r.ID, CaseID: r.CaseID, Reason: route + " decision=information", RequestID: requestID,
 		}
-		// A version conflict (a decision, or the same answer twice at
-		// once) reads the referral again.
-		if err := s.store.Decide(ctx, r.ID, r.Version, d, []audit.Entry{entry}); err != nil {
-			return err
-		}
-		view = StatusView{ID: r.ID, AgencyReference: r.Body.AgencyReference, Status: to, ReceivedAt: r.CreatedAt, UpdatedAt: now}
-		return nil
+		r.Status = to
+		return store.ReferralEffects{Effects: aggregate.Effects{Audit: []audit.Entry{entry}}, Decision: &d}, nil
 	})
 	switch {
-	case err == nil:
-		return view, nil
-	case errors.Is(err, dynamo.ErrExhausted):
-		return StatusView{}, ErrBusy
+	case errors.Is(err, store.ErrNotFound):
+		return StatusView{}, ErrNotFound
 	case errors.Is(err, store.ErrVersionConflict):
-		return StatusView{}, fmt.Errorf("intake: record information: %w", err)
+		return StatusView{}, ErrBusy
+	case err != nil:
+		return StatusView{}, err
 	}
-	return StatusView{}, err
+	return StatusView{ID: r.ID, AgencyReference: r.Body.AgencyReference, Status: r.Status, ReceivedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}, nil
 }

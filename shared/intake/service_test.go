@@ -11,7 +11,6 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/ids"
-	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -88,8 +87,8 @@ func (f *fakeStore) CreateReferral(_ context.Context, nr store.NewReferral) erro
 	return nil
 }
 
-func (f *fakeStore) Decide(context.Context, string, int, referral.Decision, []audit.Entry, ...outbox.Message) error {
-	return errors.New("fake: Decide is not used by these tests")
+func (f *fakeStore) UpdateReferral(context.Context, string, func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error) {
+	return store.Referral{}, errors.New("fake: UpdateReferral is not used by these tests")
 }
 
 func (f *fakeStore) ReferralWithHistory(_ context.Context, id string) (store.Referral, []referral.Decision, error) {

@@ -1,7 +1,6 @@
 package staffapi
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -195,12 +194,12 @@ type ReferralBody struct {
 	PossibleMatches []string            `json:"possibleMatches"`
 	MatchState      referral.MatchState `json:"matchState,omitempty"`
 	SuggestedLevel  int                 `json:"suggestedLevel,omitempty"`
-	// Classification is {"result": <eligibility Result>, "suggestedLevel":
-	// n, "classifiedAt": t}, or null before classification.
-	Classification json.RawMessage     `json:"classification"`
-	Referral       referral.Referral   `json:"referral"`
-	Decisions      []referral.Decision `json:"decisions"`
-	Links          Links               `json:"links"`
+	// Classification is the classifier's answer, null before
+	// classification.
+	Classification *referral.Classification `json:"classification"`
+	Referral       referral.Referral        `json:"referral"`
+	Decisions      []referral.Decision      `json:"decisions"`
+	Links          Links                    `json:"links"`
 }
 
 // DecisionBody is the 200 answer to a decision.
@@ -241,17 +240,17 @@ type IdentifierLists struct {
 
 // CaseBody is GET /v1/staff/cases/{id}.
 type CaseBody struct {
-	ID             string                 `json:"id"`
-	Status         string                 `json:"status"`
-	MergedInto     string                 `json:"mergedInto,omitempty"`
-	Version        int                    `json:"version"`
-	Level          int                    `json:"level,omitempty"`
-	SuggestedLevel int                    `json:"suggestedLevel,omitempty"`
-	Classification json.RawMessage        `json:"classification"`
-	Person         referral.Person        `json:"person"`
-	Identifiers    IdentifierLists        `json:"identifiers"`
-	Referrals      []CaseReferral         `json:"referrals"`
-	LevelHistory   []referral.LevelChange `json:"levelHistory"`
+	ID             string                   `json:"id"`
+	Status         string                   `json:"status"`
+	MergedInto     string                   `json:"mergedInto,omitempty"`
+	Version        int                      `json:"version"`
+	Level          int                      `json:"level,omitempty"`
+	SuggestedLevel int                      `json:"suggestedLevel,omitempty"`
+	Classification *referral.Classification `json:"classification"`
+	Person         referral.Person          `json:"person"`
+	Identifiers    IdentifierLists          `json:"identifiers"`
+	Referrals      []CaseReferral           `json:"referrals"`
+	LevelHistory   []referral.LevelChange   `json:"levelHistory"`
 	// RAG is the traffic light staff set (absent until set), with every
 	// change, oldest first.
 	RAG        referral.RAG         `json:"rag,omitempty"`
@@ -278,13 +277,6 @@ func orEmpty[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-func rawOrNull(b json.RawMessage) json.RawMessage {
-	if len(b) == 0 {
-		return json.RawMessage("null")
-	}
-	return b
 }
 
 // ---- handlers
@@ -319,20 +311,14 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	out := List{Items: []Summary{}, Next: p.Next}
 	for _, ref := range p.Referrals {
-		cl, err := OutlineOf(ref.Classification)
-		if err != nil {
-			// Shown as not classified; the referral view still has the
-			// stored classification.
-			httpapi.Logger(r.Context()).Warn("unreadable classification", "referralId", ref.ID, "error", err.Error())
-		}
 		out.Items = append(out.Items, Summary{
 			ID: ref.ID, Status: ref.Status, ReceivedAt: ref.CreatedAt, UpdatedAt: ref.UpdatedAt, CaseID: ref.CaseID,
-			Source: ref.Source, ReferringAgency: ref.Body.ReferringAgency, AgencyReference: ref.Body.AgencyReference,
-			Person:         PersonName{GivenNames: ref.Body.Person.GivenNames, FamilyName: ref.Body.Person.FamilyName},
-			LevelRequested: ref.Body.LevelRequested, SuggestedLevel: ref.SuggestedLevel,
-			PrimaryCategory: cl.PrimaryCategory, Outcome: cl.Outcome, ShortNotice: cl.ShortNotice,
+			Source: ref.Source, ReferringAgency: ref.ReferringAgency, AgencyReference: ref.AgencyReference,
+			Person:         PersonName{GivenNames: ref.GivenNames, FamilyName: ref.FamilyName},
+			LevelRequested: ref.LevelRequested, SuggestedLevel: ref.SuggestedLevel,
+			PrimaryCategory: ref.PrimaryCategory, Outcome: ref.Outcome, ShortNotice: ref.ShortNotice,
 			PossibleMatch: ref.MatchState == referral.MatchPending,
-			Meeting:       meetingWhen(ref.Body.MeetingInvitation),
+			Meeting:       summaryMeeting(ref),
 			Links:         Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)},
 		})
 	}
@@ -410,8 +396,8 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
 	httpapi.JSON(w, http.StatusOK, ReferralBody{
 		ID: ref.ID, Status: ref.Status, Version: ref.Version, CaseID: ref.CaseID, Source: ref.Source,
 		Agency: ref.Agency, CreatedBy: ref.CreatedBy, ReceivedAt: ref.CreatedAt, UpdatedAt: ref.UpdatedAt,
-		PossibleMatches: orEmpty(ref.PossibleMatches), MatchState: ref.MatchState, SuggestedLevel: ref.SuggestedLevel,
-		Classification: rawOrNull(ref.Classification), Referral: ref.Body, Decisions: orEmpty(v.Decisions),
+		PossibleMatches: orEmpty(ref.PossibleMatches), MatchState: ref.MatchState, SuggestedLevel: ref.SuggestedLevel(),
+		Classification: ref.Classification, Referral: ref.Body, Decisions: orEmpty(v.Decisions),
 		Links: Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)},
 	})
 }
@@ -459,7 +445,7 @@ func (s *Service) handleMatch(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
-	v, err := s.Case(r.Context(), actor(r, RouteCaseGet), r.PathValue("id"))
+	v, err := s.Case(r.Context(), actor(r, RouteCaseGet), r.PathValue("id"), r.URL.Query().Get("cursor"))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -467,7 +453,7 @@ func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
 	c := v.Detail.Case
 	out := CaseBody{
 		ID: c.ID, Status: c.Status, MergedInto: c.MergedInto, Version: c.Version, Level: c.Level,
-		SuggestedLevel: c.SuggestedLevel, Classification: rawOrNull(c.Classification), Person: c.Person,
+		SuggestedLevel: c.SuggestedLevel(), Classification: c.Classification, Person: c.Person,
 		Identifiers:  IdentifierLists{CRN: orEmpty(c.CRNs), PNC: orEmpty(c.PNCs), CouncilNumber: orEmpty(c.CouncilNumbers)},
 		Referrals:    []CaseReferral{},
 		LevelHistory: orEmpty(v.Detail.Levels),
@@ -475,10 +461,13 @@ func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Links: Links{Self: caseLink(c.ID)},
 	}
+	if v.Detail.Next != "" {
+		out.Links.Next = caseLink(c.ID) + "?cursor=" + url.QueryEscape(v.Detail.Next)
+	}
 	for _, l := range v.Detail.Referrals {
 		cr := CaseReferral{ID: l.ReferralID, ReceivedAt: l.ReceivedAt, Agency: l.Agency, Links: Links{Self: referralLink(l.ReferralID)}}
 		if ref, ok := v.Referrals[l.ReferralID]; ok {
-			cr.Status, cr.AgencyReference, cr.LevelRequested = ref.Status, ref.Body.AgencyReference, ref.Body.LevelRequested
+			cr.Status, cr.AgencyReference, cr.LevelRequested = ref.Status, ref.AgencyReference, ref.LevelRequested
 		}
 		out.Referrals = append(out.Referrals, cr)
 	}
@@ -506,11 +495,13 @@ func (s *Service) handleLevel(w http.ResponseWriter, r *http.Request) {
 	httpapi.JSON(w, http.StatusOK, LevelBody{CaseID: c.ID, Level: c.Level, Version: c.Version, Change: l, Links: Links{Self: caseLink(c.ID)}})
 }
 
-func meetingWhen(m *referral.MeetingInvitation) *MeetingWhen {
-	if m == nil || m.Date.IsZero() {
+// summaryMeeting is the meeting of a work-list row (nil without one).
+func summaryMeeting(s store.Summary) *MeetingWhen {
+	d, err := civil.Parse(s.MeetingDate)
+	if s.MeetingDate == "" || err != nil {
 		return nil
 	}
-	return &MeetingWhen{Date: m.Date, Time: m.Time}
+	return &MeetingWhen{Date: d, Time: s.MeetingTime}
 }
 
 // RAGBody is the 200 answer to setting a traffic light.

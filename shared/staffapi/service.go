@@ -13,19 +13,17 @@ package staffapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/mappa-coordinator/mappa/shared/access"
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
-	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
@@ -36,16 +34,12 @@ import (
 
 // Store is what the staff API needs from storage (*store.Store satisfies it).
 type Store interface {
-	GetReferral(ctx context.Context, id string) (store.Referral, error)
 	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
 	ListReferrals(ctx context.Context, q store.ListQuery) (store.Page, error)
-	Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry, emails ...outbox.Message) error
-	ResolveMatch(ctx context.Context, m store.MatchResolution) error
-	GetCase(ctx context.Context, id string) (store.Case, error)
-	GetCaseDetail(ctx context.Context, id string) (store.CaseDetail, error)
-	GetReferrals(ctx context.Context, ids []string) (map[string]store.Referral, error)
-	SetLevel(ctx context.Context, caseID string, expectedVersion int, l referral.LevelChange, entries []audit.Entry) error
-	SetRAG(ctx context.Context, caseID string, expectedVersion int, c referral.RAGChange, entries []audit.Entry) error
+	UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error)
+	GetCaseDetail(ctx context.Context, id, cursor string) (store.CaseDetail, error)
+	GetSummaries(ctx context.Context, ids []string) (map[string]store.Summary, error)
+	UpdateCase(ctx context.Context, id string, fn func(*store.Case) (store.CaseEffects, error)) (store.Case, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -153,8 +147,9 @@ func (s *Service) Referral(ctx context.Context, a Actor, id string) (ReferralVie
 	return ReferralView{Referral: r, Decisions: hist}, nil
 }
 
-// List returns a page of referrals after auditing the read of each one
-// listed (the list shows names).
+// List returns a page of referrals after auditing the read: one audit
+// record for the list read, naming every referral it showed (the list
+// shows names), not one record per row.
 func (s *Service) List(ctx context.Context, a Actor, q store.ListQuery) (store.Page, error) {
 	scope, err := s.access.ScopeOf(ctx, a.Identity)
 	if err != nil {
@@ -166,95 +161,51 @@ func (s *Service) List(ctx context.Context, a Actor, q store.ListQuery) (store.P
 	}
 	// Row rules: a page holds only referrals of cases the caller may see
 	// (a page may then be shorter than the limit; next still continues).
-	p.Referrals = slices.DeleteFunc(p.Referrals, func(r store.Referral) bool { return !scope.Has(r.CaseID) })
-	errs := make([]error, len(p.Referrals))
-	var wg sync.WaitGroup
-	for i, r := range p.Referrals {
-		wg.Go(func() {
-			errs[i] = s.audit.Record(ctx, s.entry(a, audit.ActionReferralList, "referral:"+r.ID, r.CaseID))
-		})
+	p.Referrals = slices.DeleteFunc(p.Referrals, func(r store.Summary) bool { return !scope.Has(r.CaseID) })
+	if len(p.Referrals) == 0 {
+		return p, nil
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	e := s.entry(a, audit.ActionReferralList, "list:referrals", "")
+	for _, r := range p.Referrals {
+		e.Subjects = append(e.Subjects, "referral:"+r.ID)
+	}
+	if err := s.audit.Record(ctx, e); err != nil {
 		return store.Page{}, err
 	}
 	return p, nil
 }
 
-// Outline is what the work list shows of a referral's classification.
-type Outline struct {
-	// Outcome is eligible, not-eligible or cannot-decide; empty before
-	// classification.
-	Outcome eligibility.Outcome
-	// PrimaryCategory is 1-4 for an eligible person, otherwise 0.
-	PrimaryCategory int
-	// ShortNotice is true when the meeting invitation gave less notice
-	// than classify.ShortNoticeDays.
-	ShortNotice bool
-}
-
-// OutlineOf reads the outcome, primary category and short notice from a
-// stored classification ({"result": {...}, "suggestedLevel": n,
-// "classifiedAt": t}), decoding only those fields. A nil classification
-// (not classified yet) gives the zero Outline; one that is not that shape
-// gives the zero Outline and an error.
-func OutlineOf(classification json.RawMessage) (Outline, error) {
-	if len(classification) == 0 || string(classification) == "null" {
-		return Outline{}, nil
-	}
-	var c struct {
-		Result struct {
-			Outcome         eligibility.Outcome `json:"outcome"`
-			PrimaryCategory int                 `json:"primaryCategory"`
-			ShortNotice     bool                `json:"shortNotice"`
-		} `json:"result"`
-	}
-	if err := json.Unmarshal(classification, &c); err != nil {
-		return Outline{}, fmt.Errorf("staffapi: read classification: %w", err)
-	}
-	r := c.Result
-	if !slices.Contains(eligibility.Outcomes, r.Outcome) {
-		return Outline{}, fmt.Errorf("staffapi: read classification: unknown outcome %q", r.Outcome)
-	}
-	o := Outline{Outcome: r.Outcome, ShortNotice: r.ShortNotice}
-	if r.Outcome == eligibility.Eligible && r.PrimaryCategory >= 1 && r.PrimaryCategory <= 4 {
-		o.PrimaryCategory = r.PrimaryCategory
-	}
-	return o, nil
-}
-
 // Decide records a business support officer's decision on a referral.
 // version is the version the officer saw (0: the current one).
 func (s *Service) Decide(ctx context.Context, a Actor, id string, q referral.DecisionRequest, version int) (store.Referral, referral.Decision, error) {
-	r, err := s.store.GetReferral(ctx, id)
-	if err != nil {
+	var d referral.Decision
+	r, err := s.store.UpdateReferral(ctx, id, func(r *store.Referral) (store.ReferralEffects, error) {
+		if err := s.canSee(ctx, a, r.CaseID); err != nil {
+			return store.ReferralEffects{}, err
+		}
+		if err := versionCheck(version, r.Version); err != nil {
+			return store.ReferralEffects{}, err
+		}
+		to, err := referral.Decide(r.Status, q.Decision)
+		if err != nil {
+			return store.ReferralEffects{}, fmt.Errorf("%w: %w", ErrState, err)
+		}
+		d = referral.Decision{ID: s.ids.New(), Kind: q.Decision, Reason: q.Reason, Actor: a.Identity.Subject, At: s.clock.Now(), From: r.Status, To: to}
+		e := s.entry(a, audit.ActionReferralDecide, "referral:"+r.ID, r.CaseID)
+		e.Reason = a.Route + " decision=" + string(q.Decision)
+		emails, err := referrerEmails(*r, d)
+		if err != nil {
+			return store.ReferralEffects{}, err
+		}
+		r.Status = to
+		return store.ReferralEffects{Effects: aggregate.Effects{Audit: []audit.Entry{e}, Outbox: emails}, Decision: &d}, nil
+	})
+	switch {
+	case errors.Is(err, store.ErrVersionConflict):
+		return store.Referral{}, referral.Decision{}, fmt.Errorf("%w: the referral changed meanwhile", ErrStale)
+	case err != nil:
 		return store.Referral{}, referral.Decision{}, notFound(err)
 	}
-	if err := s.canSee(ctx, a, r.CaseID); err != nil {
-		return store.Referral{}, referral.Decision{}, err
-	}
-	if err := versionCheck(version, r.Version); err != nil {
-		return store.Referral{}, referral.Decision{}, err
-	}
-	to, err := referral.Decide(r.Status, q.Decision)
-	if err != nil {
-		return store.Referral{}, referral.Decision{}, fmt.Errorf("%w: %w", ErrState, err)
-	}
-	now := s.clock.Now()
-	d := referral.Decision{ID: s.ids.New(), Kind: q.Decision, Reason: q.Reason, Actor: a.Identity.Subject, At: now, From: r.Status, To: to}
-	e := s.entry(a, audit.ActionReferralDecide, "referral:"+r.ID, r.CaseID)
-	e.Reason = a.Route + " decision=" + string(q.Decision)
-	emails, err := referrerEmails(r, d)
-	if err != nil {
-		return store.Referral{}, referral.Decision{}, err
-	}
-	if err := s.store.Decide(ctx, r.ID, r.Version, d, []audit.Entry{e}, emails...); err != nil {
-		if errors.Is(err, store.ErrVersionConflict) {
-			return store.Referral{}, referral.Decision{}, fmt.Errorf("%w: the referral changed meanwhile", ErrStale)
-		}
-		return store.Referral{}, referral.Decision{}, err
-	}
-	r.Status, r.Version, r.UpdatedAt = to, r.Version+1, now
 	return r, d, nil
 }
 
@@ -262,56 +213,49 @@ func (s *Service) Decide(ctx context.Context, a Actor, id string, q referral.Dec
 // person. For same-person the referral moves to the chosen case and its
 // provisional case is marked merged into it.
 func (s *Service) ResolveMatch(ctx context.Context, a Actor, id string, q referral.MatchRequest, version int) (store.Referral, error) {
-	r, err := s.store.GetReferral(ctx, id)
-	if err != nil {
-		return store.Referral{}, notFound(err)
-	}
-	if err := s.canSee(ctx, a, r.CaseID); err != nil {
-		return store.Referral{}, err
-	}
-	if err := versionCheck(version, r.Version); err != nil {
-		return store.Referral{}, err
-	}
-	if r.MatchState != referral.MatchPending {
-		return store.Referral{}, fmt.Errorf("%w: the referral has no possible match waiting", ErrState)
-	}
-	if q.Decision == referral.MatchSamePerson && !slices.Contains(r.PossibleMatches, q.CaseID) {
-		return store.Referral{}, invalid("/caseId", "must be one of the referral's possible matches")
-	}
-	now := s.clock.Now()
-	hist := referral.Decision{
-		ID: s.ids.New(), Kind: referral.DecisionKind("match:" + string(q.Decision)), Actor: a.Identity.Subject,
-		At: now, From: r.Status, To: r.Status,
-	}
-	entries := []audit.Entry{s.entry(a, audit.ActionReferralMatch, "referral:"+r.ID, r.CaseID)}
-	entries[0].Reason = a.Route + " decision=" + string(q.Decision)
-	if q.Decision == referral.MatchSamePerson {
-		hist.Reason = "same person as case " + q.CaseID
-		entries[0].CaseID = q.CaseID
-		merge := s.entry(a, audit.ActionReferralMatch, "case:"+r.CaseID, r.CaseID)
-		merge.Reason = a.Route + " merged-into=" + q.CaseID
-		entries = append(entries, merge)
-	}
-	err = s.store.ResolveMatch(ctx, store.MatchResolution{
-		ReferralID: r.ID, ExpectedVersion: r.Version, Decision: q.Decision, TargetCaseID: q.CaseID,
-		History: hist, Audit: entries,
+	r, err := s.store.UpdateReferral(ctx, id, func(r *store.Referral) (store.ReferralEffects, error) {
+		if err := s.canSee(ctx, a, r.CaseID); err != nil {
+			return store.ReferralEffects{}, err
+		}
+		if err := versionCheck(version, r.Version); err != nil {
+			return store.ReferralEffects{}, err
+		}
+		if r.MatchState != referral.MatchPending {
+			return store.ReferralEffects{}, fmt.Errorf("%w: the referral has no possible match waiting", ErrState)
+		}
+		if q.Decision == referral.MatchSamePerson && !slices.Contains(r.PossibleMatches, q.CaseID) {
+			return store.ReferralEffects{}, invalid("/caseId", "must be one of the referral's possible matches")
+		}
+		hist := referral.Decision{
+			ID: s.ids.New(), Kind: referral.DecisionKind("match:" + string(q.Decision)), Actor: a.Identity.Subject,
+			At: s.clock.Now(), From: r.Status, To: r.Status,
+		}
+		entries := []audit.Entry{s.entry(a, audit.ActionReferralMatch, "referral:"+r.ID, r.CaseID)}
+		entries[0].Reason = a.Route + " decision=" + string(q.Decision)
+		eff := store.ReferralEffects{Decision: &hist}
+		if q.Decision == referral.MatchSamePerson {
+			hist.Reason = "same person as case " + q.CaseID
+			entries[0].CaseID = q.CaseID
+			merge := s.entry(a, audit.ActionReferralMatch, "case:"+r.CaseID, r.CaseID)
+			merge.Reason = a.Route + " merged-into=" + q.CaseID
+			entries = append(entries, merge)
+			eff.MergeInto = q.CaseID
+			r.CaseID, r.MatchState = q.CaseID, referral.MatchResolvedSame
+		} else {
+			r.MatchState = referral.MatchResolvedDiffers
+		}
+		eff.Audit = entries
+		return eff, nil
 	})
 	switch {
 	case errors.Is(err, store.ErrVersionConflict):
 		return store.Referral{}, fmt.Errorf("%w: the referral or a case changed meanwhile", ErrStale)
 	case errors.Is(err, store.ErrNotOpen):
 		return store.Referral{}, fmt.Errorf("%w: case %s was merged into another", ErrState, q.CaseID)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound) && q.Decision == referral.MatchSamePerson && !strings.Contains(err.Error(), "referral "+id):
 		return store.Referral{}, invalid("/caseId", "is not a case")
 	case err != nil:
-		return store.Referral{}, err
-	}
-	r.Version++
-	r.UpdatedAt = now
-	if q.Decision == referral.MatchSamePerson {
-		r.CaseID, r.MatchState = q.CaseID, referral.MatchResolvedSame
-	} else {
-		r.MatchState = referral.MatchResolvedDiffers
+		return store.Referral{}, notFound(err)
 	}
 	return r, nil
 }
@@ -319,15 +263,16 @@ func (s *Service) ResolveMatch(ctx context.Context, a Actor, id string, q referr
 // CaseView is a case with its referrals and level history.
 type CaseView struct {
 	Detail    store.CaseDetail
-	Referrals map[string]store.Referral
+	Referrals map[string]store.Summary
 }
 
-// Case returns the case after checking access and auditing the read.
-func (s *Service) Case(ctx context.Context, a Actor, id string) (CaseView, error) {
+// Case returns the case (and one page of its history, from cursor; ""
+// for the first) after checking access and auditing the read.
+func (s *Service) Case(ctx context.Context, a Actor, id, cursor string) (CaseView, error) {
 	if err := s.canSee(ctx, a, id); err != nil {
 		return CaseView{}, err
 	}
-	d, err := s.store.GetCaseDetail(ctx, id)
+	d, err := s.store.GetCaseDetail(ctx, id, cursor)
 	if err != nil {
 		return CaseView{}, notFound(err)
 	}
@@ -335,7 +280,7 @@ func (s *Service) Case(ctx context.Context, a Actor, id string) (CaseView, error
 	for i, l := range d.Referrals {
 		refIDs[i] = l.ReferralID
 	}
-	refs, err := s.store.GetReferrals(ctx, refIDs)
+	refs, err := s.store.GetSummaries(ctx, refIDs)
 	if err != nil {
 		return CaseView{}, err
 	}
@@ -353,38 +298,37 @@ func (s *Service) SetLevel(ctx context.Context, a Actor, id string, q referral.L
 	if err := levelAuthority(a.Identity, q, civil.Today(s.clock.Now())); err != nil {
 		return store.Case{}, referral.LevelChange{}, err
 	}
-	c, err := s.store.GetCase(ctx, id)
-	if err != nil {
+	var l referral.LevelChange
+	c, err := s.store.UpdateCase(ctx, id, func(c *store.Case) (store.CaseEffects, error) {
+		if c.Status != store.CaseOpen {
+			return store.CaseEffects{}, fmt.Errorf("%w: the case was merged into case %s", ErrState, c.MergedInto)
+		}
+		if err := versionCheck(version, c.Version); err != nil {
+			return store.CaseEffects{}, err
+		}
+		level, verrs := referral.ResolveLevel(q, c.SuggestedLevel(), neverLevel1(c.Classification))
+		if !verrs.OK() {
+			return store.CaseEffects{}, verrs
+		}
+		if c.Level != 0 && level == c.Level {
+			// Nothing would change: recording "level 2 (was 2)" helps nobody.
+			return store.CaseEffects{}, invalid("/level", fmt.Sprintf("is already level %d: choose a different level to change it", level))
+		}
+		l = referral.LevelChange{
+			ID: s.ids.New(), Action: q.Action, Level: level, PreviousLevel: c.Level, SuggestedLevel: c.SuggestedLevel(),
+			Reason: q.Reason, MeetingDate: q.MeetingDate, Actor: a.Identity.Subject, At: s.clock.Now(),
+		}
+		e := s.entry(a, audit.ActionCaseLevel, "case:"+c.ID, c.ID)
+		e.Reason = fmt.Sprintf("%s action=%s level=%d", a.Route, q.Action, level)
+		c.Level = level
+		return store.CaseEffects{Effects: aggregate.Effects{Audit: []audit.Entry{e}}, Level: &l}, nil
+	})
+	switch {
+	case errors.Is(err, store.ErrVersionConflict):
+		return store.Case{}, referral.LevelChange{}, fmt.Errorf("%w: the case changed meanwhile", ErrStale)
+	case err != nil:
 		return store.Case{}, referral.LevelChange{}, notFound(err)
 	}
-	if c.Status != store.CaseOpen {
-		return store.Case{}, referral.LevelChange{}, fmt.Errorf("%w: the case was merged into case %s", ErrState, c.MergedInto)
-	}
-	if err := versionCheck(version, c.Version); err != nil {
-		return store.Case{}, referral.LevelChange{}, err
-	}
-	level, verrs := referral.ResolveLevel(q, c.SuggestedLevel, neverLevel1(c.Classification))
-	if !verrs.OK() {
-		return store.Case{}, referral.LevelChange{}, verrs
-	}
-	if c.Level != 0 && level == c.Level {
-		// Nothing would change: recording "level 2 (was 2)" helps nobody.
-		return store.Case{}, referral.LevelChange{}, invalid("/level", fmt.Sprintf("is already level %d: choose a different level to change it", level))
-	}
-	now := s.clock.Now()
-	l := referral.LevelChange{
-		ID: s.ids.New(), Action: q.Action, Level: level, PreviousLevel: c.Level, SuggestedLevel: c.SuggestedLevel,
-		Reason: q.Reason, MeetingDate: q.MeetingDate, Actor: a.Identity.Subject, At: now,
-	}
-	e := s.entry(a, audit.ActionCaseLevel, "case:"+c.ID, c.ID)
-	e.Reason = fmt.Sprintf("%s action=%s level=%d", a.Route, q.Action, level)
-	if err := s.store.SetLevel(ctx, c.ID, c.Version, l, []audit.Entry{e}); err != nil {
-		if errors.Is(err, store.ErrVersionConflict) {
-			return store.Case{}, referral.LevelChange{}, fmt.Errorf("%w: the case changed meanwhile", ErrStale)
-		}
-		return store.Case{}, referral.LevelChange{}, err
-	}
-	c.Level, c.Version, c.UpdatedAt = level, c.Version+1, now
 	return c, l, nil
 }
 
@@ -432,29 +376,28 @@ func (s *Service) SetRAG(ctx context.Context, a Actor, id string, q referral.RAG
 	if err := s.canSee(ctx, a, id); err != nil {
 		return store.Case{}, referral.RAGChange{}, err
 	}
-	c, err := s.store.GetCase(ctx, id)
-	if err != nil {
+	var ch referral.RAGChange
+	c, err := s.store.UpdateCase(ctx, id, func(c *store.Case) (store.CaseEffects, error) {
+		if c.Status != store.CaseOpen {
+			return store.CaseEffects{}, fmt.Errorf("%w: the case was merged into case %s", ErrState, c.MergedInto)
+		}
+		if err := versionCheck(version, c.Version); err != nil {
+			return store.CaseEffects{}, err
+		}
+		if c.RAG == q.RAG {
+			return store.CaseEffects{}, invalid("/rag", fmt.Sprintf("is already %s: choose a different colour to change it", q.RAG))
+		}
+		ch = referral.RAGChange{ID: s.ids.New(), RAG: q.RAG, Previous: c.RAG, Reason: q.Reason, Actor: a.Identity.Subject, At: s.clock.Now()}
+		e := s.entry(a, audit.ActionCaseRAG, "case:"+c.ID, c.ID)
+		e.Reason = a.Route + " rag=" + string(q.RAG)
+		c.RAG = q.RAG
+		return store.CaseEffects{Effects: aggregate.Effects{Audit: []audit.Entry{e}}, RAG: &ch}, nil
+	})
+	switch {
+	case errors.Is(err, store.ErrVersionConflict):
+		return store.Case{}, referral.RAGChange{}, fmt.Errorf("%w: the case changed meanwhile", ErrStale)
+	case err != nil:
 		return store.Case{}, referral.RAGChange{}, notFound(err)
 	}
-	if c.Status != store.CaseOpen {
-		return store.Case{}, referral.RAGChange{}, fmt.Errorf("%w: the case was merged into case %s", ErrState, c.MergedInto)
-	}
-	if err := versionCheck(version, c.Version); err != nil {
-		return store.Case{}, referral.RAGChange{}, err
-	}
-	if c.RAG == q.RAG {
-		return store.Case{}, referral.RAGChange{}, invalid("/rag", fmt.Sprintf("is already %s: choose a different colour to change it", q.RAG))
-	}
-	now := s.clock.Now()
-	ch := referral.RAGChange{ID: s.ids.New(), RAG: q.RAG, Previous: c.RAG, Reason: q.Reason, Actor: a.Identity.Subject, At: now}
-	e := s.entry(a, audit.ActionCaseRAG, "case:"+c.ID, c.ID)
-	e.Reason = a.Route + " rag=" + string(q.RAG)
-	if err := s.store.SetRAG(ctx, c.ID, c.Version, ch, []audit.Entry{e}); err != nil {
-		if errors.Is(err, store.ErrVersionConflict) {
-			return store.Case{}, referral.RAGChange{}, fmt.Errorf("%w: the case changed meanwhile", ErrStale)
-		}
-		return store.Case{}, referral.RAGChange{}, err
-	}
-	c.RAG, c.Version, c.UpdatedAt = q.RAG, c.Version+1, now
 	return c, ch, nil
 }

@@ -14,15 +14,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/mappa-coordinator/mappa/infra/localstack"
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
-	classifier "github.com/mappa-coordinator/mappa/shared/classify"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
+	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
-	"github.com/mappa-coordinator/mappa/shared/staffapi"
 	"github.com/mappa-coordinator/mappa/shared/store"
 )
 
@@ -30,8 +31,27 @@ func TestMain(m *testing.M) { localstack.Main(m) }
 
 var fixture = []byte(referraltest.JSON)
 
-// classification is what classify would store (shape only).
-var classification = map[string]any{"outcome": "eligible", "primaryCategory": 2, "reasons": []any{}}
+// classification is what classify would store (shape only): eligible,
+// Category 2, level suggested.
+func classification(level int) referral.Classification {
+	return referral.Classification{
+		Result:          eligibility.Result{Outcome: eligibility.Eligible, PrimaryCategory: eligibility.Category2, Reasons: []eligibility.Reason{}},
+		LevelSuggestion: eligibility.LevelSuggestion{Level: eligibility.Level(level)},
+		AsOf:            civil.Today(intaketest.Now), ClassifiedAt: intaketest.Now,
+	}
+}
+
+// saveClassification stores c on a received referral as classify does.
+func saveClassification(h *intaketest.Harness, id string, c referral.Classification, eff aggregate.Effects) error {
+	_, err := h.Store.UpdateReferral(context.Background(), id, func(r *store.Referral) (store.ReferralEffects, error) {
+		if r.Status != referral.StatusReceived {
+			return store.ReferralEffects{}, store.ErrAlreadyClassified
+		}
+		r.Status, r.Classification = referral.StatusClassified, &c
+		return store.ReferralEffects{Effects: eff}, nil
+	})
+	return err
+}
 
 func post(t *testing.T, h *intaketest.Harness, body []byte) (id, caseID string) {
 	t.Helper()
@@ -49,11 +69,7 @@ func post(t *testing.T, h *intaketest.Harness, body []byte) (id, caseID string) 
 
 func classify(t *testing.T, h *intaketest.Harness, id string, level int) {
 	t.Helper()
-	ref, err := h.Store.GetReferral(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.Store.SaveClassification(context.Background(), id, ref.Version, classification, level, nil); err != nil {
+	if err := saveClassification(h, id, classification(level), aggregate.Effects{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -235,8 +251,19 @@ func TestWorkList(t *testing.T) {
 	if r := h.Do("GET", "/v1/staff/referrals", h.Agency("police"), nil); r.Status != 403 {
 		t.Errorf("agency got %d", r.Status)
 	}
-	if got := h.AuditActions("referral:" + ids[3]); !slices.Contains(got, "referral.list") {
-		t.Errorf("list not audited: %v", got)
+	// One audit record per list read, naming every referral shown.
+	lists := h.Audit("list:referrals")
+	if len(lists) == 0 || intaketest.S(lists[0], "action") != "referral.list" {
+		t.Fatalf("list not audited: %v", lists)
+	}
+	if !slices.ContainsFunc(lists, func(it map[string]types.AttributeValue) bool {
+		shown, _ := it["subjects"].(*types.AttributeValueMemberL)
+		return shown != nil && slices.ContainsFunc(shown.Value, func(v types.AttributeValue) bool {
+			s, ok := v.(*types.AttributeValueMemberS)
+			return ok && s.Value == "referral:"+ids[3]
+		})
+	}) {
+		t.Errorf("no list audit record names referral %s", ids[3])
 	}
 }
 
@@ -244,28 +271,27 @@ func TestWorkList(t *testing.T) {
 // outcome, primary category and short-notice flag as classify stored them.
 func TestWorkListShowsClassification(t *testing.T) {
 	h := intaketest.New(t)
-	ctx := context.Background()
-	meeting := func(short bool) *classifier.Meeting {
-		return &classifier.Meeting{Date: civil.New(2026, 1, 3), InDays: 2, ShortNotice: short}
+	meeting := func(short bool) *cadence.Notice {
+		return &cadence.Notice{Days: 2, Short: short}
 	}
 	cases := []struct {
 		name   string
-		result *classifier.Result // nil: not classified
-		want   map[string]any     // expected fields; nil value: absent
+		result *referral.Classification // nil: not classified
+		want   map[string]any           // expected fields; nil value: absent
 	}{
 		{"not classified", nil,
 			map[string]any{"outcome": nil, "primaryCategory": nil, "shortNotice": false}},
 		{"eligible, category 2, short notice",
-			&classifier.Result{Eligibility: eligibility.Result{Outcome: eligibility.Eligible, PrimaryCategory: eligibility.Category2}, Meeting: meeting(true)},
+			&referral.Classification{Result: eligibility.Result{Outcome: eligibility.Eligible, PrimaryCategory: eligibility.Category2}, Notice: meeting(true)},
 			map[string]any{"outcome": "eligible", "primaryCategory": float64(2), "shortNotice": true}},
 		{"eligible, category 4, enough notice",
-			&classifier.Result{Eligibility: eligibility.Result{Outcome: eligibility.Eligible, PrimaryCategory: eligibility.Category4}, Meeting: meeting(false)},
+			&referral.Classification{Result: eligibility.Result{Outcome: eligibility.Eligible, PrimaryCategory: eligibility.Category4}, Notice: meeting(false)},
 			map[string]any{"outcome": "eligible", "primaryCategory": float64(4), "shortNotice": false}},
 		{"not eligible, no meeting",
-			&classifier.Result{Eligibility: eligibility.Result{Outcome: eligibility.NotEligible}},
+			&referral.Classification{Result: eligibility.Result{Outcome: eligibility.NotEligible}},
 			map[string]any{"outcome": "not-eligible", "primaryCategory": nil, "shortNotice": false}},
 		{"cannot decide, short notice",
-			&classifier.Result{Eligibility: eligibility.Result{Outcome: eligibility.CannotDecide}, Meeting: meeting(true)},
+			&referral.Classification{Result: eligibility.Result{Outcome: eligibility.CannotDecide}, Notice: meeting(true)},
 			map[string]any{"outcome": "cannot-decide", "primaryCategory": nil, "shortNotice": true}},
 	}
 	ids := map[string]string{}
@@ -275,11 +301,7 @@ func TestWorkListShowsClassification(t *testing.T) {
 		if c.result == nil {
 			continue
 		}
-		ref, err := h.Store.GetReferral(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := h.Store.SaveClassification(ctx, id, ref.Version, *c.result, c.result.SuggestedLevel(), nil); err != nil {
+		if err := saveClassification(h, id, *c.result, aggregate.Effects{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -311,36 +333,6 @@ func TestWorkListShowsClassification(t *testing.T) {
 	}
 }
 
-func TestOutlineOf(t *testing.T) {
-	cases := []struct {
-		name    string
-		stored  string
-		want    staffapi.Outline
-		wantErr bool
-	}{
-		{"not classified", "", staffapi.Outline{}, false},
-		{"null", "null", staffapi.Outline{}, false},
-		{"eligible", `{"result":{"outcome":"eligible","primaryCategory":1,"shortNotice":true,"reasons":[]},"suggestedLevel":2,"classifiedAt":"2026-01-01T00:00:00Z"}`,
-			staffapi.Outline{Outcome: eligibility.Eligible, PrimaryCategory: 1, ShortNotice: true}, false},
-		{"category without eligibility is dropped", `{"result":{"outcome":"not-eligible","primaryCategory":2}}`,
-			staffapi.Outline{Outcome: eligibility.NotEligible}, false},
-		{"category out of range is dropped", `{"result":{"outcome":"eligible","primaryCategory":7}}`,
-			staffapi.Outline{Outcome: eligibility.Eligible}, false},
-		{"not JSON", `{"result":`, staffapi.Outline{}, true},
-		{"wrong type", `{"result":{"outcome":"eligible","primaryCategory":"M2"}}`, staffapi.Outline{}, true},
-		{"unknown outcome", `{"result":{"outcome":"maybe"}}`, staffapi.Outline{}, true},
-		{"no result", `{"suggestedLevel":1}`, staffapi.Outline{}, true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := staffapi.OutlineOf([]byte(c.stored))
-			if (err != nil) != c.wantErr || got != c.want {
-				t.Errorf("got %+v, %v; want %+v, error %v", got, err, c.want, c.wantErr)
-			}
-		})
-	}
-}
-
 func TestReadDecideAndTheAgencySees(t *testing.T) {
 	h := intaketest.New(t)
 	id, caseID := post(t, h, fixture)
@@ -362,7 +354,7 @@ func TestReadDecideAndTheAgencySees(t *testing.T) {
 	if got["status"] != "classified" || got["caseId"] != caseID || got["version"] != float64(2) || r.Header.Get("ETag") != `"2"` {
 		t.Errorf("referral %s", r.Body)
 	}
-	if c, _ := got["classification"].(map[string]any); c["suggestedLevel"] != float64(2) || c["result"].(map[string]any)["primaryCategory"] != float64(2) {
+	if c, _ := got["classification"].(map[string]any); c["levelSuggestion"].(map[string]any)["level"] != float64(2) || c["result"].(map[string]any)["primaryCategory"] != float64(2) {
 		t.Errorf("classification %v", got["classification"])
 	}
 	if p := got["referral"].(map[string]any)["person"].(map[string]any); p["familyName"] != "O'Testperson" {
@@ -436,31 +428,28 @@ func TestSaveClassificationIsReplaySafe(t *testing.T) {
 	id, caseID := post(t, h, fixture)
 	ctx := context.Background()
 	ref, _ := h.Store.GetReferral(ctx, id)
-	if err := h.Store.SaveClassification(ctx, id, ref.Version+1, classification, 2, nil); !errors.Is(err, store.ErrVersionConflict) {
-		t.Errorf("stale version: %v", err)
-	}
 	e := audit.Entry{ID: "a1", At: intaketest.Now, Actor: "system:classify", Action: audit.ActionReferralClassify, Subject: "referral:" + id, CaseID: caseID}
-	if err := h.Store.SaveClassification(ctx, id, ref.Version, classification, 2, nil); err != nil {
+	if err := saveClassification(h, id, classification(2), aggregate.Effects{Audit: []audit.Entry{e}}); err != nil {
 		t.Fatal(err)
 	}
 	e.ID = "a2"
-	err := h.Store.SaveClassification(ctx, id, ref.Version, classification, 3, []types.TransactWriteItem{e.TransactItem(h.Tables.Audit)})
+	err := saveClassification(h, id, classification(3), aggregate.Effects{Audit: []audit.Entry{e}})
 	if !errors.Is(err, store.ErrAlreadyClassified) {
 		t.Fatalf("replay: %v", err)
 	}
-	if got := h.AuditActions("referral:" + id); slices.Contains(got, "referral.classify") {
-		t.Error("replay wrote its extra items")
+	if got := h.AuditActions("referral:" + id); len(slices.DeleteFunc(got, func(a string) bool { return a != "referral.classify" })) != 1 {
+		t.Errorf("replay wrote its audit entry: %v", got)
 	}
 	c, err := h.Store.GetCase(ctx, caseID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SuggestedLevel != 2 || !bytes.Contains(c.Classification, []byte(`"primaryCategory":2`)) {
-		t.Errorf("case classification %d %s", c.SuggestedLevel, c.Classification)
+	if c.SuggestedLevel() != 2 || c.Classification == nil || c.Classification.Result.PrimaryCategory != 2 {
+		t.Errorf("case classification %d %+v", c.SuggestedLevel(), c.Classification)
 	}
 	again, _ := h.Store.GetReferral(ctx, id)
-	if again.Status != "classified" || again.SuggestedLevel != 2 || again.Version != ref.Version+1 {
-		t.Errorf("referral %s v%d level %d", again.Status, again.Version, again.SuggestedLevel)
+	if again.Status != "classified" || again.SuggestedLevel() != 2 || again.Version != ref.Version+1 {
+		t.Errorf("referral %s v%d level %d", again.Status, again.Version, again.SuggestedLevel())
 	}
 	// Items classify streams on: only the referral item is of type referral.
 	if items := h.Index(h.Tables.Referrals, "gsi2", "STATUS#classified"); len(items) != 1 {
@@ -603,11 +592,11 @@ func TestPossibleMatchIsConfirmedByAPerson(t *testing.T) {
 	if prov.Status != store.CaseMerged || prov.MergedInto != caseA {
 		t.Errorf("provisional case %s into %s", prov.Status, prov.MergedInto)
 	}
-	a, _ := h.Store.GetCaseDetail(ctx, caseA)
+	a, _ := h.Store.GetCaseDetail(ctx, caseA, "")
 	if len(a.Referrals) != 2 || !slices.Equal(a.Case.CRNs, []string{"A111111", "B222222"}) || !slices.Equal(a.Case.CouncilNumbers, []string{"CN9"}) {
 		t.Errorf("case A: %d referrals, CRNs %v, council %v", len(a.Referrals), a.Case.CRNs, a.Case.CouncilNumbers)
 	}
-	if p, _ := h.Store.GetCaseDetail(ctx, provisional); len(p.Referrals) != 0 {
+	if p, _ := h.Store.GetCaseDetail(ctx, provisional, ""); len(p.Referrals) != 0 {
 		t.Errorf("provisional still links %v", p.Referrals)
 	}
 	// The provisional case's CRN now leads to case A.

@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 )
 
@@ -30,15 +32,17 @@ func parseStamp(s string) time.Time {
 // Item type names (the "type" attribute). The classify stream filter
 // matches type "referral".
 const (
-	typeReferral     = "referral"
-	typeDecision     = "decision"
-	typeIdempotency  = "idempotency"
-	typeCase         = "case"
-	typeCaseReferral = "case-referral"
-	typeLevelChange  = "level-change"
-	typeRAGChange    = "rag-change"
-	typeClaim        = "identifier-claim"
-	typeNameKey      = "name-key"
+	typeReferral       = "referral"
+	typeReferralBody   = "referral-body"
+	typeClassification = "classification"
+	typeDecision       = "decision"
+	typeIdempotency    = "idempotency"
+	typeCase           = "case"
+	typeCaseReferral   = "case-referral"
+	typeLevelChange    = "level-change"
+	typeRAGChange      = "rag-change"
+	typeClaim          = "identifier-claim"
+	typeNameKey        = "name-key"
 )
 
 // Case statuses.
@@ -52,6 +56,19 @@ const (
 func referralKey(id string) dynamo.Key {
 	return dynamo.Key{PK: dynamo.PK("REFERRAL#" + id), SK: "REFERRAL"}
 }
+
+func referralBodyKey(id string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("REFERRAL#" + id), SK: "REFERRAL#BODY"}
+}
+
+func referralClassificationKey(id string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("REFERRAL#" + id), SK: "REFERRAL#CLASSIFICATION"}
+}
+
+// allReferralsPK and statusPK are the list indexes' partition keys.
+const allReferralsPK dynamo.PK = "REFERRALS"
+
+func statusPK(s referral.Status) dynamo.PK { return dynamo.PK("STATUS#" + string(s)) }
 
 func decisionKey(referralID string, at time.Time, id string) dynamo.Key {
 	return dynamo.Key{PK: dynamo.PK("REFERRAL#" + referralID), SK: dynamo.SK("DECISION#" + stamp(at) + "#" + id)}
@@ -125,11 +142,18 @@ type Referral struct {
 	// PossibleMatches lists cases that may be the same person.
 	PossibleMatches []string
 	MatchState      referral.MatchState
-	// Classification is the JSON the classifier stored, nil before.
-	Classification json.RawMessage
-	SuggestedLevel int
+	// Classification is the classifier's answer, nil before.
+	Classification *referral.Classification
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+// SuggestedLevel is the classification's suggested level (0 before).
+func (r Referral) SuggestedLevel() int {
+	if r.Classification == nil {
+		return 0
+	}
+	return r.Classification.SuggestedLevel()
 }
 
 // Case is a stored case: one person the council manages under MAPPA.
@@ -146,12 +170,21 @@ type Case struct {
 	// Level is the confirmed level of management, 0 until someone sets it.
 	Level int
 	// RAG is the traffic light staff set ("" until someone does).
-	RAG            referral.RAG
-	SuggestedLevel int
-	Classification json.RawMessage
+	RAG referral.RAG
+	// Classification is the latest classification of the case's
+	// referrals, nil before the first.
+	Classification *referral.Classification
 	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+// SuggestedLevel is the latest classification's suggested level (0 before).
+func (c Case) SuggestedLevel() int {
+	if c.Classification == nil {
+		return 0
+	}
+	return c.Classification.SuggestedLevel()
 }
 
 // Identifiers returns the case's identifiers (for claims).
@@ -241,64 +274,216 @@ func set(vs []string) types.AttributeValue {
 
 func withKey(k dynamo.Key, attrs item) item { return k.With(attrs) }
 
-func referralItem(r Referral) (item, error) {
+// referralState is the referral's small, often-changed item (sk
+// REFERRAL): status, version, match state and what the work list shows,
+// projected into the list indexes. The body (REFERRAL#BODY) and the
+// classification (REFERRAL#CLASSIFICATION) are written once each and
+// never rewritten by a status change.
+type referralState struct {
+	Type            string              `dynamodbav:"type"`
+	ID              string              `dynamodbav:"id"`
+	Agency          string              `dynamodbav:"agency"`
+	Source          string              `dynamodbav:"source"`
+	CreatedBy       string              `dynamodbav:"createdBy"`
+	Status          referral.Status     `dynamodbav:"status"`
+	Version         int                 `dynamodbav:"version"`
+	CaseID          string              `dynamodbav:"caseId"`
+	PossibleMatches []string            `dynamodbav:"possibleMatches,omitempty"`
+	MatchState      referral.MatchState `dynamodbav:"matchState,omitempty"`
+	CreatedAt       string              `dynamodbav:"createdAt"`
+	UpdatedAt       string              `dynamodbav:"updatedAt"`
+	// What the work list shows (projected into gsi1 and gsi2).
+	GivenNames      string              `dynamodbav:"givenNames"`
+	FamilyName      string              `dynamodbav:"familyName"`
+	ReferringAgency referral.Agency     `dynamodbav:"referringAgency"`
+	AgencyReference string              `dynamodbav:"agencyReference"`
+	LevelRequested  int                 `dynamodbav:"levelRequested"`
+	Outcome         eligibility.Outcome `dynamodbav:"outcome,omitempty"`
+	PrimaryCategory int                 `dynamodbav:"primaryCategory,omitempty"`
+	SuggestedLevel  int                 `dynamodbav:"suggestedLevel,omitempty"`
+	ShortNotice     bool                `dynamodbav:"shortNotice,omitempty"`
+	MeetingDate     string              `dynamodbav:"meetingDate,omitempty"`
+	MeetingTime     string              `dynamodbav:"meetingTime,omitempty"`
+	GSI1PK          string              `dynamodbav:"gsi1pk"`
+	GSI1SK          string              `dynamodbav:"gsi1sk"`
+	GSI2PK          string              `dynamodbav:"gsi2pk"`
+	GSI2SK          string              `dynamodbav:"gsi2sk"`
+}
+
+// referralBody is the referral as received (sk REFERRAL#BODY), written
+// once: the canonical JSON and its hash.
+type referralBody struct {
+	Type     string `dynamodbav:"type"`
+	ID       string `dynamodbav:"id"`
+	Body     string `dynamodbav:"body"`
+	BodyHash string `dynamodbav:"bodyHash"`
+}
+
+func stateOf(r Referral) referralState {
+	received := stamp(r.CreatedAt)
+	st := referralState{
+		Type: typeReferral, ID: r.ID, Agency: r.Agency, Source: r.Source, CreatedBy: r.CreatedBy,
+		Status: r.Status, Version: r.Version, CaseID: r.CaseID, PossibleMatches: r.PossibleMatches, MatchState: r.MatchState,
+		CreatedAt: received, UpdatedAt: stamp(r.UpdatedAt),
+		GivenNames: r.Body.Person.GivenNames, FamilyName: r.Body.Person.FamilyName,
+		ReferringAgency: r.Body.ReferringAgency, AgencyReference: r.Body.AgencyReference, LevelRequested: r.Body.LevelRequested,
+		GSI1PK: string(allReferralsPK), GSI1SK: received + "#" + r.ID,
+		GSI2PK: string(statusPK(r.Status)), GSI2SK: received + "#" + r.ID,
+	}
+	if m := r.Body.MeetingInvitation; m != nil && !m.Date.IsZero() {
+		st.MeetingDate, st.MeetingTime = m.Date.String(), m.Time
+	}
+	if c := r.Classification; c != nil {
+		st.Outcome = c.Result.Outcome
+		if c.Result.Outcome == eligibility.Eligible {
+			st.PrimaryCategory = int(c.Result.PrimaryCategory)
+		}
+		st.SuggestedLevel = c.SuggestedLevel()
+		st.ShortNotice = c.ShortNotice()
+	}
+	return st
+}
+
+func referralStateItem(r Referral) (item, error) {
+	it, err := attributevalue.MarshalMap(stateOf(r))
+	if err != nil {
+		return nil, fmt.Errorf("store: encode referral %s: %w", r.ID, err)
+	}
+	return referralKey(r.ID).With(it), nil
+}
+
+func referralBodyItem(r Referral) (item, error) {
 	body, err := json.Marshal(r.Body)
 	if err != nil {
 		return nil, fmt.Errorf("store: encode referral %s: %w", r.ID, err)
 	}
-	received := stamp(r.CreatedAt)
-	it := withKey(referralKey(r.ID), item{
-		"type":            dynamo.S(typeReferral),
-		"id":              dynamo.S(r.ID),
-		"agency":          dynamo.S(r.Agency),
-		"source":          dynamo.S(r.Source),
-		"createdBy":       dynamo.S(r.CreatedBy),
-		"status":          dynamo.S(string(r.Status)),
-		"version":         dynamo.N(int64(r.Version)),
-		"caseId":          dynamo.S(r.CaseID),
-		"agencyReference": dynamo.S(r.Body.AgencyReference),
-		"levelRequested":  dynamo.N(int64(r.Body.LevelRequested)),
-		"body":            dynamo.S(string(body)),
-		"bodyHash":        dynamo.S(r.BodyHash),
-		"createdAt":       dynamo.S(received),
-		"updatedAt":       dynamo.S(stamp(r.UpdatedAt)),
-		"gsi1pk":          dynamo.S("REFERRALS"),
-		"gsi1sk":          dynamo.S(received + "#" + r.ID),
-		"gsi2pk":          dynamo.S("STATUS#" + string(r.Status)),
-		"gsi2sk":          dynamo.S(received + "#" + r.ID),
-	})
-	if len(r.PossibleMatches) > 0 {
-		it["possibleMatches"] = list(r.PossibleMatches)
+	it, err := attributevalue.MarshalMap(referralBody{Type: typeReferralBody, ID: r.ID, Body: string(body), BodyHash: r.BodyHash})
+	if err != nil {
+		return nil, fmt.Errorf("store: encode referral %s: %w", r.ID, err)
 	}
-	if r.MatchState != "" {
-		it["matchState"] = dynamo.S(string(r.MatchState))
-	}
-	return it, nil
+	return referralBodyKey(r.ID).With(it), nil
 }
 
-func referralFrom(it item) (Referral, error) {
-	r := Referral{
-		ID:              str(it, "id"),
-		Agency:          str(it, "agency"),
-		Source:          str(it, "source"),
-		CreatedBy:       str(it, "createdBy"),
-		Status:          referral.Status(str(it, "status")),
-		Version:         num(it, "version"),
-		CaseID:          str(it, "caseId"),
-		BodyHash:        str(it, "bodyHash"),
-		PossibleMatches: strList(it, "possibleMatches"),
-		MatchState:      referral.MatchState(str(it, "matchState")),
-		SuggestedLevel:  num(it, "suggestedLevel"),
-		CreatedAt:       parseStamp(str(it, "createdAt")),
-		UpdatedAt:       parseStamp(str(it, "updatedAt")),
+// docOptions map domain values (the classification) by their JSON names,
+// the names the OpenAPI document publishes, with dates as text.
+func docEncode(o *attributevalue.EncoderOptions) { o.TagKey = "json"; o.UseEncodingMarshalers = true }
+func docDecode(o *attributevalue.DecoderOptions) { o.TagKey = "json"; o.UseEncodingUnmarshalers = true }
+
+func encodeClassification(c *referral.Classification) (types.AttributeValue, error) {
+	v, err := attributevalue.MarshalWithOptions(c, docEncode)
+	if err != nil {
+		return nil, fmt.Errorf("store: encode classification: %w", err)
 	}
-	if c := str(it, "classification"); c != "" {
-		r.Classification = json.RawMessage(c)
+	return v, nil
+}
+
+func decodeClassification(v types.AttributeValue) (*referral.Classification, error) {
+	if v == nil {
+		return nil, nil
 	}
-	if err := json.Unmarshal([]byte(str(it, "body")), &r.Body); err != nil {
-		return Referral{}, fmt.Errorf("store: decode referral %s: %w", r.ID, err)
+	if _, isNull := v.(*types.AttributeValueMemberNULL); isNull {
+		return nil, nil
 	}
-	return r, nil
+	var c referral.Classification
+	if err := attributevalue.UnmarshalWithOptions(v, &c, docDecode); err != nil {
+		return nil, fmt.Errorf("store: decode classification: %w", err)
+	}
+	return &c, nil
+}
+
+// classificationItem is the referral's classification (sk
+// REFERRAL#CLASSIFICATION), written once by classify.
+func classificationItem(referralID string, c *referral.Classification) (item, error) {
+	v, err := encodeClassification(c)
+	if err != nil {
+		return nil, err
+	}
+	return referralClassificationKey(referralID).With(item{
+		"type": dynamo.S(typeClassification), "id": dynamo.S(referralID), "classification": v,
+	}), nil
+}
+
+// referralFrom assembles a referral from the items of its partition
+// (state, body and classification; other items are ignored). found is
+// false without the state item.
+func referralFrom(items []item) (r Referral, found bool, err error) {
+	for _, it := range items {
+		switch str(it, "type") {
+		case typeReferral:
+			var st referralState
+			if err := attributevalue.UnmarshalMap(it, &st); err != nil {
+				return Referral{}, false, fmt.Errorf("store: decode referral: %w", err)
+			}
+			found = true
+			r.ID, r.Agency, r.Source, r.CreatedBy = st.ID, st.Agency, st.Source, st.CreatedBy
+			r.Status, r.Version, r.CaseID = st.Status, st.Version, st.CaseID
+			r.PossibleMatches, r.MatchState = st.PossibleMatches, st.MatchState
+			r.CreatedAt, r.UpdatedAt = parseStamp(st.CreatedAt), parseStamp(st.UpdatedAt)
+		case typeReferralBody:
+			var b referralBody
+			if err := attributevalue.UnmarshalMap(it, &b); err != nil {
+				return Referral{}, false, fmt.Errorf("store: decode referral body: %w", err)
+			}
+			if err := json.Unmarshal([]byte(b.Body), &r.Body); err != nil {
+				return Referral{}, false, fmt.Errorf("store: decode referral %s: %w", b.ID, err)
+			}
+			r.BodyHash = b.BodyHash
+		case typeClassification:
+			if r.Classification, err = decodeClassification(it["classification"]); err != nil {
+				return Referral{}, false, err
+			}
+		}
+	}
+	return r, found, nil
+}
+
+// Summary is one referral in a work list: what the list indexes project,
+// nothing more (no body, no classification reasons).
+type Summary struct {
+	ID              string
+	Agency          string
+	Source          string
+	Status          referral.Status
+	CaseID          string
+	MatchState      referral.MatchState
+	GivenNames      string
+	FamilyName      string
+	ReferringAgency referral.Agency
+	AgencyReference string
+	LevelRequested  int
+	Outcome         eligibility.Outcome
+	PrimaryCategory int
+	SuggestedLevel  int
+	ShortNotice     bool
+	// MeetingDate ("" without an invitation) and MeetingTime ("HH:MM") of
+	// the meeting the referral invites to.
+	MeetingDate string
+	MeetingTime string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func summaryFrom(it item) (Summary, error) {
+	var st referralState
+	if err := attributevalue.UnmarshalMap(it, &st); err != nil {
+		return Summary{}, fmt.Errorf("store: decode referral summary: %w", err)
+	}
+	return Summary{
+		ID: st.ID, Agency: st.Agency, Source: st.Source, Status: st.Status, CaseID: st.CaseID, MatchState: st.MatchState,
+		GivenNames: st.GivenNames, FamilyName: st.FamilyName, ReferringAgency: st.ReferringAgency,
+		AgencyReference: st.AgencyReference, LevelRequested: st.LevelRequested, Outcome: st.Outcome,
+		PrimaryCategory: st.PrimaryCategory, SuggestedLevel: st.SuggestedLevel, ShortNotice: st.ShortNotice,
+		MeetingDate: st.MeetingDate, MeetingTime: st.MeetingTime,
+		CreatedAt: parseStamp(st.CreatedAt), UpdatedAt: parseStamp(st.UpdatedAt),
+	}, nil
+}
+
+// listProjection is what gsi1 and gsi2 of the referrals table project
+// besides the keys (template.yaml: INCLUDE).
+var listProjection = []string{
+	"type", "id", "agency", "source", "status", "caseId", "matchState", "createdAt", "updatedAt", "givenNames", "familyName",
+	"referringAgency", "agencyReference", "levelRequested", "outcome", "primaryCategory", "suggestedLevel", "shortNotice",
+	"meetingDate", "meetingTime",
 }
 
 func caseItem(c Case) (item, error) {
@@ -324,6 +509,23 @@ func caseItem(c Case) (item, error) {
 			it[name] = set(vs)
 		}
 	}
+	if c.MergedInto != "" {
+		it["mergedInto"] = dynamo.S(c.MergedInto)
+	}
+	if c.RAG != "" {
+		it["rag"] = dynamo.S(string(c.RAG))
+	}
+	if c.Status == CaseMerged {
+		it["gsi1pk"] = dynamo.S("CASES#merged")
+	}
+	if c.Classification != nil {
+		v, err := encodeClassification(c.Classification)
+		if err != nil {
+			return nil, err
+		}
+		it["classification"] = v
+		it["suggestedLevel"] = dynamo.N(int64(c.SuggestedLevel()))
+	}
 	return it, nil
 }
 
@@ -338,13 +540,13 @@ func caseFrom(it item) (Case, error) {
 		NameKeys:       strSet(it, "nameKeys"),
 		Level:          num(it, "level"),
 		RAG:            referral.RAG(str(it, "rag")),
-		SuggestedLevel: num(it, "suggestedLevel"),
 		Version:        num(it, "version"),
 		CreatedAt:      parseStamp(str(it, "createdAt")),
 		UpdatedAt:      parseStamp(str(it, "updatedAt")),
 	}
-	if s := str(it, "classification"); s != "" {
-		c.Classification = json.RawMessage(s)
+	var err error
+	if c.Classification, err = decodeClassification(it["classification"]); err != nil {
+		return Case{}, err
 	}
 	if err := json.Unmarshal([]byte(str(it, "person")), &c.Person); err != nil {
 		return Case{}, fmt.Errorf("store: decode case %s: %w", c.ID, err)
@@ -467,24 +669,4 @@ func identifierSets(ids []referral.Identifier) map[string][]string {
 		}
 	}
 	return out
-}
-
-// Classification is what the "classification" attribute holds (JSON) on a
-// classified referral and on its case.
-type Classification struct {
-	Result         json.RawMessage `json:"result"`
-	SuggestedLevel int             `json:"suggestedLevel"`
-	ClassifiedAt   time.Time       `json:"classifiedAt"`
-}
-
-func classificationJSON(result any, suggestedLevel int, at time.Time) (string, error) {
-	raw, err := json.Marshal(result)
-	if err != nil {
-		return "", fmt.Errorf("store: encode classification: %w", err)
-	}
-	b, err := json.Marshal(Classification{Result: raw, SuggestedLevel: suggestedLevel, ClassifiedAt: at.UTC()})
-	if err != nil {
-		return "", fmt.Errorf("store: encode classification: %w", err)
-	}
-	return string(b), nil
 }

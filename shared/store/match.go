@@ -8,148 +8,92 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
-	"github.com/mappa-coordinator/mappa/shared/referral"
 )
 
-// MatchResolution is a business support officer's answer to a referral's
-// possible matches.
-type MatchResolution struct {
-	ReferralID      string
-	ExpectedVersion int
-	Decision        referral.MatchDecision
-	// TargetCaseID is the case the person is, for same-person.
-	TargetCaseID string
-	// History is the entry added to the referral's decision history
-	// (Kind "match:same-person" or "match:different-person").
-	History referral.Decision
-	Audit   []audit.Entry
-}
-
-// ResolveMatch records the answer in one transaction.
+// mergeWrites are the writes that merge r's provisional case (r.CaseID)
+// into target, besides r's own state (which UpdateReferral writes with
+// the new caseId): every referral of the provisional case is re-linked
+// to target (link items moved, other referrals' caseId updated), the
+// provisional case's identifier claims and name keys move to target, and
+// the provisional case is marked merged with mergedInto = target. Nothing
+// is deleted from the target. Every write is conditional on what was
+// read, so a change meanwhile cancels the transaction.
 //
-// different-person: the referral's match state becomes different-person.
-//
-// same-person: the referral's provisional case is merged into the target:
-// every referral of the provisional case is re-linked to the target (link
-// items moved, caseId updated), the provisional case's identifier claims
-// and name keys move to the target, and the provisional case is marked
-// merged with mergedInto = target. Nothing is deleted from the target.
-//
-// ErrVersionConflict if the referral, either case or a claim changed since
-// they were read; ErrNotOpen if the target is merged; ErrNotFound if the
-// target does not exist.
-func (s *Store) ResolveMatch(ctx context.Context, m MatchResolution) error {
-	r, err := s.GetReferral(ctx, m.ReferralID)
-	if err != nil {
-		return err
-	}
-	if r.Version != m.ExpectedVersion || r.MatchState != referral.MatchPending {
-		return fmt.Errorf("referral %s: %w", r.ID, ErrVersionConflict)
-	}
+// ErrNotOpen if the target is merged; ErrNotFound if it does not exist;
+// ErrVersionConflict if the target is r's own case or the provisional
+// case is no longer open.
+func (s *Store) mergeWrites(ctx context.Context, r Referral, targetID string, now time.Time) ([]types.TransactWriteItem, error) {
 	t := s.tables
-	now := m.History.At
-	refUpdate := func(extraSet string, values item) types.TransactWriteItem {
-		v := item{
-			":one": dynamo.N(1), ":now": dynamo.S(stamp(now)), ":v": dynamo.N(int64(m.ExpectedVersion)),
-			":pending": dynamo.S(string(referral.MatchPending)), ":state": dynamo.S(string(m.Decision)),
-		}
-		maps.Copy(v, values)
-		return types.TransactWriteItem{Update: &types.Update{
-			TableName:                 aws.String(t.Referrals),
-			Key:                       referralKey(r.ID).Attrs(),
-			UpdateExpression:          aws.String("SET matchState = :state, version = version + :one, updatedAt = :now" + extraSet),
-			ConditionExpression:       aws.String("version = :v AND matchState = :pending"),
-			ExpressionAttributeValues: v,
-		}}
+	if targetID == r.CaseID {
+		return nil, fmt.Errorf("referral %s: target is its own case: %w", r.ID, ErrVersionConflict)
 	}
-	items := []types.TransactWriteItem{}
-	if m.Decision == referral.MatchDifferentPerson {
-		items = append(items, refUpdate("", nil))
-	} else {
-		if m.TargetCaseID == r.CaseID {
-			return fmt.Errorf("referral %s: target is its own case: %w", r.ID, ErrVersionConflict)
-		}
-		prov, err := s.GetCaseDetail(ctx, r.CaseID)
-		if err != nil {
-			return err
-		}
-		target, err := s.GetCase(ctx, m.TargetCaseID)
-		if err != nil {
-			return err
-		}
-		if target.Status != CaseOpen {
-			return fmt.Errorf("case %s: %w", target.ID, ErrNotOpen)
-		}
-		if prov.Case.Status != CaseOpen {
-			return fmt.Errorf("case %s: %w", prov.Case.ID, ErrVersionConflict)
-		}
-		items = append(items, refUpdate(", caseId = :target", item{":target": dynamo.S(target.ID), ":prov": dynamo.S(prov.Case.ID)}))
-		items[0].Update.ConditionExpression = aws.String("version = :v AND matchState = :pending AND caseId = :prov")
-		for _, l := range prov.Referrals {
-			items = append(items,
-				del(t.Cases, caseReferralKey(prov.Case.ID, l.ReceivedAt, l.ReferralID)),
-				put(t.Cases, caseReferralItem(target.ID, l), ""))
-			if l.ReferralID == r.ID {
-				continue
-			}
-			items = append(items, types.TransactWriteItem{Update: &types.Update{
-				TableName:                 aws.String(t.Referrals),
-				Key:                       referralKey(l.ReferralID).Attrs(),
-				UpdateExpression:          aws.String("SET caseId = :target, version = version + :one, updatedAt = :now"),
-				ConditionExpression:       aws.String("caseId = :prov"),
-				ExpressionAttributeValues: item{":target": dynamo.S(target.ID), ":prov": dynamo.S(prov.Case.ID), ":one": dynamo.N(1), ":now": dynamo.S(stamp(now))},
-			}})
+	prov, err := s.caseLinks(ctx, r.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	target, err := s.GetCase(ctx, targetID)
+	if err != nil {
+		return nil, err
+	}
+	if target.Status != CaseOpen {
+		return nil, fmt.Errorf("case %s: %w", target.ID, ErrNotOpen)
+	}
+	if prov.Case.Status != CaseOpen {
+		return nil, fmt.Errorf("case %s: %w", prov.Case.ID, ErrVersionConflict)
+	}
+	var items []types.TransactWriteItem
+	for _, l := range prov.Referrals {
+		items = append(items,
+			del(t.Cases, caseReferralKey(prov.Case.ID, l.ReceivedAt, l.ReferralID)),
+			put(t.Cases, caseReferralItem(target.ID, l), ""))
+		if l.ReferralID == r.ID {
+			continue
 		}
 		items = append(items, types.TransactWriteItem{Update: &types.Update{
-			TableName:                 aws.String(t.Cases),
-			Key:                       caseKey(prov.Case.ID).Attrs(),
-			UpdateExpression:          aws.String("SET #status = :merged, mergedInto = :target, gsi1pk = :g1, version = version + :one, updatedAt = :now"),
-			ConditionExpression:       aws.String("version = :pv AND #status = :open"),
-			ExpressionAttributeNames:  map[string]string{"#status": "status"},
-			ExpressionAttributeValues: item{":merged": dynamo.S(CaseMerged), ":target": dynamo.S(target.ID), ":g1": dynamo.S("CASES#merged"), ":one": dynamo.N(1), ":now": dynamo.S(stamp(now)), ":pv": dynamo.N(int64(prov.Case.Version)), ":open": dynamo.S(CaseOpen)},
+			TableName:                 aws.String(t.Referrals),
+			Key:                       referralKey(l.ReferralID).Attrs(),
+			UpdateExpression:          aws.String("SET caseId = :target, version = version + :one, updatedAt = :now"),
+			ConditionExpression:       aws.String("caseId = :prov"),
+			ExpressionAttributeValues: item{":target": dynamo.S(target.ID), ":prov": dynamo.S(prov.Case.ID), ":one": dynamo.N(1), ":now": dynamo.S(stamp(now))},
 		}})
-		sets := identifierSets(prov.Case.Identifiers())
-		if len(prov.Case.NameKeys) > 0 {
-			sets["nameKeys"] = prov.Case.NameKeys
-		}
-		touch := caseTouch(t.Cases, target.ID, now, sets)
-		touch.ConditionExpression = aws.String("version = :tv AND #status = :open")
-		touch.ExpressionAttributeValues[":tv"] = dynamo.N(int64(target.Version))
-		items = append(items, types.TransactWriteItem{Update: touch})
-		for _, id := range prov.Case.Identifiers() {
-			items = append(items, types.TransactWriteItem{Update: &types.Update{
-				TableName:                 aws.String(t.Cases),
-				Key:                       claimKey(id).Attrs(),
-				UpdateExpression:          aws.String("SET caseId = :target"),
-				ConditionExpression:       aws.String("caseId = :prov"),
-				ExpressionAttributeValues: item{":target": dynamo.S(target.ID), ":prov": dynamo.S(prov.Case.ID)},
-			}})
-		}
-		for _, k := range prov.Case.NameKeys {
-			items = append(items,
-				del(t.Cases, nameIndexKey(k, prov.Case.ID)),
-				put(t.Cases, nameIndexItem(k, target.ID), ""))
-		}
 	}
-	items = append(items, put(t.Referrals, decisionItem(r.ID, m.History), "attribute_not_exists(pk)"))
-	items = append(items, s.auditItems(m.Audit)...)
-	if len(items) > 100 {
-		return fmt.Errorf("store: merge of case %s needs %d writes, more than one transaction holds", r.CaseID, len(items))
+	items = append(items, types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(t.Cases),
+		Key:                       caseKey(prov.Case.ID).Attrs(),
+		UpdateExpression:          aws.String("SET #status = :merged, mergedInto = :target, gsi1pk = :g1, version = version + :one, updatedAt = :now"),
+		ConditionExpression:       aws.String("version = :pv AND #status = :open"),
+		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeValues: item{":merged": dynamo.S(CaseMerged), ":target": dynamo.S(target.ID), ":g1": dynamo.S("CASES#merged"), ":one": dynamo.N(1), ":now": dynamo.S(stamp(now)), ":pv": dynamo.N(int64(prov.Case.Version)), ":open": dynamo.S(CaseOpen)},
+	}})
+	sets := identifierSets(prov.Case.Identifiers())
+	if len(prov.Case.NameKeys) > 0 {
+		sets["nameKeys"] = prov.Case.NameKeys
 	}
-	failed, err := s.transact(ctx, items)
-	if err == nil {
-		return nil
+	touch := caseTouch(t.Cases, target.ID, now, sets)
+	touch.ConditionExpression = aws.String("version = :tv AND #status = :open")
+	touch.ExpressionAttributeValues[":tv"] = dynamo.N(int64(target.Version))
+	items = append(items, types.TransactWriteItem{Update: touch})
+	for _, id := range prov.Case.Identifiers() {
+		items = append(items, types.TransactWriteItem{Update: &types.Update{
+			TableName:                 aws.String(t.Cases),
+			Key:                       claimKey(id).Attrs(),
+			UpdateExpression:          aws.String("SET caseId = :target"),
+			ConditionExpression:       aws.String("caseId = :prov"),
+			ExpressionAttributeValues: item{":target": dynamo.S(target.ID), ":prov": dynamo.S(prov.Case.ID)},
+		}})
 	}
-	if len(failed) > 0 {
-		return fmt.Errorf("referral %s: %w", r.ID, ErrVersionConflict)
+	for _, k := range prov.Case.NameKeys {
+		items = append(items,
+			del(t.Cases, nameIndexKey(k, prov.Case.ID)),
+			put(t.Cases, nameIndexItem(k, target.ID), ""))
 	}
-	return err
+	return items, nil
 }
 
 // ---------------------------------------------------------------- cursors
@@ -189,4 +133,18 @@ func decodeCursor(c, pkName, skName, pk string) (map[string]types.AttributeValue
 		out[k] = dynamo.S(v)
 	}
 	return out, nil
+}
+
+// decodeCaseCursor reads a case-history cursor back and checks it belongs
+// to the case's partition.
+func decodeCaseCursor(c string, pk dynamo.PK) (map[string]types.AttributeValue, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return nil, ErrBadCursor
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil || len(m) != 2 || m["pk"] != string(pk) || m["sk"] == "" {
+		return nil, ErrBadCursor
+	}
+	return map[string]types.AttributeValue{"pk": dynamo.S(m["pk"]), "sk": dynamo.S(m["sk"])}, nil
 }

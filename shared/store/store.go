@@ -5,16 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
-	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/report"
 	"github.com/mappa-coordinator/mappa/shared/reportstore"
@@ -228,7 +229,11 @@ type NewReferral struct {
 func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 	r := nr.Referral
 	t := s.tables
-	refItem, err := referralItem(r)
+	refItem, err := referralStateItem(r)
+	if err != nil {
+		return err
+	}
+	bodyItem, err := referralBodyItem(r)
 	if err != nil {
 		return err
 	}
@@ -257,6 +262,7 @@ func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 		add(roleIdem, put(t.Referrals, idem, "attribute_not_exists(pk)"))
 	}
 	add(roleReferral, put(t.Referrals, refItem, "attribute_not_exists(pk)"))
+	add(roleReferral, put(t.Referrals, bodyItem, "attribute_not_exists(pk)"))
 
 	var nameKeys []string
 	if nr.NameKey != "" {
@@ -351,13 +357,26 @@ func join(parts []string) string {
 
 // ---------------------------------------------------------------- referrals
 
+// readReferral reads the referral's own items (state, body,
+// classification: sort keys beginning REFERRAL) with one consistent Query.
+func (s *Store) readReferral(ctx context.Context, id string) (Referral, error) {
+	items, err := s.queryAll(ctx, s.tables.Referrals, referralKey(id).PK, "REFERRAL")
+	if err != nil {
+		return Referral{}, err
+	}
+	r, found, err := referralFrom(items)
+	if err != nil {
+		return Referral{}, err
+	}
+	if !found {
+		return Referral{}, fmt.Errorf("store: referral %s: %w", id, ErrNotFound)
+	}
+	return r, nil
+}
+
 // GetReferral returns the referral (consistent read) or ErrNotFound.
 func (s *Store) GetReferral(ctx context.Context, id string) (Referral, error) {
-	it, err := s.get(ctx, s.tables.Referrals, referralKey(id))
-	if err != nil {
-		return Referral{}, fmt.Errorf("store: referral %s: %w", id, err)
-	}
-	return referralFrom(it)
+	return s.readReferral(ctx, id)
 }
 
 // ReferralWithHistory returns the referral and its decisions, oldest first,
@@ -367,32 +386,27 @@ func (s *Store) ReferralWithHistory(ctx context.Context, id string) (Referral, [
 	if err != nil {
 		return Referral{}, nil, err
 	}
-	var (
-		r     Referral
-		found bool
-		hist  []referral.Decision
-	)
-	for _, it := range items {
-		switch str(it, "type") {
-		case typeReferral:
-			if r, err = referralFrom(it); err != nil {
-				return Referral{}, nil, err
-			}
-			found = true
-		case typeDecision:
-			hist = append(hist, decisionFrom(it))
-		}
+	r, found, err := referralFrom(items)
+	if err != nil {
+		return Referral{}, nil, err
 	}
 	if !found {
 		return Referral{}, nil, fmt.Errorf("store: referral %s: %w", id, ErrNotFound)
 	}
+	var hist []referral.Decision
+	for _, it := range items {
+		if str(it, "type") == typeDecision {
+			hist = append(hist, decisionFrom(it))
+		}
+	}
 	return r, hist, nil
 }
 
-// GetReferrals returns the referrals with the given ids that exist
-// (BatchGetItem in chunks of 100), keyed by id.
-func (s *Store) GetReferrals(ctx context.Context, ids []string) (map[string]Referral, error) {
-	out := map[string]Referral{}
+// GetSummaries returns the work-list summaries of the referrals with the
+// given ids that exist (BatchGetItem of their small state items, in
+// chunks of 100), keyed by id.
+func (s *Store) GetSummaries(ctx context.Context, ids []string) (map[string]Summary, error) {
+	out := map[string]Summary{}
 	for chunk := range slices.Chunk(ids, 100) {
 		keys := make([]map[string]types.AttributeValue, len(chunk))
 		for i, id := range chunk {
@@ -405,7 +419,7 @@ func (s *Store) GetReferrals(ctx context.Context, ids []string) (map[string]Refe
 				return fmt.Errorf("store: batch get referrals: %w", err)
 			}
 			for _, it := range res.Responses[s.tables.Referrals] {
-				r, err := referralFrom(it)
+				r, err := summaryFrom(it)
 				if err != nil {
 					return err
 				}
@@ -423,112 +437,105 @@ func (s *Store) GetReferrals(ctx context.Context, ids []string) (map[string]Refe
 	return out, nil
 }
 
-// Decide records decision d on the referral: it moves the referral from
-// d.From to d.To if the referral's version is still expectedVersion, and
-// stores the decision and the audit entries, in one transaction.
-// ErrVersionConflict if the referral changed; ErrNotFound if it is gone.
-func (s *Store) Decide(ctx context.Context, referralID string, expectedVersion int, d referral.Decision, entries []audit.Entry, emails ...outbox.Message) error {
-	// The Board's counters move in the same transaction (shared/reportstore).
-	extra := reportstore.Increments(s.tables.Referrals, report.ForDecision(string(d.Kind), d.At))
-	for _, m := range emails {
-		extra = append(extra, outbox.Enqueue(s.tables.Outbox, m, d.At))
-	}
-	return s.recordChange(ctx, &types.Update{
-		TableName:           aws.String(s.tables.Referrals),
-		Key:                 referralKey(referralID).Attrs(),
-		UpdateExpression:    aws.String("SET #status = :to, gsi2pk = :g2, version = version + :one, updatedAt = :now"),
-		ConditionExpression: aws.String("attribute_exists(pk) AND version = :v AND #status = :from"),
-		ExpressionAttributeNames: map[string]string{
-			"#status": "status",
-		},
-		ExpressionAttributeValues: item{
-			":to": dynamo.S(string(d.To)), ":from": dynamo.S(string(d.From)),
-			":g2": dynamo.S("STATUS#" + string(d.To)), ":one": dynamo.N(1),
-			":now": dynamo.S(stamp(d.At)), ":v": dynamo.N(int64(expectedVersion)),
-		},
-	}, put(s.tables.Referrals, decisionItem(referralID, d), "attribute_not_exists(pk)"), entries, "referral "+referralID, extra...)
+// ReferralEffects are what a change to a referral causes besides its new
+// state: domain values the store turns into writes of the same
+// transaction.
+type ReferralEffects struct {
+	aggregate.Effects
+	// Decision is added to the referral's history.
+	Decision *referral.Decision
+	// MergeInto, for a possible match resolved as the same person, is the
+	// case the referral's provisional case is merged into: every referral
+	// of the provisional case is re-linked to it (link items moved, caseId
+	// updated), the provisional case's identifier claims and name keys
+	// move to it, and the provisional case is marked merged. The closure
+	// sets r.CaseID to it.
+	MergeInto string
 }
 
-// recordChange writes, in one transaction, the conditional update of a
-// versioned item, the history item that says why it changed, and the audit
-// entries. A failed condition on the update is ErrVersionConflict for what
-// ("referral <id>", "case <id>").
-func (s *Store) recordChange(ctx context.Context, update *types.Update, history types.TransactWriteItem, entries []audit.Entry, what string, extra ...types.TransactWriteItem) error {
-	items := append([]types.TransactWriteItem{{Update: update}, history}, s.auditItems(entries)...)
-	items = append(items, extra...)
-	failed, err := s.transact(ctx, items)
-	if err == nil {
-		return nil
-	}
-	if slices.Contains(failed, 0) {
-		return fmt.Errorf("%s: %w", what, ErrVersionConflict)
-	}
-	return err
-}
-
-// SaveClassification stores the classifier's result on a received referral
-// and on its case, moving the referral to classified, in one transaction
-// with extra (the outbox item and the audit Put). expectedVersion is the
-// version the caller read with GetReferral.
+// UpdateReferral is the referral's read-modify-write (shared/aggregate's
+// pattern): it reads the referral once (state, body, classification), runs
+// fn on it and commits one transaction: the state item conditional on the
+// version read (then +1), the classification item if fn set the first
+// one (and the case's copy), the decision, the merge, the audit entries
+// and outbox messages. A lost race is read again and fn rerun (so fn must
+// have no side effects); fn's error is returned as is with nothing
+// written. The body is never rewritten.
 //
-// It is replay-safe: if the referral is no longer received it writes
-// nothing and returns ErrAlreadyClassified. If the referral changed in
-// another way since it was read (a match was resolved), it returns
-// ErrVersionConflict: read it again and retry.
-func (s *Store) SaveClassification(ctx context.Context, referralID string, expectedVersion int, result any, suggestedLevel int, extra []types.TransactWriteItem) error {
-	r, err := s.GetReferral(ctx, referralID)
-	if err != nil {
-		return err
-	}
-	if r.Status != referral.StatusReceived {
-		return ErrAlreadyClassified
-	}
-	if r.Version != expectedVersion {
-		return fmt.Errorf("referral %s: %w", referralID, ErrVersionConflict)
-	}
-	now := s.clock.Now()
-	c, err := classificationJSON(result, suggestedLevel, now)
-	if err != nil {
-		return err
-	}
-	values := item{
-		":c": dynamo.S(c), ":l": dynamo.N(int64(suggestedLevel)), ":one": dynamo.N(1), ":now": dynamo.S(stamp(now)),
-	}
-	refValues := item{":received": dynamo.S(string(referral.StatusReceived)), ":classified": dynamo.S(string(referral.StatusClassified)),
-		":g2": dynamo.S("STATUS#" + string(referral.StatusClassified)), ":v": dynamo.N(int64(expectedVersion))}
-	for k, v := range values {
-		refValues[k] = v
-	}
-	items := []types.TransactWriteItem{
-		{Update: &types.Update{
-			TableName:                 aws.String(s.tables.Referrals),
-			Key:                       referralKey(referralID).Attrs(),
-			UpdateExpression:          aws.String("SET #status = :classified, gsi2pk = :g2, classification = :c, suggestedLevel = :l, version = version + :one, updatedAt = :now"),
-			ConditionExpression:       aws.String("version = :v AND #status = :received"),
-			ExpressionAttributeNames:  map[string]string{"#status": "status"},
-			ExpressionAttributeValues: refValues,
-		}},
-		{Update: &types.Update{
-			TableName:                 aws.String(s.tables.Cases),
-			Key:                       caseKey(r.CaseID).Attrs(),
-			UpdateExpression:          aws.String("SET classification = :c, suggestedLevel = :l, version = version + :one, updatedAt = :now"),
-			ConditionExpression:       aws.String("attribute_exists(pk)"),
-			ExpressionAttributeValues: values,
-		}},
-	}
-	items = append(items, extra...)
-	failed, err := s.transact(ctx, items)
-	if err == nil {
-		return nil
-	}
-	if slices.Contains(failed, 0) {
-		again, gerr := s.GetReferral(ctx, referralID)
-		if gerr == nil && again.Status != referral.StatusReceived {
-			return ErrAlreadyClassified
+// ErrNotFound if the referral does not exist; ErrVersionConflict if it
+// kept changing, or if the merge's target or a claim changed meanwhile;
+// ErrNotOpen if the merge's target was merged itself.
+func (s *Store) UpdateReferral(ctx context.Context, id string, fn func(*Referral) (ReferralEffects, error)) (Referral, error) {
+	var out Referral
+	err := aggregate.Loop(ctx, s.retry, func(ctx context.Context) error {
+		r, err := s.readReferral(ctx, id)
+		if err != nil {
+			return err
 		}
-		return fmt.Errorf("referral %s: %w", referralID, ErrVersionConflict)
+		before := r
+		eff, err := fn(&r)
+		if err != nil {
+			return aggregate.Abort(err)
+		}
+		r.ID, r.Body, r.BodyHash, r.CreatedAt = before.ID, before.Body, before.BodyHash, before.CreatedAt
+		r.Version = before.Version + 1
+		r.UpdatedAt = s.clock.Now()
+		state, err := referralStateItem(r)
+		if err != nil {
+			return err
+		}
+		items := []types.TransactWriteItem{{Put: &types.Put{
+			TableName: aws.String(s.tables.Referrals), Item: state,
+			ConditionExpression:       aws.String("version = :read"),
+			ExpressionAttributeValues: item{":read": dynamo.N(int64(before.Version))},
+		}}}
+		if before.Classification == nil && r.Classification != nil {
+			ci, err := classificationItem(r.ID, r.Classification)
+			if err != nil {
+				return err
+			}
+			c, err := encodeClassification(r.Classification)
+			if err != nil {
+				return err
+			}
+			items = append(items, put(s.tables.Referrals, ci, "attribute_not_exists(pk)"), types.TransactWriteItem{Update: &types.Update{
+				TableName:                 aws.String(s.tables.Cases),
+				Key:                       caseKey(r.CaseID).Attrs(),
+				UpdateExpression:          aws.String("SET classification = :c, suggestedLevel = :l, version = version + :one, updatedAt = :now"),
+				ConditionExpression:       aws.String("attribute_exists(pk)"),
+				ExpressionAttributeValues: item{":c": c, ":l": dynamo.N(int64(r.SuggestedLevel())), ":one": dynamo.N(1), ":now": dynamo.S(stamp(r.UpdatedAt))},
+			}})
+		}
+		if d := eff.Decision; d != nil {
+			items = append(items, put(s.tables.Referrals, decisionItem(r.ID, *d), "attribute_not_exists(pk)"))
+			if !strings.HasPrefix(string(d.Kind), "match:") {
+				// The Board's counters move in the same transaction (shared/reportstore).
+				items = append(items, reportstore.Increments(s.tables.Referrals, report.ForDecision(string(d.Kind), d.At))...)
+			}
+		}
+		if eff.MergeInto != "" {
+			merge, err := s.mergeWrites(ctx, before, eff.MergeInto, r.UpdatedAt)
+			if err != nil {
+				return aggregate.Abort(err)
+			}
+			items = append(items, merge...)
+		}
+		items = append(items, eff.Items(s.tables.Audit, s.tables.Outbox, r.UpdatedAt)...)
+		if len(items) > 100 {
+			return aggregate.Abort(fmt.Errorf("store: change to referral %s needs %d writes, more than one transaction holds", id, len(items)))
+		}
+		if err := aggregate.Commit(ctx, s.db, items); err != nil {
+			return err
+		}
+		out = r
+		return nil
+	})
+	if errors.Is(err, aggregate.ErrConflict) || errors.Is(err, aggregate.ErrEffect) {
+		// Every effect's condition (a create-only history item, the case,
+		// a claim) failing means something changed meanwhile.
+		return Referral{}, fmt.Errorf("referral %s: %w: %w", id, ErrVersionConflict, err)
 	}
-	return err
+	return out, err
 }
 
 // ---------------------------------------------------------------- lists
@@ -545,7 +552,7 @@ type ListQuery struct {
 
 // Page is one page of referrals, newest first.
 type Page struct {
-	Referrals []Referral
+	Referrals []Summary
 	// Next is the cursor of the next page, "" on the last.
 	Next string
 }
@@ -558,9 +565,9 @@ func (s *Store) ListReferrals(ctx context.Context, q ListQuery) (Page, error) {
 		limit = 25
 	}
 	limit = min(limit, 100)
-	index, pkName, skName, pk := dynamo.GSI1, "gsi1pk", "gsi1sk", "REFERRALS"
+	index, pkName, skName, pk := dynamo.GSI1, "gsi1pk", "gsi1sk", string(allReferralsPK)
 	if q.Status != "" {
-		index, pkName, skName, pk = dynamo.GSI2, "gsi2pk", "gsi2sk", "STATUS#"+string(q.Status)
+		index, pkName, skName, pk = dynamo.GSI2, "gsi2pk", "gsi2sk", string(statusPK(q.Status))
 	}
 	in := &dynamodb.QueryInput{
 		TableName:                 aws.String(s.tables.Referrals),
@@ -584,7 +591,7 @@ func (s *Store) ListReferrals(ctx context.Context, q ListQuery) (Page, error) {
 	}
 	var p Page
 	for _, it := range out.Items {
-		r, err := referralFrom(it)
+		r, err := summaryFrom(it)
 		if err != nil {
 			return Page{}, err
 		}
@@ -613,18 +620,45 @@ type CaseDetail struct {
 	Referrals []CaseReferral // oldest first
 	Levels    []referral.LevelChange
 	RAGs      []referral.RAGChange // oldest first
+	// Next continues the case's history ("" on the last page).
+	Next string
 }
 
-// GetCaseDetail reads the case, its referral links and its level history
-// with one Query of the case's partition.
-func (s *Store) GetCaseDetail(ctx context.Context, id string) (CaseDetail, error) {
-	items, err := s.queryAll(ctx, s.tables.Cases, caseKey(id).PK, "")
-	if err != nil {
-		return CaseDetail{}, err
+// CaseHistoryPage is how many items of a case's partition one
+// GetCaseDetail reads at most.
+const CaseHistoryPage = 100
+
+// GetCaseDetail reads the case and one page (at most CaseHistoryPage
+// items, oldest first) of its referral links and level history with one
+// Query of the case's partition; cursor "" starts at the case item, and
+// Next continues. A page after the first has the case from GetCase.
+func (s *Store) GetCaseDetail(ctx context.Context, id, cursor string) (CaseDetail, error) {
+	pk := caseKey(id).PK
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.tables.Cases),
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: item{":pk": dynamo.S(string(pk))},
+		ConsistentRead:            aws.Bool(true),
+		Limit:                     aws.Int32(CaseHistoryPage),
 	}
 	var d CaseDetail
 	found := false
-	for _, it := range items {
+	if cursor != "" {
+		start, err := decodeCaseCursor(cursor, pk)
+		if err != nil {
+			return CaseDetail{}, err
+		}
+		in.ExclusiveStartKey = start
+		if d.Case, err = s.GetCase(ctx, id); err != nil {
+			return CaseDetail{}, err
+		}
+		found = true
+	}
+	out, err := s.db.Query(ctx, in)
+	if err != nil {
+		return CaseDetail{}, fmt.Errorf("store: case %s: %w", id, err)
+	}
+	for _, it := range out.Items {
 		switch str(it, "type") {
 		case typeCase:
 			if d.Case, err = caseFrom(it); err != nil {
@@ -642,34 +676,90 @@ func (s *Store) GetCaseDetail(ctx context.Context, id string) (CaseDetail, error
 	if !found {
 		return CaseDetail{}, fmt.Errorf("store: case %s: %w", id, ErrNotFound)
 	}
+	if len(out.LastEvaluatedKey) > 0 {
+		d.Next = encodeCursor(out.LastEvaluatedKey)
+	}
 	return d, nil
 }
 
-// SetLevel records a level change on an open case whose version is still
-// expectedVersion: the case's level, the history item and the audit
-// entries, in one transaction. ErrVersionConflict if the case changed.
-func (s *Store) SetLevel(ctx context.Context, caseID string, expectedVersion int, l referral.LevelChange, entries []audit.Entry) error {
-	return s.recordChange(ctx, &types.Update{
-		TableName:                 aws.String(s.tables.Cases),
-		Key:                       caseKey(caseID).Attrs(),
-		UpdateExpression:          aws.String("SET #level = :l, version = version + :one, updatedAt = :now"),
-		ConditionExpression:       aws.String("attribute_exists(pk) AND version = :v AND #status = :open"),
-		ExpressionAttributeNames:  map[string]string{"#level": "level", "#status": "status"},
-		ExpressionAttributeValues: item{":l": dynamo.N(int64(l.Level)), ":one": dynamo.N(1), ":now": dynamo.S(stamp(l.At)), ":v": dynamo.N(int64(expectedVersion)), ":open": dynamo.S(CaseOpen)},
-	}, put(s.tables.Cases, levelItem(caseID, l), "attribute_not_exists(pk)"), entries, "case "+caseID,
-		reportstore.Increments(s.tables.Referrals, report.ForLevel(l.PreviousLevel, l.Level, l.At))...)
+// caseLinks reads the case and every one of its referral links (a merge
+// moves them all).
+func (s *Store) caseLinks(ctx context.Context, id string) (CaseDetail, error) {
+	items, err := s.queryAll(ctx, s.tables.Cases, caseKey(id).PK, "")
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	var d CaseDetail
+	found := false
+	for _, it := range items {
+		switch str(it, "type") {
+		case typeCase:
+			if d.Case, err = caseFrom(it); err != nil {
+				return CaseDetail{}, err
+			}
+			found = true
+		case typeCaseReferral:
+			d.Referrals = append(d.Referrals, caseReferralFrom(it))
+		}
+	}
+	if !found {
+		return CaseDetail{}, fmt.Errorf("store: case %s: %w", id, ErrNotFound)
+	}
+	return d, nil
 }
 
-// SetRAG sets a case's traffic light and keeps the change (who, when, why)
-// in one transaction with its audit entries, if the case is open and still
-// at expectedVersion (ErrVersionConflict otherwise).
-func (s *Store) SetRAG(ctx context.Context, caseID string, expectedVersion int, c referral.RAGChange, entries []audit.Entry) error {
-	return s.recordChange(ctx, &types.Update{
-		TableName:                 aws.String(s.tables.Cases),
-		Key:                       caseKey(caseID).Attrs(),
-		UpdateExpression:          aws.String("SET rag = :r, version = version + :one, updatedAt = :now"),
-		ConditionExpression:       aws.String("attribute_exists(pk) AND version = :v AND #status = :open"),
-		ExpressionAttributeNames:  map[string]string{"#status": "status"},
-		ExpressionAttributeValues: item{":r": dynamo.S(string(c.RAG)), ":one": dynamo.N(1), ":now": dynamo.S(stamp(c.At)), ":v": dynamo.N(int64(expectedVersion)), ":open": dynamo.S(CaseOpen)},
-	}, put(s.tables.Cases, ragItem(caseID, c), "attribute_not_exists(pk)"), entries, "case "+caseID)
+// CaseEffects are what a change to a case causes besides its new state.
+type CaseEffects struct {
+	aggregate.Effects
+	// Level is added to the case's level history.
+	Level *referral.LevelChange
+	// RAG is added to the case's traffic-light history.
+	RAG *referral.RAGChange
+}
+
+// UpdateCase is the case's read-modify-write (shared/aggregate's
+// pattern): read once, run fn, commit the case item conditional on the
+// version read with the level history item and the effects; a lost race
+// is read again and fn rerun. ErrNotFound if the case does not exist;
+// ErrVersionConflict if it kept changing.
+func (s *Store) UpdateCase(ctx context.Context, id string, fn func(*Case) (CaseEffects, error)) (Case, error) {
+	var out Case
+	err := aggregate.Loop(ctx, s.retry, func(ctx context.Context) error {
+		c, err := s.GetCase(ctx, id)
+		if err != nil {
+			return err
+		}
+		read := c.Version
+		eff, err := fn(&c)
+		if err != nil {
+			return aggregate.Abort(err)
+		}
+		c.ID, c.Version, c.UpdatedAt = id, read+1, s.clock.Now()
+		ci, err := caseItem(c)
+		if err != nil {
+			return err
+		}
+		items := []types.TransactWriteItem{{Put: &types.Put{
+			TableName: aws.String(s.tables.Cases), Item: ci,
+			ConditionExpression:       aws.String("version = :read"),
+			ExpressionAttributeValues: item{":read": dynamo.N(int64(read))},
+		}}}
+		if l := eff.Level; l != nil {
+			items = append(items, put(s.tables.Cases, levelItem(id, *l), "attribute_not_exists(pk)"))
+			items = append(items, reportstore.Increments(s.tables.Referrals, report.ForLevel(l.PreviousLevel, l.Level, l.At))...)
+		}
+		if g := eff.RAG; g != nil {
+			items = append(items, put(s.tables.Cases, ragItem(id, *g), "attribute_not_exists(pk)"))
+		}
+		items = append(items, eff.Items(s.tables.Audit, s.tables.Outbox, c.UpdatedAt)...)
+		if err := aggregate.Commit(ctx, s.db, items); err != nil {
+			return err
+		}
+		out = c
+		return nil
+	})
+	if errors.Is(err, aggregate.ErrConflict) || errors.Is(err, aggregate.ErrEffect) {
+		return Case{}, fmt.Errorf("case %s: %w: %w", id, ErrVersionConflict, err)
+	}
+	return out, err
 }

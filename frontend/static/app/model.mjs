@@ -43,16 +43,19 @@ export function caseIdOf (r) {
 }
 
 /**
- * The classification, flattened: the store keeps
- * { result: <eligibility result>, suggestedLevel, classifiedAt }.
+ * The classification, flattened. The staff API returns the documented
+ * Classification (OpenAPI): { result: <eligibility Result>, levelSuggestion,
+ * notice: { days, short, reasons }, asOf, classifiedAt }; the eligibility
+ * check gives { result, levelSuggestion }. The result's fields come to the
+ * top, beside levelSuggestion, notice, asOf and classifiedAt.
  */
 export function classificationOf (r) {
-  const c = pick(r, 'classification', 'eligibility', 'case.classification') || {}
+  const c = r && typeof r === 'object' ? r.classification : undefined
   if (c && typeof c === 'object' && c.result && typeof c.result === 'object') {
     const { result, ...rest } = c
     return { ...result, ...rest }
   }
-  return c
+  return {}
 }
 
 /** The engine's level suggestion: { level, levelCode, reasons, missing }. */
@@ -77,8 +80,9 @@ export function meetingOf (r) {
   return pick(r, 'meetingInvitation', 'meeting', 'referral.meetingInvitation', 'body.meetingInvitation')
 }
 
+/** The work list's shortNotice, or the classification's notice.short (the server's one notice rule). */
 export function isShortNotice (r) {
-  const v = pick(r, 'shortNotice', 'meeting.shortNotice') ?? pick(classificationOf(r), 'shortNotice', 'meeting.shortNotice')
+  const v = pick(r, 'shortNotice') ?? pick(classificationOf(r), 'notice.short')
   return v === true
 }
 

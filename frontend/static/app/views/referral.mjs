@@ -57,19 +57,16 @@ function summaryErrors (errs) {
 }
 
 /**
- * Days of notice and whether it is short (under 14 days). The classifier's
- * answer wins (result.shortNotice, result.meeting.inDays: days from the day
- * it classified); otherwise it is worked out from the day of receipt.
+ * Days of notice and whether it is short: what the server says
+ * (classification.notice, by the one notice rule, counted from the day of
+ * receipt). Before classification the page shows no verdict of its own.
  */
 export function notice (view) {
   const m = meetingOf(view)
   if (!m || !m.date) return null
-  const c = classificationOf(view)
-  const received = londonDate(pick(view, 'receivedAt', 'received', 'createdAt'))
-  const days = pick(view, 'noticeDays') ?? pick(c, 'meeting.inDays') ?? (received ? daysBetween(received, m.date) : null)
-  const flagged = pick(view, 'shortNotice') ?? pick(c, 'shortNotice', 'meeting.shortNotice')
-  const short = typeof flagged === 'boolean' ? flagged : (typeof days === 'number' ? days < 14 : false)
-  return { days, short }
+  const n = pick(classificationOf(view), 'notice')
+  if (!n || typeof n !== 'object') return { days: null, short: false }
+  return { days: typeof n.days === 'number' ? n.days : null, short: n.short === true }
 }
 
 /** What the roles of the signed-in person let them do on this page. */
