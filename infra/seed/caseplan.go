@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
@@ -52,6 +53,9 @@ func DemoCaseID(ctx context.Context, db dynamo.Client, tables dynamo.Tables) (st
 // through the rota function), and sets the area's panel days: the second
 // and fourth Thursday of the next six months. Safe to run again: the
 // child is matched by council number and the level is set only once.
+// errAlreadySet: the demo case has its level already (seeded before).
+var errAlreadySet = errors.New("seed: level already set")
+
 func SeedCasePlan(ctx context.Context, db dynamo.Client, tables dynamo.Tables, now time.Time) error {
 	caseID, err := DemoCaseID(ctx, db, tables)
 	if err != nil {
@@ -70,17 +74,18 @@ func SeedCasePlan(ctx context.Context, db dynamo.Client, tables dynamo.Tables, n
 		return fmt.Errorf("seed: demo child: %w", err)
 	}
 	st := store.New(db, tables, clk)
-	c, err := st.GetCase(ctx, caseID)
-	if err != nil {
-		return fmt.Errorf("seed: demo case: %w", err)
-	}
-	if c.Level == 0 {
-		l := referral.LevelChange{ID: "seed-level-" + caseID, Action: referral.LevelSet, Level: 2, SuggestedLevel: c.SuggestedLevel,
+	_, err = st.UpdateCase(ctx, caseID, func(c *store.Case) (store.CaseEffects, error) {
+		if c.Level != 0 {
+			return store.CaseEffects{}, errAlreadySet
+		}
+		l := referral.LevelChange{ID: "seed-level-" + caseID, Action: referral.LevelSet, Level: 2, SuggestedLevel: c.SuggestedLevel(),
 			Reason: "Demo data: confirmed at level 2.", Actor: "system:seed", At: now}
 		e := audit.Entry{ID: "seed-level-" + caseID, At: now, Actor: "system:seed", Action: audit.ActionCaseLevel, Subject: "case:" + caseID, CaseID: caseID, Reason: "seed"}
-		if err := st.SetLevel(ctx, caseID, c.Version, l, []audit.Entry{e}); err != nil && !errors.Is(err, store.ErrVersionConflict) {
-			return fmt.Errorf("seed: demo level: %w", err)
-		}
+		c.Level = 2
+		return store.CaseEffects{Effects: aggregate.Effects{Audit: []audit.Entry{e}}, Level: &l}, nil
+	})
+	if err != nil && !errors.Is(err, errAlreadySet) && !errors.Is(err, store.ErrVersionConflict) {
+		return fmt.Errorf("seed: demo level: %w", err)
 	}
 	var days []civil.Date
 	first := civil.Today(now)
