@@ -31,7 +31,7 @@ type slowStore struct {
 	delay    time.Duration
 }
 
-func (s *slowStore) GetReferral(ctx context.Context, id string) (store.Referral, error) {
+func (s *slowStore) UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error) {
 	s.mu.Lock()
 	s.now++
 	s.max = max(s.max, s.now)
@@ -41,7 +41,7 @@ func (s *slowStore) GetReferral(ctx context.Context, id string) (store.Referral,
 	s.mu.Lock()
 	s.now--
 	s.mu.Unlock()
-	return s.fakeStore.GetReferral(ctx, id)
+	return s.fakeStore.UpdateReferral(ctx, id, fn)
 }
 
 func TestCasesAreClassifiedInParallelEachInStreamOrder(t *testing.T) {
@@ -49,7 +49,7 @@ func TestCasesAreClassifiedInParallelEachInStreamOrder(t *testing.T) {
 	var recs []events.DynamoDBEventRecord
 	for i := range 12 {
 		id := fmt.Sprintf("r%02d", i)
-		st.add(id, body(t, eligibleFacts, ""))
+		st.add(id, body(t, eligibleFacts, ""), now)
 		recs = append(recs, ofCase(id, fmt.Sprintf("case-%d", i%4))) // 4 cases, 3 referrals each
 	}
 	h := handler(t, st, clock.NewFixed(now))
@@ -87,7 +87,7 @@ func TestCasesAreClassifiedInParallelEachInStreamOrder(t *testing.T) {
 func TestAFailureHoldsBackTheRestOfItsCaseOnly(t *testing.T) {
 	st := newStore()
 	for _, id := range []string{"a1", "a2", "b1"} {
-		st.add(id, body(t, eligibleFacts, ""))
+		st.add(id, body(t, eligibleFacts, ""), now)
 	}
 	st.getErr["a1"] = errors.New("store: referral a1: ProvisionedThroughputExceededException")
 	h := handler(t, st, clock.NewFixed(now))
