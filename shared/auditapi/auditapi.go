@@ -40,7 +40,7 @@ type Reader interface {
 
 // Cases gives a case's referrals (*store.Store).
 type Cases interface {
-	GetCaseDetail(ctx context.Context, id string) (store.CaseDetail, error)
+	GetCaseDetail(ctx context.Context, id, cursor string) (store.CaseDetail, error)
 }
 
 // Recorder records the read of the audit.
@@ -89,7 +89,14 @@ func (a *API) recordRead(r *http.Request, subject, caseID, route string) error {
 
 func (a *API) handleCase(w http.ResponseWriter, r *http.Request) {
 	caseID := r.PathValue("id")
-	d, err := a.Cases.GetCaseDetail(r.Context(), caseID)
+	d, err := a.Cases.GetCaseDetail(r.Context(), caseID, "")
+	for err == nil && d.Next != "" {
+		// Every referral of the case, page by page.
+		var more store.CaseDetail
+		if more, err = a.Cases.GetCaseDetail(r.Context(), caseID, d.Next); err == nil {
+			d.Referrals, d.Next = append(d.Referrals, more.Referrals...), more.Next
+		}
+	}
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			httpapi.NotFound(w, r)
