@@ -54,6 +54,13 @@ test('BSO: level 2 meeting for the demo case, SM and social worker with reasons,
   assert.match(await page.locator('#children-table').innerText(), /Bea Sample[\s\S]*Cara Testperson/)
   await noAxe(page, 'the case meetings page')
 
+  // Change the child's team (field-level edit of an associated child).
+  await page.getByRole('button', { name: 'Change Bea Sample' }).click()
+  await page.fill('#c-team', 'Exampleton Child Protection team')
+  await page.getByRole('button', { name: 'Save the child' }).click()
+  await page.locator('.govuk-notification-banner--success').waitFor()
+  assert.match(await page.locator('#children-table').innerText(), /Exampleton Child Protection team/)
+
   // A level 2 meeting, 30 days away; first an empty form shows GOV.UK errors.
   await page.locator('#record-meeting summary').click()
   await page.getByRole('button', { name: 'Record the meeting' }).click()

@@ -82,8 +82,9 @@ const MEETING_FIELDS = [
   { id: 'm-release', pointers: ['/releaseDate'], label: 'Release date', href: '#m-release-day' }
 ]
 
-function meetingForm (errors = { messages: {} }, v = {}) {
-  const e = errors.messages || {}
+function meetingForm (errors, v) {
+  v = v || {}
+  const e = (errors && errors.messages) || {}
   return html`<form id="meeting-form" novalidate>
     ${radios({ id: 'm-level', name: 'level', legend: 'Level of management', legendSize: 's', inline: true, error: e['m-level'], value: v.level || '2',
       items: [{ value: '1', text: 'Level 1' }, { value: '2', text: 'Level 2' }, { value: '3', text: 'Level 3' }] })}
@@ -105,7 +106,7 @@ function meetingForm (errors = { messages: {} }, v = {}) {
 }
 
 function levelForm (errors = { messages: {} }, bso = false) {
-  const e = errors.messages || {}
+  const e = (errors && errors.messages) || {}
   return html`<form id="level-form" novalidate>
     ${radios({ id: 'l-level', name: 'level', legend: 'New level of management', legendSize: 's', inline: true, error: e['l-level'],
       items: [{ value: '1', text: 'Level 1' }, { value: '2', text: 'Level 2' }, { value: '3', text: 'Level 3' }] })}
@@ -131,8 +132,9 @@ const CHILD_FIELDS = [
   { id: 'c-team', pointers: ['/team'], label: 'Team' }
 ]
 
-function childForm (people, errors = { messages: {} }, v = {}) {
-  const e = errors.messages || {}
+function childForm (people, errors, v) {
+  v = v || {}
+  const e = (errors && errors.messages) || {}
   const opt = (role) => [{ value: '', text: 'None' }, ...people.filter((p) => (p.roles || []).includes(role)).map((p) => ({ value: p.id, text: p.name }))]
   return html`<form id="child-form" novalidate>
     ${input({ id: 'c-given', name: 'givenNames', label: 'Given names', error: e['c-given'], value: v.givenNames || '' })}
@@ -144,7 +146,7 @@ function childForm (people, errors = { messages: {} }, v = {}) {
     ${select({ id: 'c-sw', name: 'socialWorkerId', label: 'Allocated social worker', error: e['c-sw'], value: v.socialWorkerId || '', items: opt('social-worker') })}
     ${select({ id: 'c-sup', name: 'supervisorId', label: 'Practice supervisor or team manager', value: v.supervisorId || '', items: opt('team-manager') })}
     ${input({ id: 'c-team', name: 'team', label: 'Team (optional)', error: e['c-team'], value: v.team || '' })}
-    ${button('Add the child', { secondary: true })}
+    ${button(v.editing ? 'Save the child' : 'Add the child', { secondary: true })}
   </form>`
 }
 
@@ -255,15 +257,16 @@ export async function renderCaseMeetings (ctx, caseId, flash) {
       <h2 class="govuk-heading-m" id="children">Associated children</h2>
       ${(kids.children || []).length ? html`<div class="app-table-wrap">${table({ id: 'children-table', caption: 'Children linked to the person', captionSize: 's',
         head: ['Child', 'Date of birth', 'Council number', 'Relationship', 'Open to children\'s social care', 'Social worker and team'],
-        rows: kids.children.map((k) => [`${k.givenNames} ${k.familyName}`, k.dateOfBirth ? dateText(k.dateOfBirth) : undefined, k.councilNumber, k.relationship,
+        rows: kids.children.map((k) => [html`${k.givenNames} ${k.familyName}<br><button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 app-change-child" data-child="${k.id}">Change<span class="govuk-visually-hidden"> ${k.givenNames} ${k.familyName}</span></button>`,
+          k.dateOfBirth ? dateText(k.dateOfBirth) : undefined, k.councilNumber, k.relationship,
           k.openToChildrensSocialCare ? 'Yes' : 'No', [nameOf(kids.names, k.socialWorkerId), k.team].filter((x) => x && x !== 'Not known').join(', ') || undefined]) })}</div>`
         : html`<p class="govuk-body">No children recorded.</p>`}
-      <details class="govuk-details" id="add-child"${cErr ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Add a child</span></summary>
+      <details class="govuk-details" id="add-child"${cErr || (cVals && cVals.editing) ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">${cVals && cVals.editing ? 'Change the child' : 'Add a child'}</span></summary>
         <div class="govuk-details__text">${childForm(people.people || [], cErr, cVals)}</div></details>
       ${workTables(work, names, caseId, true)}`, { focus: !errs.length })
-    wire()
+    wire(cVals)
   }
-  const wire = () => {
+  const wire = (cVals) => {
     const mf = document.getElementById('meeting-form')
     if (mf) {
       submit(mf, (v) => {
@@ -299,10 +302,35 @@ export async function renderCaseMeetings (ctx, caseId, flash) {
           councilNumber: text(v, 'councilNumber'), openToChildrensSocialCare: v.open === 'true', socialWorkerId: text(v, 'socialWorkerId'),
           supervisorId: text(v, 'supervisorId'), team: text(v, 'team'), dateOfBirth: dob.iso }
         Object.keys(body).forEach((k) => body[k] === undefined && delete body[k])
-        return { dateErrors: dob.error ? { 'c-dob': dob } : {}, body: () => api(`/v1/staff/cases/${enc(caseId)}/children`, { method: 'POST', body }) }
-      }, CHILD_FIELDS, (err, vals) => draw(null, null, null, err, vals), async (res) =>
-        renderCaseMeetings(ctx, caseId, res.matched ? 'The child was already recorded (same council number) and is now linked to this case.' : 'The child was added.'))
+        const editing = cf.dataset.editing
+        if (editing) body.version = Number(cf.dataset.version) || undefined
+        return {
+          dateErrors: dob.error ? { 'c-dob': dob } : {},
+          body: () => editing
+            ? api(`/v1/staff/cases/${enc(caseId)}/children/${enc(editing)}`, { method: 'PUT', body })
+            : api(`/v1/staff/cases/${enc(caseId)}/children`, { method: 'POST', body })
+        }
+      }, CHILD_FIELDS, (err, vals) => draw(null, null, null, err, { ...vals, editing: cf.dataset.editing, version: cf.dataset.version }), async (res) =>
+        renderCaseMeetings(ctx, caseId, cf.dataset.editing ? 'The child was changed.' : (res.matched ? 'The child was already recorded (same council number) and is now linked to this case.' : 'The child was added.')))
+      if (cVals && cVals.editing) {
+        cf.dataset.editing = cVals.editing
+        cf.dataset.version = cVals.version || ''
+      }
     }
+    document.querySelectorAll('.app-change-child').forEach((b) => b.addEventListener('click', () => {
+      const k = (kids.children || []).find((x) => x.id === b.dataset.child)
+      if (!k) return
+      const [y, mo, d] = (k.dateOfBirth || '').split('-')
+      draw(null, null, null, null, {
+        editing: k.id, version: String(k.version || ''), givenNames: k.givenNames, familyName: k.familyName, councilNumber: k.councilNumber || '',
+        relationship: k.relationship, open: k.openToChildrensSocialCare ? 'true' : '', socialWorkerId: k.socialWorkerId || '', supervisorId: k.supervisorId || '',
+        team: k.team || '', 'c-dob-day': d ? String(Number(d)) : '', 'c-dob-month': mo ? String(Number(mo)) : '', 'c-dob-year': y || ''
+      })
+      const d2 = document.getElementById('add-child')
+      if (d2) d2.open = true
+      const f = document.getElementById('c-given')
+      if (f) f.focus()
+    }))
     document.querySelectorAll('form.app-from-referral').forEach((f) => submit(f, () => ({
       body: () => api(`/v1/staff/cases/${enc(caseId)}/meetings?fromReferral=${enc(f.dataset.referral)}`, { method: 'POST', body: {} })
     }), [], (err) => draw(err), async (res) => ctx.navigate(`/meetings/${enc(res.meeting.id)}`)))
