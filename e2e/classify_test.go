@@ -25,7 +25,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/app"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/ids"
-	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
+	"github.com/mappa-coordinator/mappa/infra/intaketest"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"

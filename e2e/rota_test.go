@@ -17,7 +17,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/ids"
-	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
+	"github.com/mappa-coordinator/mappa/infra/intaketest"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/referral"

@@ -93,9 +93,6 @@ type Gateway struct {
 // Option configures a Gateway.
 type Option func(*Gateway)
 
-// WithClock sets the clock used for the request time.
-func WithClock(now func() time.Time) Option { return func(g *Gateway) { g.now = now } }
-
 // New builds a gateway for every HttpApi route in tmpl. handlers maps
 // function logical ids to their handlers; a route whose function has no
 // handler is an error, so local serving cannot silently drop a route.

@@ -106,7 +106,7 @@ type RotaEntry struct {
 }
 
 // DemoRota returns the attendance rotas: service managers attend level 2
-// meetings and heads of service level 3 (../shared/domain: "Who attends").
+// meetings and heads of service level 3 (docs/rota.md: who attends).
 func DemoRota() []RotaEntry {
 	return []RotaEntry{
 		{Role: auth.RoleServiceMgr, StaffID: ServiceMgr1, Position: 1, Active: true},

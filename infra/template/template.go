@@ -143,19 +143,6 @@ func (t *Template) ResourcesOfType(typ string) []Resource {
 	return out
 }
 
-// ParameterDefault returns the Default of a template parameter.
-func (t *Template) ParameterDefault(name string) (string, bool) {
-	p := asMap(t.Parameters[name])
-	if p == nil {
-		return "", false
-	}
-	d, ok := p["Default"]
-	if !ok {
-		return "", false
-	}
-	return str(d), true
-}
-
 // convert turns a yaml node into plain Go values, expanding CloudFormation
 // short-form tags into their long form.
 func convert(n *yaml.Node) (any, error) {

@@ -19,7 +19,7 @@ import (
 // Role is a council staff role, carried as a Cognito group name.
 type Role string
 
-// The staff roles (../shared/domain: "Who is who").
+// The staff roles (docs/security.md lists what each may do).
 const (
 	RoleBSO           Role = "business-support-officer"
 	RoleSocialWorker  Role = "social-worker"

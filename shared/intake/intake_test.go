@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/mappa-coordinator/mappa/infra/localstack"
-	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
+	"github.com/mappa-coordinator/mappa/infra/intaketest"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 	"github.com/mappa-coordinator/mappa/shared/store"

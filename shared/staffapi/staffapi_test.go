@@ -20,7 +20,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
-	"github.com/mappa-coordinator/mappa/shared/intake/intaketest"
+	"github.com/mappa-coordinator/mappa/infra/intaketest"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
