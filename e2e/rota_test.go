@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mappa-coordinator/mappa/infra/intaketest"
 	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/seed"
 	"github.com/mappa-coordinator/mappa/infra/streams"
@@ -17,7 +18,6 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/ids"
-	"github.com/mappa-coordinator/mappa/infra/intaketest"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/referral"

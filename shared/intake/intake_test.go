@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/intaketest"
+	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 	"github.com/mappa-coordinator/mappa/shared/store"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/infra/intaketest"
 	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/assignstore"
@@ -20,7 +21,6 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
-	"github.com/mappa-coordinator/mappa/infra/intaketest"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
