@@ -246,28 +246,6 @@ func strSet(it item, name string) []string {
 	return nil
 }
 
-func strList(it item, name string) []string {
-	v, ok := it[name].(*types.AttributeValueMemberL)
-	if !ok {
-		return nil
-	}
-	out := make([]string, 0, len(v.Value))
-	for _, e := range v.Value {
-		if s, ok := e.(*types.AttributeValueMemberS); ok {
-			out = append(out, s.Value)
-		}
-	}
-	return out
-}
-
-func list(vs []string) types.AttributeValue {
-	l := make([]types.AttributeValue, len(vs))
-	for i, v := range vs {
-		l[i] = dynamo.S(v)
-	}
-	return &types.AttributeValueMemberL{Value: l}
-}
-
 func set(vs []string) types.AttributeValue {
 	return &types.AttributeValueMemberSS{Value: vs}
 }
@@ -476,14 +454,6 @@ func summaryFrom(it item) (Summary, error) {
 		MeetingDate: st.MeetingDate, MeetingTime: st.MeetingTime,
 		CreatedAt: parseStamp(st.CreatedAt), UpdatedAt: parseStamp(st.UpdatedAt),
 	}, nil
-}
-
-// listProjection is what gsi1 and gsi2 of the referrals table project
-// besides the keys (template.yaml: INCLUDE).
-var listProjection = []string{
-	"type", "id", "agency", "source", "status", "caseId", "matchState", "createdAt", "updatedAt", "givenNames", "familyName",
-	"referringAgency", "agencyReference", "levelRequested", "outcome", "primaryCategory", "suggestedLevel", "shortNotice",
-	"meetingDate", "meetingTime",
 }
 
 func caseItem(c Case) (item, error) {
