@@ -5,7 +5,8 @@
 //
 // Bad input gets a 422 problem+json that names every bad field by JSON
 // pointer (unknown fields, wrong types, impossible or future dates, negative
-// lengths, impossible combinations), through httpapi.Decode.
+// lengths, impossible combinations, facts with nothing to assess), through
+// httpapi.Decode.
 package eligibilityapi
 
 import (
@@ -101,9 +102,25 @@ type Request struct {
 	today  civil.Date
 }
 
+// nothingToAssess says the request asks nothing: no review or notice
+// question, and facts that hold nothing any category turns on (no offence,
+// no notification status, no terrorism fact, no Category 3 judgement, no
+// previous MAPPA management). Answering "not eligible" to that would be an
+// answer about nobody, so the request is refused (422) naming what is
+// missing. A review or notice question alone is answered (worked examples
+// 6 and 7).
+func (r *Request) nothingToAssess() bool {
+	f := r.Facts
+	return r.Review == nil && r.Notice == nil && len(f.Offences) == 0 && f.Notification == (eligibility.Notification{}) &&
+		f.Terrorism == (eligibility.Terrorism{}) && f.Category3 == nil && f.PreviousManagement == nil
+}
+
 // Validate implements httpapi.Validator with the checks that need today.
 func (r *Request) Validate() validation.Errors {
 	errs := r.ValidateAt(r.today)
+	if r.nothingToAssess() {
+		errs.Add("/offences", "give at least one offence, or the notification status (/notification), the terrorism facts (/terrorism), the Category 3 judgements (/category3) or previous MAPPA management (/previousManagement): with none of them there is nothing to assess")
+	}
 	if !r.AsOf.IsZero() && (r.AsOf.Year < 1900 || r.AsOf.Year > r.today.Year+100) {
 		errs.Add("/asOf", "must be a date between 1900 and 100 years from today")
 	}

@@ -120,6 +120,31 @@ func TestCannotDecideIsStill200(t *testing.T) {
 	}
 }
 
+// TestNothingToAssess: facts with no offence, notification status,
+// terrorism fact, Category 3 judgement or previous management are refused
+// with a 422 naming /offences, not answered "not eligible"; any one of them,
+// or a review or notice question, is enough to be answered.
+func TestNothingToAssess(t *testing.T) {
+	for _, body := range []string{`{}`, `{"dateOfBirth":"1980-06-15","currentRisk":"high","offences":[]}`, `{"asOf":"2025-01-01","contactWithChildren":"yes"}`} {
+		resp := post(t, body, staffClaims("[social-worker]"), nil)
+		var p httpapi.Problem
+		if err := json.Unmarshal([]byte(resp.Body), &p); err != nil || resp.StatusCode != 422 {
+			t.Fatalf("%s: %d %s, want 422", body, resp.StatusCode, resp.Body)
+		}
+		if len(p.Errors) != 1 || p.Errors[0].Pointer != "/offences" || !strings.Contains(p.Errors[0].Detail, "nothing to assess") {
+			t.Errorf("%s: errors %+v, want one naming /offences", body, p.Errors)
+		}
+	}
+	// Narrow misses: one fact a category turns on, or a review or notice
+	// question, is enough.
+	for _, body := range []string{`{"notice":{"meeting":"2027-03-25","received":"2027-03-17"}}`, `{"notification":{"status":"no"}}`, `{"terrorism":{"raConsidersAtRisk":"no"}}`,
+		`{"category3":{"currentRiskOfSeriousHarm":"no"}}`, `{"offences":[{"code":"OAPA1861-S47","disposal":"conviction","date":"2026-02-01"}]}`} {
+		if resp := post(t, body, staffClaims("[social-worker]"), nil); resp.StatusCode != 200 {
+			t.Errorf("%s: %d %s, want 200", body, resp.StatusCode, resp.Body)
+		}
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -224,7 +249,7 @@ func TestDateIsLondonToday(t *testing.T) {
 	// 23:30 UTC on 31 March 2027 is 00:30 on 1 April in London (BST).
 	rt := auth.NewRouter(nil)
 	Register(rt, clock.NewFixed(time.Date(2027, time.March, 31, 23, 30, 0, 0, time.UTC)))
-	ev := events.APIGatewayV2HTTPRequest{Version: "2.0", RawPath: "/v1/eligibility", Body: `{}`,
+	ev := events.APIGatewayV2HTTPRequest{Version: "2.0", RawPath: "/v1/eligibility", Body: `{"notification":{"status":"no"}}`,
 		Headers: map[string]string{"content-type": "application/json"},
 		RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: "/v1/eligibility"},
 			Authorizer: &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: staffClaims("[social-worker]")}}}}

@@ -90,6 +90,7 @@ func TestEligibilityContract(t *testing.T) {
 		"not eligible, children route": {`{"offences":[{"code":"OAPA1861-S47","disposal":"conviction","date":"2026-02-01"}],"sentence":{"type":"imprisonment","lengthMonths":9}}`, 200},
 		"cannot decide":                {`{"offences":[{"description":"an offence nobody has heard of","disposal":"conviction","date":"2026-02-01"}]}`, 200},
 		"refused":                      {`{"offences":[{"code":"OAPA1861-S18","disposal":"sometimes"}],"asOf":"1066-10-14"}`, 422},
+		"nothing to assess":            {`{}`, 422},
 	}
 	for name, c := range bodies {
 		if c.status == 200 {

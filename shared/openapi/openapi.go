@@ -86,7 +86,7 @@ func Operations() []Operation {
 			Summary:   "The status of a referral, for the agency that posted it (others get 404).",
 			Responses: with(map[int]reflect.Type{200: t[intake.StatusBody]()}, 404), Params: []Param{idParam}},
 		{Method: "POST", Path: "/v1/eligibility", ID: "checkEligibility", Tag: "Eligibility", Security: "staff", Scope: auth.ScopeStaff,
-			Summary: "Classify facts: MAPPA category (or not eligible, or cannot decide with the missing facts), every reason with its source, the date eligibility ends, and a suggested level for a person to confirm; optionally the next review window (review: level, lastMeeting) and whether an invitation gave enough notice (notice: meeting, received). Nothing is stored.",
+			Summary: "Classify facts: MAPPA category (or not eligible, or cannot decide with the missing facts), every reason with its source, the date eligibility ends, and a suggested level for a person to confirm; optionally the next review window (review: level, lastMeeting) and whether an invitation gave enough notice (notice: meeting, received). Nothing is stored. A request with nothing to assess (no offences, notification, terrorism, category3 or previousManagement, and no review or notice question) is refused with 422 naming /offences.",
 			Request: t[eligibilityapi.Request](), Responses: with(map[int]reflect.Type{200: t[eligibilityapi.Response]()}, 400, 413, 415, 422)},
 		{Method: "GET", Path: "/v1/offences", ID: "searchOffences", Tag: "Eligibility", Security: "staff", Scope: auth.ScopeStaff,
 			Summary:   "Search the offence list by words, Act or section (\"strangulation\", \"s.47\", \"Sexual Offences Act 2003 s.9\"), best first, a page at a time; each offence with its code and its Schedule 15, s.327(4A) and Schedule 3 status.",
