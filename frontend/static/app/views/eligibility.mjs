@@ -7,7 +7,7 @@
 // page's memory only (never in the URL or storage).
 
 import { html, summaryList, table, errorSummary, warningText, checkboxes, radios, dateInput, button, tag } from '../html.mjs'
-import { api } from '../api.mjs'
+import { api, ApiError } from '../api.mjs'
 import { readDate, dateValue, checked, text } from '../forms.mjs'
 import { dateText } from '../format.mjs'
 import { factsQuestions, factsFields, readFacts, runFactsForm } from './facts-form.mjs'
@@ -59,13 +59,19 @@ export function readRequest (v, offences) {
   const asOf = date('as-of', 'Assess as at')
   if (asOf) body.asOf = asOf
   const clientErrors = {}
-  const keys = Object.keys(body).filter((k) => k !== 'review' && k !== 'notice' && k !== 'asOf')
-  const given = keys.filter((k) => !(k === 'offences' && (!body.offences || body.offences.length === 0)))
-  const onlyBirth = given.every((k) => k === 'dateOfBirth' || k === 'ageAtConviction' || k === 'currentRisk')
-  if ((given.length === 0 || onlyBirth) && !dateErrors['offence-0-date']) {
+  if (nothingToCheck(body) && !dateErrors['offence-0-date']) {
     clientErrors['offence-0-code'] = 'Enter at least one offence, or answer whether the person is subject to notification, to check eligibility'
   }
   return { body, dateErrors, clientErrors }
+}
+
+// nothingToCheck: no fact the answer could turn on, only the date of birth,
+// age or risk. The service refuses such a check too (422 naming /offences);
+// the browser says it at the first offence question.
+function nothingToCheck (body) {
+  const keys = Object.keys(body).filter((k) => k !== 'review' && k !== 'notice' && k !== 'asOf')
+  const given = keys.filter((k) => !(k === 'offences' && (!body.offences || body.offences.length === 0)))
+  return given.every((k) => k === 'dateOfBirth' || k === 'ageAtConviction' || k === 'currentRisk')
 }
 
 function formPage (state) {
@@ -165,7 +171,18 @@ const formSpec = {
   send: (body) => api('/v1/eligibility', { method: 'POST', body }),
   // Asked when the browser has found problems too, for the rest in the
   // same round (nothing is stored either way).
-  validate: (body) => api('/v1/eligibility', { method: 'POST', body }),
+  // The browser has already said "enter at least one offence" for a check
+  // with nothing in it, so the service's own refusal of it is not repeated.
+  validate: async (body) => {
+    try {
+      return await api('/v1/eligibility', { method: 'POST', body })
+    } catch (err) {
+      if (err instanceof ApiError && nothingToCheck(body) && Array.isArray(err.problem.errors)) {
+        err.problem.errors = err.problem.errors.filter((e) => e.pointer !== '/offences')
+      }
+      throw err
+    }
+  },
   failed: 'The facts could not be checked because of a problem with the service. Try again.'
 }
 
