@@ -111,6 +111,18 @@ type CurrentRisk struct {
 	ToWhom string `json:"toWhom"`
 }
 
+// Highest is the highest risk of serious harm to any group ("" when none
+// was given): the case's risk, which the rota watches for a rise.
+func (c CurrentRisk) Highest() risk.Level {
+	var top risk.Level
+	for _, l := range []risk.Level{c.Children, c.Public, c.KnownAdult, c.Staff} {
+		if l.Rank() > top.Rank() {
+			top = l
+		}
+	}
+	return top
+}
+
 // Victim is a victim of the index offence or a person at risk.
 type Victim struct {
 	Name         string `json:"name,omitempty"`

@@ -15,6 +15,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/risk"
 )
 
 // stamp is the one fixed-width UTC time used in keys and attributes
@@ -171,6 +172,11 @@ type Case struct {
 	Level int
 	// RAG is the traffic light staff set ("" until someone does).
 	RAG referral.RAG
+	// Risk is the highest risk of serious harm in the case's latest
+	// referral ("" when it gave none). Written in the referral's
+	// transaction, so the cases stream carries a rise to the rota
+	// (the head of service is told).
+	Risk risk.Level
 	// Classification is the latest classification of the case's
 	// referrals, nil before the first.
 	Classification *referral.Classification
@@ -485,6 +491,9 @@ func caseItem(c Case) (item, error) {
 	if c.RAG != "" {
 		it["rag"] = dynamo.S(string(c.RAG))
 	}
+	if c.Risk != "" {
+		it["risk"] = dynamo.S(string(c.Risk))
+	}
 	if c.Status == CaseMerged {
 		it["gsi1pk"] = dynamo.S("CASES#merged")
 	}
@@ -510,6 +519,7 @@ func caseFrom(it item) (Case, error) {
 		NameKeys:       strSet(it, "nameKeys"),
 		Level:          num(it, "level"),
 		RAG:            referral.RAG(str(it, "rag")),
+		Risk:           risk.Level(str(it, "risk")),
 		Version:        num(it, "version"),
 		CreatedAt:      parseStamp(str(it, "createdAt")),
 		UpdatedAt:      parseStamp(str(it, "updatedAt")),

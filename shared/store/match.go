@@ -75,7 +75,8 @@ func (s *Store) mergeWrites(ctx context.Context, r Referral, targetID string, no
 	if len(prov.Case.NameKeys) > 0 {
 		sets["nameKeys"] = prov.Case.NameKeys
 	}
-	touch := caseTouch(t.Cases, target.ID, now, sets)
+	// The merged referral brings its risk of serious harm to the case.
+	touch := caseTouch(t.Cases, target.ID, now, sets, prov.Case.Risk)
 	touch.ConditionExpression = aws.String("version = :tv AND #status = :open")
 	touch.ExpressionAttributeValues[":tv"] = dynamo.N(int64(target.Version))
 	items = append(items, types.TransactWriteItem{Update: touch})

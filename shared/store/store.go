@@ -19,6 +19,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/report"
 	"github.com/mappa-coordinator/mappa/shared/reportstore"
+	"github.com/mappa-coordinator/mappa/shared/risk"
 )
 
 // Errors the store returns; callers test them with errors.Is. None carries
@@ -271,7 +272,7 @@ func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 	sets := identifierSets(nr.Claim)
 	if nr.NewCase {
 		c := Case{
-			ID: r.CaseID, Status: CaseOpen, Person: r.Body.Person,
+			ID: r.CaseID, Status: CaseOpen, Person: r.Body.Person, Risk: r.Body.CurrentRisk.Highest(),
 			CRNs: sets["crns"], PNCs: sets["pncs"], CouncilNumbers: sets["councilNumbers"], NameKeys: nameKeys,
 			Version: 1, CreatedAt: r.CreatedAt, UpdatedAt: r.CreatedAt,
 		}
@@ -284,7 +285,7 @@ func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 		if nameKeys != nil {
 			sets["nameKeys"] = nameKeys
 		}
-		add(roleCase, types.TransactWriteItem{Update: caseTouch(t.Cases, r.CaseID, r.CreatedAt, sets)})
+		add(roleCase, types.TransactWriteItem{Update: caseTouch(t.Cases, r.CaseID, r.CreatedAt, sets, r.Body.CurrentRisk.Highest())})
 	}
 	add(roleOther, put(t.Cases, caseReferralItem(r.CaseID, CaseReferral{ReferralID: r.ID, ReceivedAt: r.CreatedAt, Agency: r.Agency}), ""))
 	if nr.NameKey != "" {
@@ -320,10 +321,15 @@ func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 }
 
 // caseTouch is the update that attaches something to an open case: bump
-// the version, and add identifiers and name keys to its sets.
-func caseTouch(table, caseID string, now time.Time, sets map[string][]string) *types.Update {
+// the version, add identifiers and name keys to its sets, and set the
+// case's risk of serious harm to the new referral's (when it gives one).
+func caseTouch(table, caseID string, now time.Time, sets map[string][]string, rosh risk.Level) *types.Update {
 	expr := "SET version = version + :one, updatedAt = :now"
 	values := item{":one": dynamo.N(1), ":now": dynamo.S(stamp(now)), ":open": dynamo.S(CaseOpen)}
+	if rosh != "" {
+		expr += ", #risk = :risk"
+		values[":risk"] = dynamo.S(string(rosh))
+	}
 	var adds []string
 	for _, name := range []string{"crns", "pncs", "councilNumbers", "nameKeys"} {
 		if vs := sets[name]; len(vs) > 0 {
@@ -334,12 +340,16 @@ func caseTouch(table, caseID string, now time.Time, sets map[string][]string) *t
 	if len(adds) > 0 {
 		expr += " ADD " + join(adds)
 	}
+	names := map[string]string{"#status": "status"}
+	if rosh != "" {
+		names["#risk"] = "risk"
+	}
 	return &types.Update{
 		TableName:                 aws.String(table),
 		Key:                       caseKey(caseID).Attrs(),
 		UpdateExpression:          aws.String(expr),
 		ConditionExpression:       aws.String("attribute_exists(pk) AND #status = :open"),
-		ExpressionAttributeNames:  map[string]string{"#status": "status"},
+		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,
 	}
 }

@@ -31,7 +31,7 @@ const PREFETCH = [
   [/^\/eligibility$/, () => import('./views/eligibility.mjs')],
   [/^\/referrals\/[^/]+$/, () => import('./views/referral.mjs')],
   [/^\/cases\/[^/]+$/, () => import('./views/case.mjs')],
-  [/^\/(cases\/[^/]+\/meetings|meetings\/[^/]+|my-meetings|staff(\/[^/]+)?|rota)$/, () => import('./views/meetings-routes.mjs')]
+  [/^\/(cases\/[^/]+\/meetings|meetings\/[^/]+|my-meetings|staff(\/[^/]+)?|rota|panel-days)$/, () => import('./views/meetings-routes.mjs')]
 ]
 
 function prefetch (path) {

@@ -3,7 +3,7 @@
 // it handled the path.
 
 import { renderCaseMeetings, renderMeeting, renderMyMeetings } from './meetings.mjs'
-import { renderPeople, renderPerson, renderRota } from './staff.mjs'
+import { renderPeople, renderPerson, renderRota, renderPanelDays } from './staff.mjs'
 
 const ID = '([A-Za-z0-9_-]{1,100})'
 
@@ -42,6 +42,11 @@ export async function routeMeetings (path, ctx, setNav) {
   if (path === '/rota') {
     setNav(true, 'staff')
     await renderRota(ctx)
+    return true
+  }
+  if (path === '/panel-days') {
+    setNav(true, 'staff')
+    await renderPanelDays(ctx)
     return true
   }
   return false
