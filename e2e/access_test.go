@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/seed"
 	"github.com/mappa-coordinator/mappa/infra/template"
 	"github.com/mappa-coordinator/mappa/shared/access"
@@ -39,15 +37,8 @@ type caller struct {
 //     whose case they may not see, whatever the route (lists, search,
 //     reports included).
 func TestAccessMatrix(t *testing.T) {
-	stack := localstack.ForTest(t)
-	tables := stack.Tables(t)
 	ctx := context.Background()
-	app, err := localapp.Start(ctx, localapp.Options{Stack: stack, Tables: &tables,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StackLog: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Stop)
+	app := startApp(t, localapp.Options{})
 	tmplPath, err := template.Find()
 	if err != nil {
 		t.Fatal(err)

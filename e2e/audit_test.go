@@ -3,14 +3,10 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/seed"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -20,27 +16,11 @@ import (
 // (who viewed or changed what, when), never case contents, and reading the
 // audit is itself audited.
 func TestAdministratorsReadTheAuditAndTheReadIsAudited(t *testing.T) {
-	stack := localstack.ForTest(t)
-	tables := stack.Tables(t)
 	ctx := context.Background()
-	app, err := localapp.Start(ctx, localapp.Options{Stack: stack, Tables: &tables,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StackLog: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Stop)
+	app := startApp(t, localapp.Options{})
 	get := func(path, token string) (int, map[string]any) {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(ctx, "GET", app.URL+path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var m map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&m)
-		return resp.StatusCode, m
+		return callJSON(t, app, token, "GET", path, nil)
 	}
 	tok := func(id string) string {
 		s, err := app.Issuer.StaffToken(id, time.Hour)

@@ -3,14 +3,11 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 )
 
@@ -18,15 +15,8 @@ import (
 // referrals went in through the real agency API and are classified, one
 // with a short-notice meeting.
 func TestDemoDataIsClassifiedInTheQueue(t *testing.T) {
-	stack := localstack.ForTest(t)
-	tables := stack.Tables(t)
 	ctx := context.Background()
-	app, err := localapp.Start(ctx, localapp.Options{Stack: stack, Tables: &tables, Seed: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatalf("start with demo data: %v", err)
-	}
-	t.Cleanup(app.Stop)
+	app := startApp(t, localapp.Options{Seed: true})
 	if err := app.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}

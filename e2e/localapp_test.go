@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 )
@@ -21,15 +18,8 @@ import (
 // with a dev token posts a referral over real HTTP, and the status it can
 // read turns to "classified" within seconds, with the inbox email sent.
 func TestAgencySeesItsReferralClassifiedWithinSeconds(t *testing.T) {
-	stack := localstack.ForTest(t)
-	tables := stack.Tables(t)
 	ctx := context.Background()
-	app, err := localapp.Start(ctx, localapp.Options{Stack: stack, Tables: &tables, Background: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Stop)
+	app := startApp(t, localapp.Options{Background: true})
 	since := time.Now().Add(-2 * time.Second)
 
 	token, err := app.AgencyToken(ctx, "dev-agency-police")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
@@ -48,15 +46,8 @@ func TestLogsOfAFullRequestCarryNoPersonalData(t *testing.T) {
 	t.Cleanup(func() { slog.SetDefault(prev) })
 
 	start := time.Now().Add(-time.Second)
-	stack := localstack.ForTest(t)
-	tables := stack.Tables(t)
 	ctx := context.Background()
-	app, err := localapp.Start(ctx, localapp.Options{Stack: stack, Tables: &tables, Background: true,
-		Logger: slog.New(slog.NewJSONHandler(&logs, nil)), StackLog: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Stop)
+	app := startApp(t, localapp.Options{Background: true, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 
 	agencyToken, err := app.AgencyToken(ctx, "dev-agency-police")
 	if err != nil {
@@ -69,19 +60,7 @@ func TestLogsOfAFullRequestCarryNoPersonalData(t *testing.T) {
 	}
 	call := func(token, method, path string, body []byte) (int, map[string]any) {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(ctx, method, app.URL+path, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var m map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&m)
-		return resp.StatusCode, m
+		return callJSON(t, app, token, method, path, body)
 	}
 
 	body := referraltest.With(func(m map[string]any) {
@@ -123,7 +102,7 @@ func TestLogsOfAFullRequestCarryNoPersonalData(t *testing.T) {
 
 	// The emails of the flow (the MAPPA inbox's notice, anything else sent
 	// since the test began) carry ids and links, never the person.
-	emails, err := stack.SESStore(ctx, start)
+	emails, err := app.Stack.SESStore(ctx, start)
 	if err != nil {
 		t.Fatal(err)
 	}

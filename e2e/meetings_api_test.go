@@ -1,11 +1,8 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -14,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/seed"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/due"
@@ -27,16 +23,9 @@ import (
 // a head of service takes over with a handover task. Along the way, the
 // newly readable routes admit only the staff assigned to the case.
 func TestMeetingsAPIDoneWhenFlowAndAccess(t *testing.T) {
-	stack := localstack.ForTest(t)
-	tables := stack.Tables(t)
 	ctx := context.Background()
-	app, err := localapp.Start(ctx, localapp.Options{Stack: stack, Tables: &tables, Background: true, Seed: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Stop)
-	caseID, err := seed.DemoCaseID(ctx, app.Deps.DB, tables)
+	app := startApp(t, localapp.Options{Background: true, Seed: true})
+	caseID, err := seed.DemoCaseID(ctx, app.Deps.DB, app.Tables)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,24 +35,11 @@ func TestMeetingsAPIDoneWhenFlowAndAccess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var rd io.Reader
+		var b []byte
 		if body != nil {
-			b, _ := json.Marshal(body)
-			rd = bytes.NewReader(b)
+			b, _ = json.Marshal(body)
 		}
-		req, _ := http.NewRequestWithContext(ctx, method, app.URL+path, rd)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var m map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&m)
-		return resp.StatusCode, m
+		return callJSON(t, app, tok, method, path, b)
 	}
 	date := civil.Today(time.Now()).AddDays(30)
 	for date.Weekday() == time.Saturday || date.Weekday() == time.Sunday {
@@ -238,7 +214,7 @@ func TestMeetingsAPIDoneWhenFlowAndAccess(t *testing.T) {
 		t.Fatalf("add person: %d %v", status, person)
 	}
 	dk := due.Key(nextDBS.AddDays(-28), due.KindDBS, "dbs."+person["id"].(string))
-	if out, err := app.Deps.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(tables.Cases), Key: dk.Attrs()}); err != nil || out.Item == nil {
+	if out, err := app.Deps.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(app.Tables.Cases), Key: dk.Attrs()}); err != nil || out.Item == nil {
 		t.Errorf("no DBS reminder at %v: %v", dk, err)
 	}
 	if st, _ := call(seed.SocialWorker1, "POST", "/v1/staff/people", map[string]any{"name": "X", "email": "x@example.gov.uk", "role": "social-worker"}); st != 403 {

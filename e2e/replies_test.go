@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/seed"
 	"github.com/mappa-coordinator/mappa/shared/app/noticefn"
 	"github.com/mappa-coordinator/mappa/shared/notice"
@@ -25,15 +23,8 @@ import (
 // unexplained absence, which is escalated to the chair at once; a social
 // worker not on the case sees nothing.
 func TestReplyLinksAndAttendanceOverHTTP(t *testing.T) {
-	stack := localstack.ForTest(t)
-	tables := stack.Tables(t)
 	ctx := context.Background()
-	app, err := localapp.Start(ctx, localapp.Options{Stack: stack, Tables: &tables, Seed: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StackLog: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Stop)
+	app := startApp(t, localapp.Options{Seed: true})
 	svc, err := noticefn.Notices(ctx, app.Deps)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +41,7 @@ func TestReplyLinksAndAttendanceOverHTTP(t *testing.T) {
 	if err := app.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
-	emails, err := stack.SESStore(ctx, since)
+	emails, err := app.Stack.SESStore(ctx, since)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +153,7 @@ func TestReplyLinksAndAttendanceOverHTTP(t *testing.T) {
 	if err := app.DrainStreams(ctx); err != nil {
 		t.Fatal(err)
 	}
-	emails, _ = stack.SESStore(ctx, since)
+	emails, _ = app.Stack.SESStore(ctx, since)
 	told := false
 	for _, m := range emails {
 		if strings.HasPrefix(m.Subject, "Non-attendance:") && strings.Contains(m.Subject, caseRef) {

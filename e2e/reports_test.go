@@ -1,18 +1,12 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
-	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
@@ -24,15 +18,8 @@ import (
 // given a level, then read back by an assistant director; each figure
 // equals what the test did. Other roles may not read them.
 func TestBoardReportCountsTheEventsOfTheMonth(t *testing.T) {
-	stack := localstack.ForTest(t)
-	tables := stack.Tables(t)
 	ctx := context.Background()
-	app, err := localapp.Start(ctx, localapp.Options{Stack: stack, Tables: &tables, Background: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), StackLog: io.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(app.Stop)
+	app := startApp(t, localapp.Options{Background: true})
 	police, err := app.AgencyToken(ctx, "dev-agency-police")
 	if err != nil {
 		t.Fatal(err)
@@ -47,19 +34,7 @@ func TestBoardReportCountsTheEventsOfTheMonth(t *testing.T) {
 	bso, sm, ad := token(auth.RoleBSO), token(auth.RoleServiceMgr), token(auth.RoleAD)
 	call := func(tok, method, path string, body []byte) (int, map[string]any) {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(ctx, method, app.URL+path, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok)
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var m map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&m)
-		return resp.StatusCode, m
+		return callJSON(t, app, tok, method, path, body)
 	}
 	counts := func() map[string]float64 {
 		t.Helper()
