@@ -286,6 +286,24 @@ func (c *classifier) notificationTerm(i int, sch3 []int, s *Sentence) (Term, str
 			t, desc = total, fmt.Sprintf("consecutive terms totalling %s", total)
 		}
 	}
+	if s.Type == Extended {
+		// The term of an extended sentence is the custodial term and the
+		// extension period together (Sentencing Act 2020 ss.254, 266, 279);
+		// SOA 2003 s.131 applies Part 2 to extended sentences of detention
+		// as to an equivalent sentence of imprisonment.
+		if s.ExtensionMonths == nil {
+			if at30, ok := c.atLeast(t, 30, c.sentenceDate(i)); ok && at30 {
+				return t, desc + " (custodial term)", true
+			}
+			c.need(c.sentencePtr(i)+"/extensionMonths", "the extension period of the extended sentence: the notification period follows its whole term, the custodial term and the extension period together")
+			return Term{}, "", false
+		}
+		whole := Term{t.Months + *s.ExtensionMonths, t.Weeks, t.Days}
+		c.say("CAT1-PERIOD-EXTENDED", Category1, c.sentencePtr(i)+"/extensionMonths",
+			"The extended sentence's term is its custodial term of %s and its extension period of %d months together, %s; that whole term is compared with the notification thresholds (Sentencing Act 2020 ss.254, 266, 279; Sexual Offences Act 2003 ss.82 and 131).",
+			t, *s.ExtensionMonths, whole)
+		return whole, fmt.Sprintf("an extended sentence of %s (custodial term %s, extension period %d months)", whole, t, *s.ExtensionMonths), true
+	}
 	if s.Type == DTO {
 		h := t.half()
 		c.say("CAT1-PERIOD-DTO", Category1, c.sentencePtr(i),
@@ -324,7 +342,9 @@ func (c *classifier) notificationPeriod(i int, sch3 []int) (period, bool) {
 		case s.Type.custodialTerm():
 			t, desc, has := c.notificationTerm(i, sch3, s)
 			if !has {
-				c.need(c.sentencePtr(i)+"/lengthMonths", "the length of the sentence")
+				if _, ok := s.Term(); !ok {
+					c.need(c.sentencePtr(i)+"/lengthMonths", "the length of the sentence")
+				}
 				return period{}, false
 			}
 			anchor := c.sentenceDate(i)

@@ -115,6 +115,12 @@ type Sentence struct {
 	LengthMonths *int `json:"lengthMonths,omitempty"`
 	LengthWeeks  *int `json:"lengthWeeks,omitempty"`
 	LengthDays   *int `json:"lengthDays,omitempty"`
+	// ExtensionMonths is the extension period of an extended sentence (the
+	// further period on licence). The term of an extended sentence is the
+	// custodial term and the extension period together (Sentencing Act 2020
+	// ss.254, 266 and 279), and that whole term is what the notification
+	// thresholds of SOA 2003 s.82 are compared with.
+	ExtensionMonths *int `json:"extensionMonths,omitempty"`
 	// Suspended is true for a suspended sentence order.
 	Suspended bool `json:"suspended,omitempty"`
 	// Life is true for a life sentence (imprisonment or s.250 detention for
@@ -368,7 +374,7 @@ const (
 	SeriousOffenceDetention SentenceType = "s250-detention"
 	CustodyForLife          SentenceType = "custody-for-life"
 	// Extended is an extended sentence of imprisonment or detention; the
-	// length is the custodial term.
+	// length is the custodial term and extensionMonths the extension period.
 	Extended SentenceType = "extended"
 	// PublicProtection is imprisonment or detention for public protection
 	// (IPP/DPP; abolished for new cases in 2012).

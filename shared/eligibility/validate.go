@@ -14,7 +14,10 @@ const (
 	maxMonths = 1200  // 100 years
 	maxWeeks  = 5218  // 100 years
 	maxDays   = 36525 // 100 years
-	maxText   = 500
+	// maxExtensionMonths: an extension period is at most 10 years
+	// (Sentencing Act 2020 s.268(4)(b)(iii) and its equivalents).
+	maxExtensionMonths = 120
+	maxText            = 500
 	// MaxOffences is the most offences one set of facts may list.
 	MaxOffences = 100
 )
@@ -229,6 +232,10 @@ func (f Facts) validateSentence(errs *validation.Errors, s *Sentence, at string,
 	length("lengthMonths", s.LengthMonths, maxMonths)
 	length("lengthWeeks", s.LengthWeeks, maxWeeks)
 	length("lengthDays", s.LengthDays, maxDays)
+	length("extensionMonths", s.ExtensionMonths, maxExtensionMonths)
+	if s.ExtensionMonths != nil && s.Type != Extended {
+		errs.Add(at+"/extensionMonths", "only an extended sentence has an extension period")
+	}
 	term, hasTerm := s.Term()
 	if hasTerm && term.Months == 0 && term.Weeks == 0 && term.Days == 0 {
 		errs.Add(at+"/lengthMonths", "must be more than zero")

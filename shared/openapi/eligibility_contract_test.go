@@ -29,7 +29,7 @@ const everyField = `{
      "where": "england-and-wales", "victimUnder18": "no", "subjectOn1September1997": "unknown",
      "sentence": {"type": "imprisonment", "lengthMonths": 48, "lengthWeeks": 1, "lengthDays": 2, "runs": "consecutive", "date": "2025-05-02"}},
     {"statute": "Sexual Offences Act 2003 s.3", "disposal": "conviction", "date": "2025-05-01", "victimUnder18": "yes",
-     "sentence": {"type": "imprisonment", "lengthMonths": 12, "runs": "consecutive", "date": "2025-05-02", "suspended": false}},
+     "sentence": {"type": "extended", "lengthMonths": 12, "extensionMonths": 12, "runs": "consecutive", "date": "2025-05-02", "suspended": false}},
     {"description": "Assault", "country": "France", "where": "elsewhere", "outsideEnglandAndWales": true, "disposal": "caution", "date": "2019-01-01"}
   ],
   "sentence": {"type": "hospital-order", "restrictionOrder": true, "life": false, "suspended": false},

@@ -122,6 +122,7 @@ export function factsFields (base, offences, { withBirth = true } = {}) {
   add('sentence-months', ['/sentence/lengthMonths'], 'Length in months')
   add('sentence-weeks', ['/sentence/lengthWeeks'], 'Length in weeks')
   add('sentence-days', ['/sentence/lengthDays'], 'Length in days')
+  add('sentence-extension', ['/sentence/extensionMonths'], 'Extension period in months')
   add('sentence-suspended', ['/sentence/suspended', '/sentence/life', '/sentence/restrictionOrder'], 'Sentence')
   for (const [id, p, label] of DATE_FIELDS.slice(0, 3)) add(id, [p], label, null, true)
   add('notification-status', ['/notification/status', '/notification'], 'Notification requirement')
@@ -219,6 +220,7 @@ export function factsQuestions ({ v, e, offences, mode }) {
         </div>
       </fieldset>
     </div>
+    ${input({ id: 'sentence-extension', label: 'For an extended sentence, its extension period in months (optional)', labelSize: 's', hint: 'The further period on licence. The notification period follows the whole term: the custodial term and the extension period together.', error: err('sentence-extension'), value: v['sentence-extension'], width: '3', inputmode: 'numeric' })}
     ${checkboxes({ id: 'sentence-suspended', legend: 'About the sentence', legendSize: 's', small: true, error: err('sentence-suspended'), items: sentenceFlags })}
 
     <h2 class="govuk-heading-m">Key dates</h2>
@@ -331,10 +333,12 @@ export function readFacts (v, offences, { mode, overrides = {} } = {}) {
   const type = text(v, 'sentence-type')
   const lengths = { lengthMonths: whole(v, 'sentence-months'), lengthWeeks: whole(v, 'sentence-weeks'), lengthDays: whole(v, 'sentence-days') }
   const flags = { suspended: checked(v, 'sentence-suspended'), life: checked(v, 'sentence-life'), restrictionOrder: checked(v, 'sentence-restriction') }
-  if (type || Object.values(lengths).some((x) => x !== undefined) || Object.values(flags).some(Boolean)) {
+  const extension = whole(v, 'sentence-extension')
+  if (type || Object.values(lengths).some((x) => x !== undefined) || extension !== undefined || Object.values(flags).some(Boolean)) {
     const s = {}
     if (type) s.type = type
     for (const [key, val] of Object.entries(lengths)) if (val !== undefined) s[key] = val
+    if (extension !== undefined) s.extensionMonths = extension
     for (const [key, val] of Object.entries(flags)) if (val) s[key] = true
     facts.sentence = s
   }
