@@ -14,7 +14,6 @@
 package mailer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -27,6 +26,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/email"
+	"github.com/mappa-coordinator/mappa/shared/lambdaevent"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 )
 
@@ -105,21 +105,14 @@ var ErrUnknownPayload = errors.New("mailer: unknown event: want a DynamoDB strea
 // Handle is the Lambda entry point (lambda.Start(h.Handle)). It returns an
 // events.DynamoDBEventResponse for a stream batch and nil for a sweep.
 func (h Handler) Handle(ctx context.Context, payload json.RawMessage) (any, error) {
-	var probe struct {
-		Records json.RawMessage `json:"Records"`
-		Sweep   *string         `json:"sweep"`
-	}
-	if err := json.Unmarshal(payload, &probe); err != nil {
-		return nil, fmt.Errorf("mailer: decode event: %w", err)
+	ev, err := lambdaevent.Decode(payload)
+	if err != nil {
+		return nil, fmt.Errorf("mailer: %w", err)
 	}
 	switch {
-	case probe.Records != nil && !bytes.Equal(probe.Records, []byte("null")):
-		var ev events.DynamoDBEvent
-		if err := json.Unmarshal(payload, &ev); err != nil {
-			return nil, fmt.Errorf("mailer: decode stream event: %w", err)
-		}
-		return h.HandleStream(ctx, ev)
-	case probe.Sweep != nil && *probe.Sweep == "outbox":
+	case ev.Stream != nil:
+		return h.HandleStream(ctx, *ev.Stream)
+	case ev.Sweep == "outbox":
 		return nil, h.HandleSweep(ctx)
 	default:
 		return nil, ErrUnknownPayload

@@ -5,18 +5,16 @@
 package remindersfn
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/mappa-coordinator/mappa/shared/app/noticefn"
 	"github.com/mappa-coordinator/mappa/shared/due"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/lambdaevent"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/notice"
 	"github.com/mappa-coordinator/mappa/shared/noticestream"
@@ -85,21 +83,14 @@ func Sweep(s *reminders.Sweeper) func(context.Context) (reminders.Report, error)
 func Handler(s *reminders.Sweeper, st *noticestream.Handler) func(context.Context, json.RawMessage) (any, error) {
 	sweep := Sweep(s)
 	return func(ctx context.Context, payload json.RawMessage) (any, error) {
-		var probe struct {
-			Records json.RawMessage `json:"Records"`
-			Sweep   *string         `json:"sweep"`
-		}
-		if err := json.Unmarshal(payload, &probe); err != nil {
-			return nil, fmt.Errorf("reminders: decode event: %w", err)
+		ev, err := lambdaevent.Decode(payload)
+		if err != nil {
+			return nil, fmt.Errorf("reminders: %w", err)
 		}
 		switch {
-		case probe.Records != nil && !bytes.Equal(probe.Records, []byte("null")):
-			var ev events.DynamoDBEvent
-			if err := json.Unmarshal(payload, &ev); err != nil {
-				return nil, fmt.Errorf("reminders: decode stream event: %w", err)
-			}
-			return st.Handle(ctx, ev)
-		case probe.Sweep != nil && *probe.Sweep == "reminders":
+		case ev.Stream != nil:
+			return st.Handle(ctx, *ev.Stream)
+		case ev.Sweep == "reminders":
 			return sweep(ctx)
 		default:
 			return nil, errors.New(`reminders: unknown event: want a DynamoDB stream batch or {"sweep":"reminders"}`)
