@@ -558,26 +558,23 @@ func (s *Service) markerRequest(w http.ResponseWriter, r *http.Request, a actor)
 }
 
 func (s *Service) closeAction(w http.ResponseWriter, r *http.Request, a actor) {
-	var q CloseRequest
-	if !httpapi.Decode(w, r, 8<<10, &q) {
-		return
-	}
-	caseID := r.PathValue("id")
-	if ok, err := s.access.CanSeeCase(r.Context(), a.Identity, caseID); err != nil || !ok {
-		fail(w, r, cmp.Or(err, errForbidden))
-		return
-	}
-	act, err := s.ms.UpdateAction(r.Context(), caseID, r.PathValue("actionId"), func(x *meeting.Action) (meetingstore.Effects, error) {
-		return s.effects(a, ActionWorkWrite, "case:"+caseID, caseID), x.Close(q.Reason, q.Note, s.clock.Now(), a.Identity.Subject)
-	})
-	if err != nil {
-		fail(w, r, err)
-		return
-	}
-	httpapi.JSON(w, http.StatusOK, act)
+	closeWork(s, w, r, a, "actionId", s.ms.UpdateAction)
 }
 
 func (s *Service) closeTask(w http.ResponseWriter, r *http.Request, a actor) {
+	closeWork(s, w, r, a, "taskId", s.ms.UpdateTask)
+}
+
+// closable is a case's action or task: both close the same way.
+type closable[T any] interface {
+	*T
+	Close(r meeting.CloseReason, note string, now time.Time, actor string) error
+}
+
+// closeWork closes the action or task named by the path's idParam on the
+// path's case, for an actor who may see the case, and answers it.
+func closeWork[T any, P closable[T]](s *Service, w http.ResponseWriter, r *http.Request, a actor, idParam string,
+	update func(ctx context.Context, caseID, id string, fn func(P) (meetingstore.Effects, error)) (T, error)) {
 	var q CloseRequest
 	if !httpapi.Decode(w, r, 8<<10, &q) {
 		return
@@ -587,14 +584,14 @@ func (s *Service) closeTask(w http.ResponseWriter, r *http.Request, a actor) {
 		fail(w, r, cmp.Or(err, errForbidden))
 		return
 	}
-	t, err := s.ms.UpdateTask(r.Context(), caseID, r.PathValue("taskId"), func(x *meeting.Task) (meetingstore.Effects, error) {
+	closed, err := update(r.Context(), caseID, r.PathValue(idParam), func(x P) (meetingstore.Effects, error) {
 		return s.effects(a, ActionWorkWrite, "case:"+caseID, caseID), x.Close(q.Reason, q.Note, s.clock.Now(), a.Identity.Subject)
 	})
 	if err != nil {
 		fail(w, r, err)
 		return
 	}
-	httpapi.JSON(w, http.StatusOK, t)
+	httpapi.JSON(w, http.StatusOK, closed)
 }
 
 // ---------------------------------------------------------------- meetings
