@@ -8,6 +8,7 @@
 //
 // MAPPA_APP_URL=http://127.0.0.1:8080/ uses an already running server instead.
 
+import assert from 'node:assert/strict'
 import { spawn, execFile } from 'node:child_process'
 import { mkdtemp, rm, mkdir, access } from 'node:fs/promises'
 import { createServer } from 'node:net'
@@ -124,6 +125,12 @@ export async function axeViolations (page) {
   const { AxeBuilder } = await import('@axe-core/playwright')
   const res = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()
   return res.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n  ')}`)
+}
+
+/** Fails with axe's violations on the page (WCAG 2.x A/AA), naming what the page is. */
+export async function assertNoAxe (page, what) {
+  const v = await axeViolations(page)
+  assert.deepEqual(v, [], `axe on ${what}:\n${v.join('\n')}`)
 }
 
 export async function screenshot (page, name) {

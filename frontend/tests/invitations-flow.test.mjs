@@ -10,7 +10,7 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startDevServer, launchBrowser, newPage, axeViolations, screenshot, signInAs } from './helpers.mjs'
+import { startDevServer, launchBrowser, newPage, assertNoAxe as noAxe, screenshot, signInAs } from './helpers.mjs'
 
 let server, browser
 before(async () => {
@@ -21,11 +21,6 @@ after(async () => {
   if (browser) await browser.close()
   if (server) await server.stop()
 })
-
-async function noAxe (page, what) {
-  const v = await axeViolations(page)
-  assert.deepEqual(v, [], `axe on ${what}:\n${v.join('\n')}`)
-}
 
 /** Today in London and a time a few minutes from now, for the meeting form. */
 function soonInLondon () {

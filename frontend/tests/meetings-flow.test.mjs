@@ -9,7 +9,7 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { startDevServer, launchBrowser, newPage, axeViolations, screenshot, signInAs } from './helpers.mjs'
+import { startDevServer, launchBrowser, newPage, assertNoAxe as noAxe, screenshot, signInAs } from './helpers.mjs'
 
 let server, browser
 before(async () => {
@@ -33,11 +33,6 @@ async function fillDate (page, id, d) {
   await page.fill(`#${id}-day`, d.day)
   await page.fill(`#${id}-month`, d.month)
   await page.fill(`#${id}-year`, d.year)
-}
-
-async function noAxe (page, what) {
-  const v = await axeViolations(page)
-  assert.deepEqual(v, [], `axe on ${what}:\n${v.join('\n')}`)
 }
 
 test('BSO: level 2 meeting for the demo case, SM and social worker with reasons, move, level 3 handover to a HoS', { timeout: 240000 }, async () => {
