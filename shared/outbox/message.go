@@ -88,6 +88,15 @@ var (
 	refPattern = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9/_-]{0,63}$`)
 )
 
+// validated returns m if it is a message the outbox may send, else the
+// zero Message and Validate's error.
+func (m Message) validated() (Message, error) {
+	if err := m.Validate(); err != nil {
+		return Message{}, err
+	}
+	return m, nil
+}
+
 // Validate checks that m is well formed: an id from the restricted
 // alphabet, at least one valid recipient, a one-line subject, a text body,
 // and attachments within the size limits. It does not (and cannot) prove
@@ -241,10 +250,7 @@ func NewReferralEmail(n ReferralNotice) (Message, error) {
 		HTML:    html.String(),
 		CaseRef: n.CaseRef,
 	}
-	if err := m.Validate(); err != nil {
-		return Message{}, err
-	}
-	return m, nil
+	return m.validated()
 }
 
 // appLink joins the app origin and a path, refusing anything but a bare
@@ -306,8 +312,5 @@ func NewReferrerUpdateEmail(n ReferrerUpdate) (Message, error) {
 		Text:    text.String(),
 		CaseRef: n.ReferralID,
 	}
-	if err := m.Validate(); err != nil {
-		return Message{}, err
-	}
-	return m, nil
+	return m.validated()
 }

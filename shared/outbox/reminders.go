@@ -161,10 +161,7 @@ func NewMeetingEmail(n MeetingNotice) (Message, error) {
 	if len(n.Calendar) > 0 {
 		m.Attachments = []Attachment{{Filename: "meeting.ics", ContentType: ct, Data: n.Calendar}}
 	}
-	if err := m.Validate(); err != nil {
-		return Message{}, err
-	}
-	return m, nil
+	return m.validated()
 }
 
 // DueWork is a reminder of work coming due or overdue (reviews, actions,
@@ -222,10 +219,7 @@ func NewDueWorkEmail(d DueWork) (Message, error) {
 	m := Message{ID: d.ID, Kind: KindDueWork, To: d.To, Subject: subject, CaseRef: d.CaseRef,
 		Text: body + "\n\nOpen MAPPA Coordinator:\n" + link + "\n",
 		HTML: "<p>" + htmlEscape(body) + "</p>\n<p><a href=\"" + link + "\">Open MAPPA Coordinator</a></p>\n"}
-	if err := m.Validate(); err != nil {
-		return Message{}, err
-	}
-	return m, nil
+	return m.validated()
 }
 
 // Digest is the monthly summary for managers: counts only.
@@ -261,10 +255,7 @@ func NewDigestEmail(d Digest) (Message, error) {
 	html.WriteString("<p><a href=\"" + link + "\">Open MAPPA Coordinator</a></p>\n")
 	m := Message{ID: d.ID, Kind: KindMonthlyDigest, To: d.To, Subject: "MAPPA monthly digest: " + d.Month,
 		Text: text.String(), HTML: html.String()}
-	if err := m.Validate(); err != nil {
-		return Message{}, err
-	}
-	return m, nil
+	return m.validated()
 }
 
 func escapePath(p string) string {
