@@ -9,13 +9,17 @@ import (
 	"testing"
 
 	"github.com/mappa-coordinator/mappa/infra/seed"
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
+	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
+	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 	"github.com/mappa-coordinator/mappa/shared/risk"
+	"github.com/mappa-coordinator/mappa/shared/store"
 )
 
-// A rise in the risk of serious harm tells the head of service (S2), in the
-// real system: each referral writes its highest risk of serious harm onto
+// A rise in the risk of serious harm, or in the traffic light, tells the
+// head of service (S2), in the real system: each referral writes its highest risk of serious harm onto
 // the case in the referral's own transaction, the cases stream carries the
 // change, and the rota function gives a head of service the task (and
 // email). A fall tells nobody; replaying the stream changes nothing.
@@ -49,7 +53,7 @@ func TestRiseInRiskTellsTheHeadOfService(t *testing.T) {
 			t.Fatal(err)
 		}
 		return slices.DeleteFunc(tasks, func(tk meeting.Task) bool {
-			return tk.Kind != meeting.TaskNotify || !strings.Contains(tk.Detail, "risk of serious harm rose")
+			return tk.Kind != meeting.TaskNotify || !strings.Contains(tk.Detail, "rose from")
 		})
 	}
 
@@ -90,5 +94,43 @@ func TestRiseInRiskTellsTheHeadOfService(t *testing.T) {
 	f.drain(f.consumers())
 	if again := notices(caseID); len(again) != 1 {
 		t.Fatalf("after a fall and a replay: %d notices, want 1", len(again))
+	}
+
+	// The traffic light staff set: green is not a rise, amber after green
+	// is (a second notice), and red after amber a third.
+	setRAG := func(rag referral.RAG) {
+		t.Helper()
+		now := f.h.Clock.Now()
+		_, err := f.h.Store.UpdateCase(ctx, caseID, func(c *store.Case) (store.CaseEffects, error) {
+			ch := referral.RAGChange{ID: "rag-" + randHex(), RAG: rag, Previous: c.RAG, Reason: "test", Actor: "staff-sw", At: now}
+			c.RAG = rag
+			return store.CaseEffects{RAG: &ch, Effects: aggregate.Effects{Audit: []audit.Entry{{ID: "a-" + randHex(), At: now, Actor: "staff-sw", Action: audit.ActionCaseRAG, Subject: "case:" + caseID, CaseID: caseID}}}}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.drain(cs)
+	}
+	setRAG(referral.RAGGreen)
+	if n := len(notices(caseID)); n != 1 {
+		t.Fatalf("a first traffic light is not a rise: %d notices", n)
+	}
+	setRAG(referral.RAGAmber)
+	setRAG(referral.RAGRed)
+	got = notices(caseID)
+	if len(got) != 3 {
+		t.Fatalf("after green -> amber -> red: %d notices, want 3", len(got))
+	}
+	var details []string
+	for _, tk := range got {
+		details = append(details, tk.Detail)
+	}
+	if all := strings.Join(details, "\n"); !strings.Contains(all, "from GREEN to AMBER") || !strings.Contains(all, "from AMBER to RED") {
+		t.Fatalf("notices %q", details)
+	}
+	setRAG(referral.RAGGreen)
+	f.drain(f.consumers())
+	if n := len(notices(caseID)); n != 3 {
+		t.Fatalf("after a fall to green and a replay: %d notices, want 3", n)
 	}
 }

@@ -426,3 +426,27 @@ func RiskChanged(from, to string) []Consequence {
 	}
 	return nil
 }
+
+// ragRank orders the traffic light (green 1 to red 3; 0 not set).
+func ragRank(rag string) int {
+	switch rag {
+	case "green":
+		return 1
+	case "amber":
+		return 2
+	case "red":
+		return 3
+	}
+	return 0
+}
+
+// RAGChanged returns what a change of the case's traffic light sets in
+// motion: a rise (green to amber or red, amber to red: a higher risk, S0)
+// tells the head of service, as a rise in the risk of serious harm does.
+func RAGChanged(from, to string) []Consequence {
+	if ragRank(to) > ragRank(from) && ragRank(from) > 0 {
+		return []Consequence{{Kind: NotifyHeadOfService, Role: staff.RoleHeadOfService, Reason: fmt.Sprintf(
+			"The traffic light rose from %s to %s: the head of service is told of the rise in risk (S2).", strings.ToUpper(from), strings.ToUpper(to))}}
+	}
+	return nil
+}

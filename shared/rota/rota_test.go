@@ -228,6 +228,10 @@ func TestLevelAndRiskChanges(t *testing.T) {
 		{"risk rise tells the HoS", rota.RiskChanged("medium", "high"), rota.NotifyHeadOfService, staff.RoleHeadOfService},
 		{"risk fall: nothing", rota.RiskChanged("very-high", "high"), "", ""},
 		{"first assessment is not a rise", rota.RiskChanged("", "high"), "", ""},
+		{"traffic light amber to red tells the HoS", rota.RAGChanged("amber", "red"), rota.NotifyHeadOfService, staff.RoleHeadOfService},
+		{"traffic light green to amber tells the HoS", rota.RAGChanged("green", "amber"), rota.NotifyHeadOfService, staff.RoleHeadOfService},
+		{"traffic light red to green: nothing", rota.RAGChanged("red", "green"), "", ""},
+		{"first traffic light is not a rise", rota.RAGChanged("", "red"), "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

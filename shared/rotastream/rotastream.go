@@ -8,7 +8,8 @@
 //   - the cases table: a change of level sets its consequences in motion
 //     (1 to 2: a task and an email to the service manager; 2 to 3: a
 //     handover task from the service manager to a head of service; a rise
-//     in the risk of serious harm: the head of service is told) and moves
+//     in the risk of serious harm, or in the traffic light: the head of
+//     service is told) and moves
 //     the case's upcoming meetings to the new level, which chooses their
 //     attendees again.
 //
@@ -434,6 +435,7 @@ func (h *Handler) caseChanged(ctx context.Context, rec events.DynamoDBEventRecor
 		cons = append(cons, rota.LevelChanged(oldLevel, newLevel)...)
 	}
 	cons = append(cons, rota.RiskChanged(attr(rec.Change.OldImage, "risk"), attr(rec.Change.NewImage, "risk"))...)
+	cons = append(cons, rota.RAGChanged(attr(rec.Change.OldImage, "rag"), attr(rec.Change.NewImage, "rag"))...)
 	var outs []string
 	for _, c := range cons {
 		o, err := h.consequence(ctx, caseID, version, c)
