@@ -101,6 +101,22 @@ func expectedVersion(r *http.Request, body int) (int, error) {
 	return v, nil
 }
 
+// decodeChange reads a change's JSON body into q and returns the version
+// the change is made against (expectedVersion of the If-Match header and
+// *bodyVersion, a field of q). It answers a bad body or version itself and
+// then returns false.
+func decodeChange(w http.ResponseWriter, r *http.Request, q any, bodyVersion *int) (int, bool) {
+	if !httpapi.Decode(w, r, 16<<10, q) {
+		return 0, false
+	}
+	version, err := expectedVersion(r, *bodyVersion)
+	if err != nil {
+		writeError(w, r, err)
+		return 0, false
+	}
+	return version, true
+}
+
 func etag(w http.ResponseWriter, version int) { w.Header().Set("ETag", `"`+strconv.Itoa(version)+`"`) }
 
 // ---- bodies
@@ -404,12 +420,8 @@ func (s *Service) handleGet(w http.ResponseWriter, r *http.Request) {
 
 func (s *Service) handleDecision(w http.ResponseWriter, r *http.Request) {
 	var q referral.DecisionRequest
-	if !httpapi.Decode(w, r, 16<<10, &q) {
-		return
-	}
-	version, err := expectedVersion(r, q.Version)
-	if err != nil {
-		writeError(w, r, err)
+	version, ok := decodeChange(w, r, &q, &q.Version)
+	if !ok {
 		return
 	}
 	ref, d, err := s.Decide(r.Context(), actor(r, RouteDecision), r.PathValue("id"), q, version)
@@ -477,12 +489,8 @@ func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
 
 func (s *Service) handleLevel(w http.ResponseWriter, r *http.Request) {
 	var q referral.LevelRequest
-	if !httpapi.Decode(w, r, 16<<10, &q) {
-		return
-	}
-	version, err := expectedVersion(r, q.Version)
-	if err != nil {
-		writeError(w, r, err)
+	version, ok := decodeChange(w, r, &q, &q.Version)
+	if !ok {
 		return
 	}
 	c, l, err := s.SetLevel(r.Context(), actor(r, RouteCaseLevel), r.PathValue("id"), q, version)
@@ -515,12 +523,8 @@ type RAGBody struct {
 
 func (s *Service) handleRAG(w http.ResponseWriter, r *http.Request) {
 	var q referral.RAGRequest
-	if !httpapi.Decode(w, r, 16<<10, &q) {
-		return
-	}
-	version, err := expectedVersion(r, q.Version)
-	if err != nil {
-		writeError(w, r, err)
+	version, ok := decodeChange(w, r, &q, &q.Version)
+	if !ok {
 		return
 	}
 	c, ch, err := s.SetRAG(r.Context(), actor(r, RouteCaseRAG), r.PathValue("id"), q, version)
