@@ -48,6 +48,7 @@ test('BSO: level 2 meeting for the demo case, SM and social worker with reasons,
   await page.getByRole('heading', { name: 'Meetings, children and tasks' }).waitFor()
   assert.match(await page.locator('#children-table').innerText(), /Bea Sample[\s\S]*Cara Testperson/)
   await noAxe(page, 'the case meetings page')
+  await fitsAt320(page, 'the case meetings page')
 
   // Change the child's team (field-level edit of an associated child).
   await page.getByRole('button', { name: 'Change Bea Sample' }).click()
@@ -86,11 +87,7 @@ test('BSO: level 2 meeting for the demo case, SM and social worker with reasons,
   await noAxe(page, 'the meeting page')
   await screenshot(page, 'meeting-level-2')
 
-  // 320 px: nothing scrolls sideways but the tables' own wrappers.
-  await page.setViewportSize({ width: 320, height: 800 })
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-  assert.ok(overflow <= 0, `the meeting page scrolls sideways by ${overflow}px at 320px`)
-  await page.setViewportSize({ width: 1280, height: 900 })
+  await fitsAt320(page, 'the meeting page')
 
   // Move it, by keyboard only.
   await page.locator('#move summary').focus()
@@ -156,6 +153,7 @@ test('BSO: level 2 meeting for the demo case, SM and social worker with reasons,
   await page.getByRole('heading', { name: 'Rota' }).waitFor()
   assert.match(await page.locator('#rota-head-of-service').innerText(), /Kit Madeup/)
   await noAxe(page, 'the rota page')
+  await fitsAt320(page, 'the rota page')
   await page.goto(new URL('staff', server.url).href)
   await page.getByRole('heading', { name: 'Staff' }).waitFor()
   // Add a person to the directory (business support officers keep it).
@@ -242,7 +240,26 @@ test('BSO: level 2 meeting for the demo case, SM and social worker with reasons,
   await page.goto(new URL('my-meetings', server.url).href)
   await page.getByRole('heading', { name: 'My meetings' }).waitFor()
   await noAxe(page, 'my meetings')
+  await fitsAt320(page, 'my meetings')
+  for (const [path, heading] of [['staff', 'Staff'], ['panel-days', /Panel days/]]) {
+    await page.goto(new URL(path, server.url).href)
+    await page.getByRole('heading', { name: heading }).first().waitFor()
+    await fitsAt320(page, `the ${path} page`)
+  }
 
   // The 422s are forms submitted wrong on purpose; the 409 the stale change.
   assert.deepEqual(problems.filter((p) => !/status of (422|409)/.test(p)), [])
 })
+
+// fitsAt320 checks a page is usable on a small phone: at 320 px nothing
+// scrolls sideways but the tables' own wrappers, and axe still passes.
+async function fitsAt320 (page, name) {
+  await page.setViewportSize({ width: 320, height: 800 })
+  try {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px at 320px`)
+    await noAxe(page, `${name} at 320px`)
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 })
+  }
+}

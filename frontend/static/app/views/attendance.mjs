@@ -93,7 +93,7 @@ export function attendancePage (v, who, names, state = {}) {
     ])}
     ${v.reportDue ? warningText('Nobody from the council can attend. A written report must be sent to the chair before the meeting; it is chased every day until it is recorded as sent.') : ''}
     ${v.reportDue && bso ? html`<form id="report-form" novalidate>${button('Record that the written report has gone', { secondary: true })}</form>` : ''}
-    <div class="app-table-wrap">${table({ id: 'replies', caption: 'Invited from the council', captionSize: 'm',
+    <div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'replies', caption: 'Invited from the council', captionSize: 'm',
       head: ['Name', 'Role', 'Reply', 'Attendance', 'Escalation'],
       rows: invs.map((i) => [html`<span data-staff="${i.staffId}">${nameOf(names, i.staffId)}</span>`, roleText(i.role) || 'Not known', replyCell(i), outcomeCell(i), escalationCell(i)]) })}</div>
     ${!invs.length ? html`<p class="govuk-body">Nobody has been invited yet. Invitations go when the rota has chosen the attendees.</p>` : ''}

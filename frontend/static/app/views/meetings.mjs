@@ -172,7 +172,7 @@ function workTables (work, names, caseId, canClose) {
   const actions = work.actions || []
   return html`
     <h2 class="govuk-heading-m" id="tasks">Tasks</h2>
-    ${tasks.length ? html`<div class="app-table-wrap">${table({ id: 'tasks-table', caption: 'Tasks for this case', captionSize: 's',
+    ${tasks.length ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'tasks-table', caption: 'Tasks for this case', captionSize: 's',
       head: ['Task', 'Owner', 'Due', 'Status'],
       rows: tasks.map((t) => [
         html`${t.title}${t.fromId ? html`<br><span class="govuk-body-s">From ${nameOf(names, t.fromId)} to ${nameOf(names, t.ownerId)}</span>` : ''}${t.detail ? html`<br><span class="govuk-body-s app-pre-line">${t.detail}</span>` : ''}`,
@@ -191,7 +191,7 @@ function workTables (work, names, caseId, canClose) {
 function closeText (r) { return (CLOSE_REASONS.find((x) => x.value === r) || {}).text || '' }
 
 function actionTable (actions, names, caseId, canClose) {
-  return html`<div class="app-table-wrap">${table({ id: 'actions-table', caption: 'Actions', captionSize: 's', head: ['Action', 'Owner', 'Due', 'Status'],
+  return html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'actions-table', caption: 'Actions', captionSize: 's', head: ['Action', 'Owner', 'Due', 'Status'],
     rows: actions.map((a) => [
       a.text,
       a.ownerId ? nameOf(names, a.ownerId) : a.ownerAgency,
@@ -255,7 +255,7 @@ export async function renderCaseMeetings (ctx, caseId, flash) {
       ${canLevel ? html`<details class="govuk-details" id="change-level"${lErr ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change the level of management</span></summary>
         <div class="govuk-details__text">${levelForm(lErr, bso)}</div></details>` : ''}
       <h2 class="govuk-heading-m" id="children">Associated children</h2>
-      ${(kids.children || []).length ? html`<div class="app-table-wrap">${table({ id: 'children-table', caption: 'Children linked to the person', captionSize: 's',
+      ${(kids.children || []).length ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'children-table', caption: 'Children linked to the person', captionSize: 's',
         head: ['Child', 'Date of birth', 'Council number', 'Relationship', 'Open to children\'s social care', 'Social worker and team'],
         rows: kids.children.map((k) => [html`${k.givenNames} ${k.familyName}<br><button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 app-change-child" data-child="${k.id}">Change<span class="govuk-visually-hidden"> ${k.givenNames} ${k.familyName}</span></button>`,
           k.dateOfBirth ? dateText(k.dateOfBirth) : undefined, k.councilNumber, k.relationship,
@@ -371,7 +371,7 @@ const ACTION_FIELDS = [
 ]
 
 export function attendeesTable (m, names) {
-  return html`<div class="app-table-wrap">${table({ id: 'attendees', caption: 'Council attendees and why each was chosen', captionSize: 's',
+  return html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'attendees', caption: 'Council attendees and why each was chosen', captionSize: 's',
     head: ['Name', 'Role', 'Chosen by', 'Checklist'],
     rows: (m.attendees || []).map((a) => [
       html`<span data-staff="${a.staffId}">${nameOf(names, a.staffId)}</span>${a.excused ? html`<br>${tag('Excused', 'grey')} <span class="govuk-body-s">agreed by ${a.excused.agreedName}</span>` : ''}`,
@@ -471,7 +471,7 @@ export function meetingPage (b, who, me, people, errs = {}) {
     ${proposal ? html`<h2 class="govuk-heading-m" id="next-review">Next review</h2>
       <p class="govuk-body">Proposed: <strong>${dateText(proposal.date)}</strong> (between ${dateText(proposal.window.earliest)} and ${dateText(proposal.window.latest)}${proposal.basis === 'panel-day' ? ', on a panel day' : ''}).</p>` : ''}
     <h2 class="govuk-heading-m" id="history">History</h2>
-    <div class="app-table-wrap">${table({ id: 'history-table', caption: 'Changes to this meeting, newest first', captionSize: 's', head: ['When', 'What', 'Who', 'Details'],
+    <div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'history-table', caption: 'Changes to this meeting, newest first', captionSize: 's', head: ['When', 'What', 'Who', 'Details'],
       rows: history.map((h) => [dateTimeText(h.at), h.kind, nameOf(names, h.actor), [h.from && `from ${h.from}`, h.to && `to ${h.to}`, h.reason].filter(Boolean).join('; ') || undefined]) })}</div>`
 }
 
@@ -542,11 +542,11 @@ export async function renderMyMeetings (ctx) {
   ])
   ctx.show('My meetings', html`
     <h1 class="govuk-heading-l">My meetings</h1>
-    ${(mine.meetings || []).length ? html`<div class="app-table-wrap">${table({ id: 'my-meetings', caption: 'Meetings you attend', captionSize: 'm', head: ['When', 'Level', 'Status', 'Council attendees'], rows: rows(mine.meetings) })}</div>`
+    ${(mine.meetings || []).length ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'my-meetings', caption: 'Meetings you attend', captionSize: 'm', head: ['When', 'Level', 'Status', 'Council attendees'], rows: rows(mine.meetings) })}</div>`
       : html`<p class="govuk-body">You are not due at any meeting.</p>`}
-    ${all ? html`<div class="app-table-wrap">${table({ id: 'upcoming-meetings', caption: 'All meetings in the next 8 weeks', captionSize: 'm', head: ['When', 'Level', 'Status', 'Council attendees'], rows: rows(all.meetings || []) })}</div>` : ''}
+    ${all ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'upcoming-meetings', caption: 'All meetings in the next 8 weeks', captionSize: 'm', head: ['When', 'Level', 'Status', 'Council attendees'], rows: rows(all.meetings || []) })}</div>` : ''}
     <h2 class="govuk-heading-m">My tasks</h2>
-    ${(work.tasks || []).length ? html`<div class="app-table-wrap">${table({ id: 'my-tasks', caption: 'Open tasks', captionSize: 's', head: ['Task', 'Case', 'Due'],
+    ${(work.tasks || []).length ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'my-tasks', caption: 'Open tasks', captionSize: 's', head: ['Task', 'Case', 'Due'],
       rows: work.tasks.map((t) => [t.title, html`<a class="govuk-link" href="/cases/${enc(t.caseId)}/meetings">Open the case's meetings</a>`, dateText(t.due)]) })}</div>`
       : html`<p class="govuk-body">No open tasks.</p>`}
     <h2 class="govuk-heading-m">My actions</h2>

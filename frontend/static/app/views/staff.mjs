@@ -28,7 +28,7 @@ export function peoplePage (body) {
     <h1 class="govuk-heading-l">Staff</h1>
     <p class="govuk-body"><a class="govuk-link" href="/rota">Rota of service managers and heads of service</a></p>
     <p class="govuk-body"><a class="govuk-link" href="/panel-days">Panel days for level 2 business</a></p>
-    <div class="app-table-wrap">${table({ id: 'people', caption: 'Staff directory', captionSize: 's', head: ['Name', 'Role', 'Team', 'Next DBS check due', 'Leave to come'],
+    <div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'people', caption: 'Staff directory', captionSize: 's', head: ['Name', 'Role', 'Team', 'Next DBS check due', 'Leave to come'],
       rows: (body.people || []).map((p) => [
         html`<a class="govuk-link" href="/staff/${enc(p.id)}">${p.name}</a>${p.active ? '' : html` ${tag('Inactive', 'grey')}`}`,
         roleText(p.role), p.team || undefined, p.dbsNextDue ? dateText(p.dbsNextDue) : undefined,
@@ -250,7 +250,7 @@ export function rotaPage (b) {
   const names = b.names || {}
   const part = (role, title) => {
     const places = (b.rotas || {})[role] || []
-    return html`<div class="app-table-wrap">${table({ id: `rota-${role}`, caption: title, captionSize: 'm', head: ['Position', 'Name', 'Individuals held', 'Backup', 'Leave to come'],
+    return html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: `rota-${role}`, caption: title, captionSize: 'm', head: ['Position', 'Name', 'Individuals held', 'Backup', 'Leave to come'],
       rows: places.map((p) => [
         String(p.position),
         html`<a class="govuk-link" href="/staff/${enc(p.staffId)}">${names[p.staffId] || p.staffId}</a>${p.active ? '' : html` ${tag('Not active', 'grey')}`}`,
