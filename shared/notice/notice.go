@@ -45,9 +45,6 @@ const (
 	StatusCancelled = "cancelled"
 )
 
-// NoticeDays is the notice a meeting needs (S3); less is short notice.
-const NoticeDays = 14
-
 // Meeting is a meeting as its invitations describe it.
 type Meeting struct {
 	ID         string    `dynamodbav:"meetingId" json:"id"`

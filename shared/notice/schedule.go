@@ -13,6 +13,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/attendance"
 	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/due"
 	"github.com/mappa-coordinator/mappa/shared/ical"
@@ -43,7 +44,7 @@ const ReportChaseDays = 5
 // a change of time, place or level raises the sequence and sends updates to
 // everyone still invited; people added are invited; people removed get a
 // cancellation. Nothing changed sends nothing. A short-notice meeting
-// (under 14 days) is marked urgent and the single point of contact is told.
+// (by the one notice rule, cadence.CheckNotice) is marked urgent and the single point of contact is told.
 func (s *Service) Schedule(ctx context.Context, actor string, in Meeting, invitees []Invitee) (Meeting, error) {
 	if err := s.validate(in, invitees); err != nil {
 		return Meeting{}, err
@@ -59,7 +60,7 @@ func (s *Service) Schedule(ctx context.Context, actor string, in Meeting, invite
 	}
 	m := in
 	m.Status = StatusScheduled
-	m.ShortNotice = civil.Today(now).DaysUntil(civil.Today(m.Start)) < NoticeDays
+	m.ShortNotice = cadence.Default().CheckNotice(civil.Today(m.Start), civil.Today(now)).Short
 	byStaff := map[string]Invitation{}
 	for _, inv := range invs {
 		byStaff[inv.StaffID] = inv
