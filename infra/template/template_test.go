@@ -95,6 +95,9 @@ func TestEveryTableIsOnDemandRecoverableEncryptedProtectedAndRetained(t *testing
 			if !tb.SSEEnabled || tb.SSEType != "KMS" {
 				t.Errorf("SSE enabled=%v type=%q, want KMS", tb.SSEEnabled, tb.SSEType)
 			}
+			if !tb.KMSKeyConfigured {
+				t.Error("SSESpecification names no customer managed key (KMSMasterKeyId: !Ref TablesKey)")
+			}
 			if !tb.DeletionProtection {
 				t.Error("deletion protection is off")
 			}
@@ -208,6 +211,10 @@ var wildcardAllowed = map[string]bool{
 	// Resource "*" = this key; limited by the condition to this stack's
 	// log groups.
 	"LogsKey/CloudWatchLogsUse": true,
+	// Resource "*" = this key: the account administers it (no encrypt or
+	// decrypt), and uses it only through DynamoDB in this account.
+	"TablesKey/AccountAdministersNotUses": true,
+	"TablesKey/UseOnlyThroughDynamoDB":    true,
 }
 
 func TestNoIAMStatementAllowsEveryResource(t *testing.T) {

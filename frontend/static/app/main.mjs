@@ -21,11 +21,13 @@ const renderEligibility = async (...a) => (await import('./views/eligibility.mjs
 const renderCase = async (...a) => (await import('./views/case.mjs')).renderCase(...a)
 const renderHome = async (...a) => (await import('./views/home.mjs')).renderHome(...a)
 const renderReports = async (...a) => (await import('./views/reports.mjs')).renderReports(...a)
+const renderAudit = async (...a) => (await import('./views/audit.mjs')).renderAudit(...a)
 const routeMeetings = async (...a) => (await import('./views/meetings-routes.mjs')).routeMeetings(...a)
 
 const PREFETCH = [
   [/^\/referrals$/, () => import('./views/queue.mjs')],
   [/^\/reports$/, () => import('./views/reports.mjs')],
+  [/^\/audit$/, () => import('./views/audit.mjs')],
   [/^\/(home)?$/, () => import('./views/home.mjs')],
   [/^\/referrals\/new$/, () => import('./views/enter-referral.mjs')],
   [/^\/eligibility$/, () => import('./views/eligibility.mjs')],
@@ -212,6 +214,18 @@ async function route () {
         return
       }
       await renderReports(ctx, new URLSearchParams(location.search))
+      return
+    }
+    if (path === '/audit') {
+      setNav(true, 'audit')
+      if (!hasRole(who, 'administrator')) {
+        ctx.show('You cannot see this page', html`
+          <h1 class="govuk-heading-l">You cannot see this page</h1>
+          <p class="govuk-body">The audit is for administrators. Ask your manager if you think you should have access.</p>
+          <p class="govuk-body"><a class="govuk-link" href="/">Go to your home page</a></p>`)
+        return
+      }
+      await renderAudit(ctx, new URLSearchParams(location.search))
       return
     }
     if (path === '/referrals') {

@@ -120,6 +120,7 @@ function toolsPanel (who) {
     <ul class="govuk-list">
       ${hasRole(who, ROLE_BSO) ? html`<li><a class="govuk-link" href="/referrals/new">Enter a referral that came by email</a></li>` : ''}
       ${seesReferrals(who) ? html`<li><a class="govuk-link" href="/referrals">See every referral you may see, by status</a></li>` : ''}
+      ${hasRole(who, 'administrator') ? html`<li><a class="govuk-link" href="/audit">Read the audit: who viewed or changed a case, or what a person did</a></li>` : ''}
       <li><a class="govuk-link" href="/eligibility">Check whether someone is eligible for MAPPA</a></li>
     </ul>`
 }
