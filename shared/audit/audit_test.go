@@ -37,11 +37,11 @@ func subjectOrder(t *testing.T, db *dynamodb.Client, table, subject string) []st
 }
 
 // Records of one subject come back from a Query in time order, including
-// records in the same second with and without a fraction (the ordering the
-// earlier RFC 3339 sort key got wrong), and records written in that earlier
-// layout are moved to the fixed-width key by MigrateSortKeys, after which
-// they sort correctly among new ones.
-func TestSortKeysSortInTimeOrderAndOldOnesAreMigrated(t *testing.T) {
+// records in the same second with and without a fraction: RFC 3339 with a
+// trimmed fraction sorted "10:00:00Z" after "10:00:00.1Z"; the fixed-width
+// stamp does not. (Nothing was ever deployed with the earlier layout, so
+// there is nothing to migrate.)
+func TestSortKeysSortInTimeOrder(t *testing.T) {
 	t.Parallel()
 	stack := localstack.ForTest(t)
 	db := stack.DB(t)
@@ -50,7 +50,7 @@ func TestSortKeysSortInTimeOrderAndOldOnesAreMigrated(t *testing.T) {
 	w := audit.Writer{DB: db, Table: table}
 	base := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-	// New records: the whole second is written after its fraction.
+	// The whole second is written after its fraction.
 	for _, e := range []audit.Entry{
 		{ID: "b", At: base.Add(100 * time.Millisecond)},
 		{ID: "a", At: base},
@@ -62,50 +62,32 @@ func TestSortKeysSortInTimeOrderAndOldOnesAreMigrated(t *testing.T) {
 		}
 	}
 	if got := subjectOrder(t, db, table, "referral:new"); !slices.Equal(got, []string{"a", "b", "c"}) {
-		t.Errorf("new records in order %v, want a b c", got)
+		t.Errorf("records in order %v, want a b c", got)
 	}
+}
 
-	// Records in the earlier layout (time.RFC3339Nano, as written before).
-	for _, o := range []struct {
-		id string
-		at time.Time
-	}{{"a", base}, {"b", base.Add(100 * time.Millisecond)}, {"c", base.Add(time.Second)}} {
-		at := o.at.Format(time.RFC3339Nano)
-		_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: dynamo.Item{
-			"pk": dynamo.S("AUDIT#referral:old"), "sk": dynamo.S(at + "#" + o.id),
-			"gsi1pk": dynamo.S("ACTOR#staff-1"), "gsi1sk": dynamo.S(at + "#" + o.id),
-			"type": dynamo.S("audit"), "id": dynamo.S(o.id), "at": dynamo.S(at), "actor": dynamo.S("staff-1"),
-			"action": dynamo.S(string(audit.ActionReferralRead)), "subject": dynamo.S("referral:old"),
-		}})
-		if err != nil {
-			t.Fatal(err)
+// TestSortKeyIsFixedWidth: every audit sort key starts with a stamp of
+// dynamo.StampWidth bytes, so 10:00:00Z sorts before 10:00:00.1Z as a
+// string, and the actor index's sort key too.
+func TestSortKeyIsFixedWidth(t *testing.T) {
+	base := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	var keys []string
+	for _, at := range []time.Time{base, base.Add(100 * time.Millisecond), base.Add(time.Nanosecond), base.Add(time.Second),
+		base.In(time.FixedZone("BST", 3600))} {
+		e := audit.Entry{ID: "x", At: at, Actor: "staff-1", Subject: "referral:r"}
+		sk, gsk := string(e.Key().SK), string(e.ActorIndexKey().SK)
+		for _, k := range []string{sk, gsk} {
+			if !dynamo.IsStamp(k[:min(len(k), dynamo.StampWidth)]) || k[dynamo.StampWidth] != '#' {
+				t.Fatalf("sort key %q does not start with a fixed-width stamp", k)
+			}
 		}
+		keys = append(keys, sk)
 	}
-	if got := subjectOrder(t, db, table, "referral:old"); slices.Equal(got, []string{"a", "b", "c"}) {
-		t.Fatalf("old layout sorted correctly (%v): the test no longer shows the bug it migrates", got)
+	if keys[0] >= keys[1] || keys[0] >= keys[2] || keys[2] >= keys[1] || keys[1] >= keys[3] {
+		t.Errorf("sort keys out of time order: %q", keys)
 	}
-	moved, err := audit.MigrateSortKeys(ctx, db, table)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if moved != 3 {
-		t.Errorf("moved %d records, want 3 (the new ones stay)", moved)
-	}
-	if got := subjectOrder(t, db, table, "referral:old"); !slices.Equal(got, []string{"a", "b", "c"}) {
-		t.Errorf("migrated records in order %v, want a b c", got)
-	}
-	if again, err := audit.MigrateSortKeys(ctx, db, table); err != nil || again != 0 {
-		t.Errorf("second run moved %d (%v), want 0", again, err)
-	}
-	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(table), Key: (audit.Entry{ID: "b", At: base.Add(100 * time.Millisecond), Subject: "referral:old"}).Key().Attrs(), ConsistentRead: aws.Bool(true)})
-	if err != nil || out.Item == nil {
-		t.Fatalf("migrated record not at its new key: %v", err)
-	}
-	if g := out.Item["gsi1pk"].(*types.AttributeValueMemberS).Value; !strings.HasPrefix(g, "ACTOR#staff-1#2026-11-23#") {
-		t.Errorf("migrated actor index key %q", g)
-	}
-	if a := out.Item["action"].(*types.AttributeValueMemberS).Value; a != string(audit.ActionReferralRead) {
-		t.Errorf("migrated record lost its attributes: action %q", a)
+	if keys[4] != keys[0] {
+		t.Errorf("the same instant in another zone has another key: %q, %q", keys[4], keys[0])
 	}
 }
 

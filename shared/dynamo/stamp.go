@@ -10,8 +10,8 @@ import (
 // stamp is StampWidth bytes and stamps sort as strings in time order.
 //
 // (RFC 3339 with trimmed fractions does not: "10:00:00Z" sorts after
-// "10:00:00.1Z". Items written that way are rewritten by shared/audit's
-// MigrateSortKeys.)
+// "10:00:00.1Z". No item was ever stored that way: nothing had been
+// deployed when the stamp replaced it.)
 const StampLayout = "2006-01-02T15:04:05.000000000Z"
 
 // StampWidth is the length of every stamp.
