@@ -85,56 +85,92 @@ type save struct {
 	effects aggregate.Effects
 }
 
-// fakeStore keeps referrals in memory and runs UpdateReferral's closure as
-// the store does (read, run, commit), with errors to inject.
-type fakeStore struct {
+// faulty is the one in-memory store (store.Memory, which keeps the real
+// store's conditions) with errors to inject and a record of the changes
+// it committed.
+type faulty struct {
+	*store.Memory
 	mu      sync.Mutex
-	refs    map[string]store.Referral
 	getErr  map[string]error
-	saveErr map[string][]error // returned in turn by the commit
+	saveErr map[string][]error // returned in turn instead of committing
 	saves   []save
 	gets    int
 }
 
-func newStore() *fakeStore {
-	return &fakeStore{refs: map[string]store.Referral{}, getErr: map[string]error{}, saveErr: map[string][]error{}}
+func newStore() *faulty {
+	return &faulty{Memory: store.NewMemory(clock.NewFixed(now)), getErr: map[string]error{}, saveErr: map[string][]error{}}
 }
 
-func (f *fakeStore) add(id string, b referral.Referral, receivedAt time.Time) {
-	f.refs[id] = store.Referral{ID: id, Agency: "police", Status: referral.StatusReceived, Version: 1, CaseID: "case-" + id, Body: b, CreatedAt: receivedAt}
+// add stores a received referral id (case "case-<id>") as intake would.
+func (f *faulty) add(id string, b referral.Referral, receivedAt time.Time) {
+	err := f.CreateReferral(context.Background(), store.NewReferral{
+		Referral:         store.Referral{ID: id, Agency: "police", Status: referral.StatusReceived, Version: 1, CaseID: "case-" + id, Body: b, CreatedAt: receivedAt, UpdatedAt: receivedAt},
+		IdempotencyScope: "police", IdempotencyKey: id, NewCase: true,
+	})
+	if err != nil {
+		panic(err)
+	}
 }
 
-func (f *fakeStore) UpdateReferral(_ context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error) {
+// set changes a stored referral as another writer would.
+func (f *faulty) set(id string, status referral.Status) store.Referral {
+	r, err := f.Memory.UpdateReferral(context.Background(), id, func(r *store.Referral) (store.ReferralEffects, error) {
+		r.Status = status
+		return store.ReferralEffects{}, nil
+	})
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+func (f *faulty) get(id string) store.Referral {
+	r, err := f.GetReferral(context.Background(), id)
+	if err != nil {
+		panic(err)
+	}
+	return r
+}
+
+func (f *faulty) UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.gets++
-	if err := f.getErr[id]; err != nil {
-		return store.Referral{}, err
-	}
-	r, ok := f.refs[id]
-	if !ok {
-		return store.Referral{}, fmt.Errorf("store: referral %s: %w", id, store.ErrNotFound)
-	}
-	read := r.Version
-	eff, err := fn(&r)
+	err := f.getErr[id]
+	f.mu.Unlock()
 	if err != nil {
 		return store.Referral{}, err
 	}
-	if errs := f.saveErr[id]; len(errs) > 0 {
-		f.saveErr[id] = errs[1:]
-		return store.Referral{}, errs[0]
+	var sv save
+	out, err := f.Memory.UpdateReferral(ctx, id, func(r *store.Referral) (store.ReferralEffects, error) {
+		read := r.Version
+		eff, err := fn(r)
+		if err != nil {
+			return eff, err
+		}
+		f.mu.Lock()
+		errs := f.saveErr[id]
+		if len(errs) > 0 {
+			f.saveErr[id] = errs[1:]
+		}
+		f.mu.Unlock()
+		if len(errs) > 0 {
+			return store.ReferralEffects{}, errs[0]
+		}
+		sv = save{id: id, version: read, level: r.SuggestedLevel(), effects: eff.Effects}
+		if r.Classification != nil {
+			sv.result = *r.Classification
+		}
+		return eff, nil
+	})
+	if err == nil {
+		f.mu.Lock()
+		f.saves = append(f.saves, sv)
+		f.mu.Unlock()
 	}
-	r.Version = read + 1
-	f.refs[id] = r
-	sv := save{id: id, version: read, level: r.SuggestedLevel(), effects: eff.Effects}
-	if r.Classification != nil {
-		sv.result = *r.Classification
-	}
-	f.saves = append(f.saves, sv)
-	return r, nil
+	return out, err
 }
 
-func (f *fakeStore) saved(id string) []save {
+func (f *faulty) saved(id string) []save {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []save
@@ -363,8 +399,8 @@ func TestCannotDecideIsStoredWithTheMissingFacts(t *testing.T) {
 	if s.level != 0 {
 		t.Errorf("suggested level %d for an undecided referral", s.level)
 	}
-	if st.refs["ref-cd"].Status != referral.StatusClassified {
-		t.Errorf("status %s", st.refs["ref-cd"].Status)
+	if st.get("ref-cd").Status != referral.StatusClassified {
+		t.Errorf("status %s", st.get("ref-cd").Status)
 	}
 	m := emailOf(t, s)
 	if !strings.Contains(m.text, "Suggested category: not determined") || !strings.Contains(m.text, "Suggested level: none") {
@@ -386,7 +422,7 @@ func TestReplayChangesNothing(t *testing.T) {
 		if n := len(st.saved("ref-r")); n != 1 {
 			t.Fatalf("%d classifications (and emails) for one referral", n)
 		}
-		if v := st.refs["ref-r"].Version; v != 2 {
+		if v := st.get("ref-r").Version; v != 2 {
 			t.Fatalf("version %d after replays, want 2", v)
 		}
 	})
@@ -394,9 +430,7 @@ func TestReplayChangesNothing(t *testing.T) {
 		st := newStore()
 		st.add("ref-race", body(t, eligibleFacts, "2026-12-10"), now)
 		// The store's read inside its read-modify-write finds it classified.
-		r := st.refs["ref-race"]
-		r.Status, r.Version = referral.StatusClassified, 2
-		st.refs["ref-race"] = r
+		st.set("ref-race", referral.StatusClassified)
 		h := handler(t, st, clock.NewFixed(now))
 		if failed := handle(t, h, insert("ref-race")); len(failed) > 0 {
 			t.Fatalf("already classified is success, got failures %v", failed)
@@ -408,15 +442,13 @@ func TestReplayChangesNothing(t *testing.T) {
 	t.Run("a referral already decided is left alone", func(t *testing.T) {
 		st := newStore()
 		st.add("ref-acc", body(t, eligibleFacts, "2026-12-10"), now)
-		r := st.refs["ref-acc"]
-		r.Status, r.Version = referral.StatusAccepted, 5
-		st.refs["ref-acc"] = r
+		before := st.set("ref-acc", referral.StatusAccepted)
 		h := handler(t, st, clock.NewFixed(now))
 		if failed := handle(t, h, insert("ref-acc")); len(failed) > 0 {
 			t.Fatalf("failed %v", failed)
 		}
-		if n := len(st.saved("ref-acc")); n != 0 || st.refs["ref-acc"].Version != 5 {
-			t.Fatalf("%d saves, version %d", n, st.refs["ref-acc"].Version)
+		if n := len(st.saved("ref-acc")); n != 0 || st.get("ref-acc").Version != before.Version {
+			t.Fatalf("%d saves, version %d", n, st.get("ref-acc").Version)
 		}
 	})
 }
@@ -539,7 +571,7 @@ func TestNewHandlerRefusesIncompleteSettings(t *testing.T) {
 
 // panicky is a store whose reads of one referral crash.
 type panicky struct {
-	*fakeStore
+	*faulty
 	bad string
 }
 
@@ -547,7 +579,7 @@ func (p panicky) UpdateReferral(ctx context.Context, id string, fn func(*store.R
 	if id == p.bad {
 		panic("boom")
 	}
-	return p.fakeStore.UpdateReferral(ctx, id, fn)
+	return p.faulty.UpdateReferral(ctx, id, fn)
 }
 
 func TestACrashingRecordFailsAlone(t *testing.T) {

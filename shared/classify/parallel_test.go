@@ -24,7 +24,7 @@ func ofCase(id, caseID string) events.DynamoDBEventRecord {
 
 // slowStore tracks how many reads run at once and the order of reads.
 type slowStore struct {
-	*fakeStore
+	*faulty
 	mu       sync.Mutex
 	now, max int
 	order    []string
@@ -41,11 +41,11 @@ func (s *slowStore) UpdateReferral(ctx context.Context, id string, fn func(*stor
 	s.mu.Lock()
 	s.now--
 	s.mu.Unlock()
-	return s.fakeStore.UpdateReferral(ctx, id, fn)
+	return s.faulty.UpdateReferral(ctx, id, fn)
 }
 
 func TestCasesAreClassifiedInParallelEachInStreamOrder(t *testing.T) {
-	st := &slowStore{fakeStore: newStore(), delay: 20 * time.Millisecond}
+	st := &slowStore{faulty: newStore(), delay: 20 * time.Millisecond}
 	var recs []events.DynamoDBEventRecord
 	for i := range 12 {
 		id := fmt.Sprintf("r%02d", i)

@@ -3,7 +3,6 @@ package intake
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -16,89 +15,54 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/store"
 )
 
-// fakeStore is an in-memory Store whose CreateReferral can be told to fail.
-type fakeStore struct {
-	mu        sync.Mutex
-	idem      map[string]store.Idempotency
-	claims    map[referral.Identifier]string
-	names     map[string][]string // name key -> cases
-	referrals map[string]store.Referral
-	history   map[string][]referral.Decision
-	fail      []error // returned by the next CreateReferral calls, in order
-	creates   int
-	onFail    func() // runs when a queued failure is returned
+// faulty is the one in-memory store (store.Memory, which keeps the real
+// store's conditions) with failures to inject into CreateReferral.
+type faulty struct {
+	*store.Memory
+	mu      sync.Mutex
+	fail    []error // returned by the next CreateReferral calls, in order
+	creates int
+	onFail  func() // runs when a queued failure is returned
 }
 
-func newFake() *fakeStore {
-	return &fakeStore{idem: map[string]store.Idempotency{}, claims: map[referral.Identifier]string{}, names: map[string][]string{}, referrals: map[string]store.Referral{}}
-}
+func newFake() *faulty { return &faulty{Memory: store.NewMemory(clock.NewFixed(now))} }
 
-func (f *fakeStore) GetIdempotency(_ context.Context, scope, key string) (store.Idempotency, error) {
+func (f *faulty) CreateReferral(ctx context.Context, nr store.NewReferral) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	rec, ok := f.idem[scope+"|"+key]
-	if !ok {
-		return store.Idempotency{}, store.ErrNotFound
-	}
-	return rec, nil
-}
-
-func (f *fakeStore) FindMatches(_ context.Context, idents []referral.Identifier, nameKey string) (referral.Matches, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	m := referral.Matches{Claimed: map[referral.Identifier]string{}, ByNameAndBirth: slices.Clone(f.names[nameKey])}
-	for _, id := range idents {
-		if c, ok := f.claims[id]; ok {
-			m.Claimed[id] = c
-		}
-	}
-	return m, nil
-}
-
-func (f *fakeStore) CreateReferral(_ context.Context, nr store.NewReferral) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.creates++
 	if len(f.fail) > 0 {
 		err := f.fail[0]
 		f.fail = f.fail[1:]
-		if f.onFail != nil {
-			f.onFail()
+		onFail := f.onFail
+		f.mu.Unlock()
+		if onFail != nil {
+			onFail()
 		}
 		return err
 	}
-	k := nr.IdempotencyScope + "|" + nr.IdempotencyKey
-	if _, ok := f.idem[k]; ok {
-		return store.ErrIdempotencyTaken
-	}
-	for _, id := range nr.Claim {
-		if _, ok := f.claims[id]; ok {
-			return store.ErrMatchChanged
-		}
-	}
-	for _, id := range nr.Claim {
-		f.claims[id] = nr.Referral.CaseID
-	}
-	if nr.NameKey != "" && !slices.Contains(f.names[nr.NameKey], nr.Referral.CaseID) {
-		f.names[nr.NameKey] = append(f.names[nr.NameKey], nr.Referral.CaseID)
-	}
-	f.idem[k] = store.Idempotency{Scope: nr.IdempotencyScope, BodyHash: nr.Referral.BodyHash, ReferralID: nr.Referral.ID, CaseID: nr.Referral.CaseID}
-	f.referrals[nr.Referral.ID] = nr.Referral
-	return nil
+	f.mu.Unlock()
+	return f.Memory.CreateReferral(ctx, nr)
 }
 
-func (f *fakeStore) UpdateReferral(context.Context, string, func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error) {
-	return store.Referral{}, errors.New("fake: UpdateReferral is not used by these tests")
-}
+var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-func (f *fakeStore) ReferralWithHistory(_ context.Context, id string) (store.Referral, []referral.Decision, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	r, ok := f.referrals[id]
-	if !ok {
-		return store.Referral{}, nil, store.ErrNotFound
+// storeFirst stores, as another request would have, referral id in case
+// caseID under key with body b, claiming claim.
+func storeFirst(t *testing.T, st *store.Memory, id, caseID, key string, b referral.Referral, claim ...referral.Identifier) {
+	t.Helper()
+	h, err := b.Hash()
+	if err != nil {
+		t.Fatal(err)
 	}
-	return r, f.history[id], nil
+	err = st.CreateReferral(context.Background(), store.NewReferral{
+		Referral: store.Referral{ID: id, Agency: "police", Source: SourceAgency, CreatedBy: "client", Status: referral.StatusReceived,
+			Version: 1, CaseID: caseID, Body: b, BodyHash: h, CreatedAt: now, UpdatedAt: now},
+		IdempotencyScope: "client:client", IdempotencyKey: key, NewCase: true, Claim: claim,
+		NameKey: referral.NameKey(b.Person.FamilyName, b.Person.DateOfBirth),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 type fakeAudit struct {
@@ -118,7 +82,7 @@ func (a *fakeAudit) Record(_ context.Context, e audit.Entry) error {
 }
 
 func newService(st Store, aud Auditor) *Service {
-	return NewService(st, aud, clock.NewFixed(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)), &ids.Sequence{Prefix: "id"})
+	return NewService(st, aud, clock.NewFixed(now), &ids.Sequence{Prefix: "id"})
 }
 
 func sub(r referral.Referral, key string) Submission {
@@ -132,25 +96,21 @@ func TestSubmitRetriesAndReplays(t *testing.T) {
 	cases := []struct {
 		name      string
 		fail      []error
-		onFail    func(f *fakeStore)
+		onFail    func(t *testing.T, f *faulty)
 		wantErr   error
 		replayed  bool
 		wantCalls int
 	}{
 		{"first time", nil, nil, nil, false, 1},
 		{"transaction conflict then success", []error{store.ErrTransactionConflict}, nil, nil, false, 2},
-		{"claim taken meanwhile: attach on retry", []error{store.ErrMatchChanged}, func(f *fakeStore) {
-			f.claims[referral.Identifier{Kind: referral.KindCRN, Value: "X123456"}] = "case-elsewhere"
-			k := referral.NameKey(r.Person.FamilyName, r.Person.DateOfBirth)
-			f.names[k] = append(f.names[k], "case-elsewhere")
+		{"claim taken meanwhile: attach on retry", []error{store.ErrMatchChanged}, func(t *testing.T, f *faulty) {
+			storeFirst(t, f.Memory, "ref-elsewhere", "case-elsewhere", "other-key", other, referral.Identifier{Kind: referral.KindCRN, Value: "X123456"})
 		}, nil, false, 2},
-		{"lost the race to an identical request", []error{store.ErrIdempotencyTaken}, func(f *fakeStore) {
-			h, _ := r.Hash()
-			f.idem["client:client|k"] = store.Idempotency{BodyHash: h, ReferralID: "winner", CaseID: "c"}
+		{"lost the race to an identical request", []error{store.ErrIdempotencyTaken}, func(t *testing.T, f *faulty) {
+			storeFirst(t, f.Memory, "winner", "c", "k", r)
 		}, nil, true, 1},
-		{"lost the race to a different body", []error{store.ErrIdempotencyTaken}, func(f *fakeStore) {
-			h, _ := other.Hash()
-			f.idem["client:client|k"] = store.Idempotency{BodyHash: h, ReferralID: "winner", CaseID: "c"}
+		{"lost the race to a different body", []error{store.ErrIdempotencyTaken}, func(t *testing.T, f *faulty) {
+			storeFirst(t, f.Memory, "winner", "c", "k", other)
 		}, ErrKeyReused, false, 1},
 		{"storage fails", []error{errors.New("boom")}, nil, errors.New("boom"), false, 1},
 	}
@@ -159,7 +119,7 @@ func TestSubmitRetriesAndReplays(t *testing.T) {
 			f := newFake()
 			f.fail = tc.fail
 			if tc.onFail != nil {
-				f.onFail = func() { tc.onFail(f) }
+				f.onFail = func() { tc.onFail(t, f) }
 			}
 			rec, err := newService(f, &fakeAudit{}).Submit(context.Background(), sub(r, "k"))
 			if (err != nil) != (tc.wantErr != nil) || (tc.wantErr == ErrKeyReused && !errors.Is(err, ErrKeyReused)) {
@@ -193,7 +153,7 @@ func TestSubmitGivesUpWhenAlwaysBusy(t *testing.T) {
 func TestSubmitWritesAuditInTheTransaction(t *testing.T) {
 	f := newFake()
 	var got store.NewReferral
-	st := &capture{fakeStore: f, got: &got}
+	st := &capture{faulty: f, got: &got}
 	rec, err := newService(st, &fakeAudit{}).Submit(context.Background(), sub(referraltest.Referral(), "k"))
 	if err != nil {
 		t.Fatal(err)
@@ -208,13 +168,13 @@ func TestSubmitWritesAuditInTheTransaction(t *testing.T) {
 }
 
 type capture struct {
-	*fakeStore
+	*faulty
 	got *store.NewReferral
 }
 
 func (c *capture) CreateReferral(ctx context.Context, nr store.NewReferral) error {
 	*c.got = nr
-	return c.fakeStore.CreateReferral(ctx, nr)
+	return c.faulty.CreateReferral(ctx, nr)
 }
 
 func TestStatusIsForThePostingAgencyAndAudited(t *testing.T) {
@@ -256,14 +216,18 @@ func TestAgencySeesTheDecisionThatSetItsStatus(t *testing.T) {
 		t.Fatalf("decision before any was made: %+v", v.Decision)
 	}
 	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
-	r := f.referrals[rec.ReferralID]
-	r.Status = referral.StatusMoreInformation
-	f.referrals[rec.ReferralID] = r
-	f.history = map[string][]referral.Decision{rec.ReferralID: {
-		{Kind: "match:different-person", Actor: "staff-1", At: at.Add(-time.Hour), From: referral.StatusClassified, To: referral.StatusClassified},
-		{Kind: referral.DecisionMoreInformation, Reason: "Send the licence conditions.", Actor: "staff-1", At: at,
-			From: referral.StatusClassified, To: referral.StatusMoreInformation},
-	}}
+	for _, d := range []referral.Decision{
+		{ID: "d1", Kind: "match:different-person", Actor: "staff-1", At: at.Add(-time.Hour), From: referral.StatusReceived, To: referral.StatusReceived},
+		{ID: "d2", Kind: referral.DecisionMoreInformation, Reason: "Send the licence conditions.", Actor: "staff-1", At: at,
+			From: referral.StatusReceived, To: referral.StatusMoreInformation},
+	} {
+		if _, err := f.UpdateReferral(context.Background(), rec.ReferralID, func(r *store.Referral) (store.ReferralEffects, error) {
+			r.Status = d.To
+			return store.ReferralEffects{Decision: &d}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	v, err = s.Status(context.Background(), "client", rec.ReferralID, "", "")
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/referral"
@@ -578,6 +579,9 @@ func levelItem(caseID string, l referral.LevelChange) item {
 	if l.Reason != "" {
 		it["reason"] = dynamo.S(l.Reason)
 	}
+	if !l.MeetingDate.IsZero() {
+		it["meetingDate"] = dynamo.S(l.MeetingDate.String())
+	}
 	return it
 }
 
@@ -589,9 +593,19 @@ func levelFrom(it item) referral.LevelChange {
 		PreviousLevel:  num(it, "previousLevel"),
 		SuggestedLevel: num(it, "suggestedLevel"),
 		Reason:         str(it, "reason"),
+		MeetingDate:    dateOf(str(it, "meetingDate")),
 		Actor:          str(it, "actor"),
 		At:             parseStamp(str(it, "at")),
 	}
+}
+
+// dateOf reads a civil date attribute ("" or unreadable: the zero date).
+func dateOf(s string) civil.Date {
+	d, err := civil.Parse(s)
+	if err != nil {
+		return civil.Date{}
+	}
+	return d
 }
 
 func caseReferralItem(caseID string, l CaseReferral) item {
@@ -620,6 +634,28 @@ func claimItem(id referral.Identifier, caseID string, at time.Time) item {
 		"caseId":    dynamo.S(caseID),
 		"claimedAt": dynamo.S(stamp(at)),
 	})
+}
+
+// idempotencyItem records that key in scope named referral r.
+func idempotencyItem(scope, key string, r Referral) item {
+	return withKey(idempotencyKey(scope, key), item{
+		"type":       dynamo.S(typeIdempotency),
+		"scope":      dynamo.S(scope),
+		"bodyHash":   dynamo.S(r.BodyHash),
+		"referralId": dynamo.S(r.ID),
+		"caseId":     dynamo.S(r.CaseID),
+		"createdAt":  dynamo.S(stamp(r.CreatedAt)),
+	})
+}
+
+func idempotencyFrom(it item) Idempotency {
+	return Idempotency{
+		Scope:      str(it, "scope"),
+		BodyHash:   str(it, "bodyHash"),
+		ReferralID: str(it, "referralId"),
+		CaseID:     str(it, "caseId"),
+		CreatedAt:  parseStamp(str(it, "createdAt")),
+	}
 }
 
 func nameIndexItem(nameKey, caseID string) item {

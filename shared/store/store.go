@@ -160,13 +160,7 @@ func (s *Store) GetIdempotency(ctx context.Context, scope, key string) (Idempote
 	if err != nil {
 		return Idempotency{}, err
 	}
-	return Idempotency{
-		Scope:      str(it, "scope"),
-		BodyHash:   str(it, "bodyHash"),
-		ReferralID: str(it, "referralId"),
-		CaseID:     str(it, "caseId"),
-		CreatedAt:  parseStamp(str(it, "createdAt")),
-	}, nil
+	return idempotencyFrom(it), nil
 }
 
 // FindMatches reads the claim of each identifier (GetItem, consistent) and
@@ -252,15 +246,7 @@ func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 		roles = append(roles, role)
 	}
 	for _, key := range append([]string{nr.IdempotencyKey}, nr.AlsoKeys...) {
-		idem := withKey(idempotencyKey(nr.IdempotencyScope, key), item{
-			"type":       dynamo.S(typeIdempotency),
-			"scope":      dynamo.S(nr.IdempotencyScope),
-			"bodyHash":   dynamo.S(r.BodyHash),
-			"referralId": dynamo.S(r.ID),
-			"caseId":     dynamo.S(r.CaseID),
-			"createdAt":  dynamo.S(stamp(r.CreatedAt)),
-		})
-		add(roleIdem, put(t.Referrals, idem, "attribute_not_exists(pk)"))
+		add(roleIdem, put(t.Referrals, idempotencyItem(nr.IdempotencyScope, key, r), "attribute_not_exists(pk)"))
 	}
 	add(roleReferral, put(t.Referrals, refItem, "attribute_not_exists(pk)"))
 	add(roleReferral, put(t.Referrals, bodyItem, "attribute_not_exists(pk)"))
