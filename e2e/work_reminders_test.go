@@ -168,6 +168,29 @@ func TestActionRemindersThroughTheStream(t *testing.T) {
 	if _, err := outbox.Get(ctx, f.h.DB, f.h.Tables.Outbox, "due-review-due-review."+caseID+".rv1-"+warn.String()); err != nil {
 		t.Fatalf("no review-due reminder with no meeting booked: %v", err)
 	}
+	// The held meeting edited after the reminder went: the stream writes
+	// the review's reminder again (on today, the first day being past); it
+	// is sent once per review, so nothing more goes.
+	edited := warn.AddDays(2)
+	f.h.Clock.Set(edited.In(time.UTC).Add(9 * time.Hour))
+	if _, err := f.ms.UpdateMeeting(ctx, "rv1", func(m *meeting.Meeting) (meetingstore.Effects, error) {
+		m.Place = "Room 2"
+		return meetingstore.Effects{}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(cs)
+	if items, _, err := due.List(ctx, f.h.DB, f.h.Tables.Cases, edited); err != nil || len(items) != 1 || items[0].Once == "" {
+		t.Fatalf("the edit should schedule the reminder again, with its key: %+v %v", items, err)
+	}
+	at(edited.AddDays(1))
+	rep, err = sw.Run(ctx)
+	if err != nil || rep.Repeats != 1 || rep.Emails != 0 {
+		t.Fatalf("the review reminder repeated after an edit: %+v %v", rep, err)
+	}
+	if _, err := outbox.Get(ctx, f.h.DB, f.h.Tables.Outbox, "due-review-due-review."+caseID+".rv1-"+edited.String()); !errors.Is(err, outbox.ErrNotFound) {
+		t.Fatalf("a second review-due email: %v", err)
+	}
 	// A meeting booked: the overdue reminder sends nothing.
 	f.meet(caseID, "rv2", 2, latest.AddDays(3))
 	at(latest.AddDays(1))

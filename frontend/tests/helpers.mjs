@@ -49,7 +49,12 @@ async function exists (p) {
  * Starts the dev server and resolves with { url, stop, output }.
  * url ends with "/".
  */
-export async function startDevServer ({ timeoutMs = 240000 } = {}) {
+/**
+ * Starts the dev server. now (an RFC 3339 time) starts the functions' clock
+ * there (the dev server's -now flag), so a test's dates and times of day do
+ * not depend on when it runs.
+ */
+export async function startDevServer ({ timeoutMs = 240000, now } = {}) {
   if (process.env.MAPPA_APP_URL) {
     const url = process.env.MAPPA_APP_URL.replace(/\/?$/, '/')
     return { url, stop: async () => {}, output: () => '' }
@@ -60,7 +65,7 @@ export async function startDevServer ({ timeoutMs = 240000 } = {}) {
   await mkdir(data)
   await run('go', ['build', '-o', bin, './infra/devserver'], { cwd: repoRoot, maxBuffer: 16 << 20, timeout: timeoutMs })
   const port = await freePort()
-  const child = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-data', data], {
+  const child = spawn(bin, ['-addr', `127.0.0.1:${port}`, '-data', data, ...(now ? ['-now', now] : [])], {
     cwd: repoRoot,
     detached: true, // its own process group, so stop() reaches its children too
     stdio: ['ignore', 'pipe', 'pipe']

@@ -12,22 +12,22 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { startDevServer, launchBrowser, newPage, assertNoAxe as noAxe, screenshot, signInAs } from './helpers.mjs'
 
+// The system's clock starts at 10:00 London on Wednesday 10 March 2027 (a
+// working day, GMT) and runs on: the meeting is booked for 12:00 the same
+// day, so it is short notice, still to come when the rota staffs it, and
+// on the day attendance is recorded, whatever time the test runs at.
+const NOW = '2027-03-10T10:00:00Z'
+const MEETING = { day: '10', month: '3', year: '2027', time: '12:00' }
+
 let server, browser
 before(async () => {
-  server = await startDevServer()
+  server = await startDevServer({ now: NOW })
   browser = await launchBrowser()
 })
 after(async () => {
   if (browser) await browser.close()
   if (server) await server.stop()
 })
-
-/** Today in London and a time a few minutes from now, for the meeting form. */
-function soonInLondon () {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    .formatToParts(new Date(Date.now() + 15 * 60000)).map((p) => [p.type, p.value]))
-  return { day: parts.day, month: parts.month, year: parts.year, time: `${parts.hour}:${parts.minute}` }
-}
 
 async function inbox () {
   const m = server.output().match(/Local inbox \(SES\):\s*(http:\/\/127\.0\.0\.1:\d+)/)
@@ -47,7 +47,7 @@ test('invitation with a calendar in the inbox, accept from the link, attendance 
   await page.getByRole('heading', { name: 'Meetings, children and tasks' }).waitFor()
 
   // A level 2 meeting later today (short notice).
-  const when = soonInLondon()
+  const when = MEETING
   await page.locator('#record-meeting summary').click()
   await page.check('#m-level-2')
   await page.fill('#m-date-day', when.day)

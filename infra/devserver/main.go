@@ -13,6 +13,9 @@
 //	-ses-port   0: a free port (MAPPA_DEV_SES_PORT)
 //	-dynamo-port 0: a free port (MAPPA_DEV_DYNAMO_PORT)
 //	-no-seed    skip the demo data
+//	-now        an RFC 3339 time the functions' clock starts at and runs on
+//	            from (MAPPA_DEV_NOW); default the real time. Browser tests
+//	            use it so no date or time of day depends on when they run.
 //
 // Ctrl-C (SIGINT) or SIGTERM stops every process it started.
 package main
@@ -31,6 +34,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
 	"github.com/mappa-coordinator/mappa/infra/localstack"
+	"github.com/mappa-coordinator/mappa/shared/clock"
 )
 
 func envOr(name, def string) string {
@@ -54,16 +58,26 @@ func main() {
 	dynamoPort := flag.Int("dynamo-port", envInt("MAPPA_DEV_DYNAMO_PORT", 0), "port of DynamoDB Local (0: free port)")
 	noSeed := flag.Bool("no-seed", false, "do not seed demo data")
 	verbose := flag.Bool("v", false, "log the local services' output")
+	now := flag.String("now", os.Getenv("MAPPA_DEV_NOW"), "RFC 3339 time the functions' clock starts at (default: the real time)")
 	flag.Parse()
+	var clk clock.Clock
+	if *now != "" {
+		t, err := time.Parse(time.RFC3339, *now)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "devserver: -now:", err)
+			os.Exit(2)
+		}
+		clk = clock.StartingAt(t)
+	}
 
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
-	if err := run(*addr, *data, *sesPort, *dynamoPort, !*noSeed, *verbose); err != nil {
+	if err := run(*addr, *data, *sesPort, *dynamoPort, !*noSeed, *verbose, clk); err != nil {
 		fmt.Fprintln(os.Stderr, "devserver:", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, data string, sesPort, dynamoPort int, doSeed, verbose bool) error {
+func run(addr, data string, sesPort, dynamoPort int, doSeed, verbose bool, clk clock.Clock) error {
 	root, err := localstack.Root()
 	if err != nil {
 		return err
@@ -78,7 +92,7 @@ func run(addr, data string, sesPort, dynamoPort int, doSeed, verbose bool) error
 	opts := localapp.Options{
 		Addr: addr, FallbackToFreePort: true, DataDir: data,
 		DynamoPort: dynamoPort, SESPort: sesPort,
-		Seed: doSeed, Background: true,
+		Seed: doSeed, Background: true, Clock: clk,
 	}
 	if verbose {
 		opts.StackLog = os.Stderr

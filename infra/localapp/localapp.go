@@ -37,7 +37,9 @@ import (
 	"github.com/mappa-coordinator/mappa/infra/tables"
 	"github.com/mappa-coordinator/mappa/infra/template"
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
+	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/reminders"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
@@ -75,6 +77,10 @@ type Options struct {
 	TablePrefix string
 	// Template is template.yaml (default: found from the working directory).
 	Template *template.Template
+	// Clock, if set, is the functions' clock (the dev server's -now; tests
+	// of the whole system that must not depend on the time of day). Tokens
+	// still use the real time.
+	Clock clock.Clock
 	// Seed writes the demo staff and rota (and posts the demo referrals)
 	// unless already done.
 	Seed bool
@@ -225,6 +231,9 @@ func Start(ctx context.Context, opts Options) (app *App, err error) {
 		_ = ln.Close()
 		return nil, err
 	}
+	if opts.Clock != nil {
+		a.Deps.Clock, a.Deps.IDs = opts.Clock, ids.Random{Clock: opts.Clock}
+	}
 	fns, err := buildFunctions(ctx, a.Deps)
 	if err != nil {
 		_ = ln.Close()
@@ -253,19 +262,19 @@ func Start(ctx context.Context, opts Options) (app *App, err error) {
 	}()
 
 	if opts.Seed {
-		wrote, err := seed.Seed(ctx, db, a.Tables, time.Now())
+		wrote, err := seed.Seed(ctx, db, a.Tables, a.Deps.Clock.Now())
 		if err != nil {
 			return nil, err
 		}
 		if wrote {
 			a.log.Info("seeded demo staff and rota")
-			switch err := seed.SeedReferrals(ctx, a.PostReferral, time.Now()); {
+			switch err := seed.SeedReferrals(ctx, a.PostReferral, a.Deps.Clock.Now()); {
 			case errors.Is(err, seed.ErrNoReferrals):
 				a.log.Info("no demo referrals defined yet (seed.DemoReferrals)")
 			case err != nil:
 				return nil, fmt.Errorf("localapp: demo referrals: %w", err)
 			default:
-				if err := seed.SeedCasePlan(ctx, db, a.Tables, time.Now()); err != nil {
+				if err := seed.SeedCasePlan(ctx, db, a.Tables, a.Deps.Clock.Now()); err != nil {
 					return nil, fmt.Errorf("localapp: demo case plan: %w", err)
 				}
 			}

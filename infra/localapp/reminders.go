@@ -40,7 +40,7 @@ type RemindersRun struct {
 func (a *App) RunReminders(ctx context.Context, why string) RemindersRun {
 	a.remMu.Lock()
 	defer a.remMu.Unlock()
-	run := RemindersRun{At: time.Now(), Why: why}
+	run := RemindersRun{At: a.Deps.Clock.Now(), Why: why}
 	rep, err := a.reminders.Run(ctx)
 	run.Report = rep
 	if err != nil {

@@ -18,6 +18,17 @@ type System struct{}
 // Now returns time.Now().
 func (System) Now() time.Time { return time.Now() }
 
+// Offset is the real clock moved by D: it runs on from a chosen start
+// (the dev server's -now flag, so a browser test's dates and times of day
+// do not depend on when it runs).
+type Offset struct{ D time.Duration }
+
+// StartingAt returns a clock that reads t now and runs on from there.
+func StartingAt(t time.Time) Offset { return Offset{D: time.Until(t)} }
+
+// Now returns time.Now() moved by D.
+func (o Offset) Now() time.Time { return time.Now().Add(o.D) }
+
 // Fixed is a settable clock for tests. It is safe for concurrent use.
 type Fixed struct {
 	mu sync.Mutex

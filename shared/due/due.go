@@ -73,6 +73,12 @@ type Item struct {
 	DueOn string `dynamodbav:"dueOn,omitempty"`
 	// Step counts repeats (escalation rung, chaser number).
 	Step int `dynamodbav:"step,omitempty"`
+	// Once, when set, is the item's idempotency key: the work it names is
+	// acted on once, however many items carry it (a held meeting edited
+	// schedules its review reminder again, on another day). The sweep
+	// claims OnceKey(Once) in the transaction that sends; an item whose key
+	// is already claimed is moved to done without sending.
+	Once string `dynamodbav:"once,omitempty"`
 }
 
 var refPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,150}$`)
@@ -87,6 +93,9 @@ func (it Item) Validate() error {
 	}
 	if !refPattern.MatchString(it.Ref) {
 		return errors.New("due: ref must be 1-151 characters of A-Z a-z 0-9 . _ : -")
+	}
+	if it.Once != "" && !refPattern.MatchString(it.Once) {
+		return errors.New("due: once must be 1-151 characters of A-Z a-z 0-9 . _ : -")
 	}
 	return nil
 }
@@ -114,6 +123,26 @@ func attrs(it Item, k dynamo.Key) (map[string]types.AttributeValue, error) {
 	m["type"] = dynamo.S(itemType)
 	m["day"] = dynamo.S(it.Day.String())
 	return m, nil
+}
+
+// OnceKey is where the claim of an idempotency key (Item.Once) is kept
+// (cases table): written once, with attribute_not_exists, in the
+// transaction that acts on the first item carrying the key.
+func OnceKey(once string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("ONCE#" + once), SK: "ONCE"}
+}
+
+// Claim returns the write that claims it.Once (the item's key must be set),
+// failing its condition if the key was claimed before.
+func Claim(table string, it Item, at time.Time) types.TransactWriteItem {
+	m := OnceKey(it.Once).Attrs()
+	m["type"] = dynamo.S("due-once")
+	m["kind"] = dynamo.S(string(it.Kind))
+	m["ref"] = dynamo.S(it.Ref)
+	m["day"] = dynamo.S(it.Day.String())
+	m["at"] = dynamo.S(dynamo.Stamp(at))
+	return types.TransactWriteItem{Put: &types.Put{TableName: aws.String(table), Item: m,
+		ConditionExpression: aws.String("attribute_not_exists(pk)")}}
 }
 
 // Put returns the write that schedules it, for the caller's transaction.

@@ -54,8 +54,11 @@ func (h *Handler) scheduleReview(ctx context.Context, m meeting.Meeting) error {
 		if day.Before(today) {
 			day = today
 		}
+		// Once per review: the held meeting edited later writes these
+		// again (on a later day when the first is past); the key makes
+		// the sweep send each once.
 		w, err := due.Put(h.Work.CasesTable, due.Item{Day: day, Kind: k, Ref: ref, MeetingID: m.ID, CaseID: m.CaseID, CaseRef: m.CaseID,
-			To: to, Path: "/cases/" + m.CaseID + "/meetings", DueOn: latest.String()})
+			To: to, Path: "/cases/" + m.CaseID + "/meetings", DueOn: latest.String(), Once: string(k) + ":" + m.CaseID + ":" + m.ID})
 		if err != nil {
 			return err
 		}

@@ -1,13 +1,15 @@
 // Package reminders is the reminders function's daily sweep (EventBridge
-// Scheduler, 07:00 Europe/London). For each day from the day after the
-// last completed sweep up to today (so a missed day is caught up on the
-// next run) it reads only that day's due items (shared/due: one Query on
+// Scheduler, 07:00 Europe/London). For each day from the last completed
+// sweep's day (read again for work written to it later) up to today (so a
+// missed day is caught up on the next run) it reads only that day's due items (shared/due: one Query on
 // DUE#<day>, never a Scan), asks the handler for the item's kind what it
 // causes, and commits the item's move to done together with those effects
 // (emails through the outbox, follow-up items) in one transaction. An item
 // already moved by an earlier or concurrent run cancels its transaction
 // and sends nothing, and every email id is deterministic, so running the
-// sweep twice sends nothing twice. On the first working day of a month it
+// sweep twice sends nothing twice. An item may carry an idempotency key
+// (due.Item.Once): the work it names is done once, whichever item carrying
+// the key comes first. On the first working day of a month it
 // also queues the monthly digest to managers (once: a deterministic id).
 package reminders
 
@@ -85,6 +87,9 @@ type Report struct {
 	Done    int `json:"done"`
 	Skipped int `json:"skipped"`
 	Failed  int `json:"failed"`
+	// Repeats is how many of the items done had work already done under
+	// their idempotency key (due.Item.Once): moved to done, nothing sent.
+	Repeats int `json:"repeats"`
 	// Emails is how many emails this run queued.
 	Emails int  `json:"emails"`
 	Digest bool `json:"digest"`
@@ -92,9 +97,9 @@ type Report struct {
 
 var cursorKey = dynamo.Key{PK: "SWEEP#reminders", SK: "CURSOR"}
 
-// Days returns the days a run at now acts on: from the day after the last
-// completed day (or today, the first time) to today, at most
-// MaxCatchUpDays.
+// Days returns the days a run at now acts on: from the last completed day
+// (read again for work written to it after it was swept; today, the first
+// time) to today, at most MaxCatchUpDays.
 func (s *Sweeper) Days(ctx context.Context, now time.Time) ([]civil.Date, error) {
 	today := civil.Today(now)
 	out, err := s.DB.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table), Key: cursorKey.Attrs(), ConsistentRead: aws.Bool(true)})
@@ -107,9 +112,12 @@ func (s *Sweeper) Days(ctx context.Context, now time.Time) ([]civil.Date, error)
 		if err != nil {
 			return nil, fmt.Errorf("reminders: cursor: %w", err)
 		}
-		from = last.AddDays(1)
-		if last.Compare(today) >= 0 {
-			from = today // today again: re-read today's (remaining) items
+		// The last day swept is read again: work scheduled for it after
+		// it was swept (a reminder clamped to "today" by a writer after
+		// the 07:00 run) is done on the next run, not lost.
+		from = last
+		if last.Compare(today) > 0 {
+			from = today
 		}
 	}
 	if earliest := today.AddDays(-MaxCatchUpDays); from.Before(earliest) {
@@ -170,16 +178,19 @@ func (s *Sweeper) sweepDay(ctx context.Context, day civil.Date, now time.Time, r
 		return 0, err
 	}
 	for _, it := range items {
-		n, done, err := s.act(ctx, it, now)
+		o, err := s.act(ctx, it, now)
 		switch {
 		case err != nil:
 			failed++
 			rep.Failed++
 			s.log().Error("reminders: item failed", slog.String("day", day.String()), slog.String("kind", string(it.Kind)),
 				slog.String("ref", it.Ref), slog.String("error", err.Error()))
-		case done:
+		case o.done:
 			rep.Done++
-			rep.Emails += n
+			rep.Emails += o.emails
+			if o.repeat {
+				rep.Repeats++
+			}
 		default:
 			rep.Skipped++
 		}
@@ -187,51 +198,77 @@ func (s *Sweeper) sweepDay(ctx context.Context, day civil.Date, now time.Time, r
 	return failed, nil
 }
 
+// outcome is what act did with one item.
+type outcome struct {
+	emails int
+	// done: this run moved the item; repeat: its work had already been
+	// done under its idempotency key, so it was moved without sending.
+	done, repeat bool
+}
+
 // act commits one item's pop and effects. done is false when another run
 // had already moved the item.
-func (s *Sweeper) act(ctx context.Context, it due.Item, now time.Time) (emails int, done bool, err error) {
+func (s *Sweeper) act(ctx context.Context, it due.Item, now time.Time) (outcome, error) {
 	h := s.Handlers[it.Kind]
 	if h == nil {
 		h = s.Default
 	}
 	if h == nil {
-		return 0, false, fmt.Errorf("no handler for %q", it.Kind)
+		return outcome{}, fmt.Errorf("no handler for %q", it.Kind)
 	}
 	effects, err := h.Effects(ctx, it, now)
 	if err != nil {
-		return 0, false, err
+		return outcome{}, err
 	}
 	pop, err := due.Pop(s.Table, it, now)
 	if err != nil {
-		return 0, false, err
+		return outcome{}, err
 	}
+	var claim []types.TransactWriteItem
+	if it.Once != "" && len(effects) > 0 {
+		claim = []types.TransactWriteItem{due.Claim(s.Table, it, now)}
+	}
+	repeat := false
 	for attempt := 0; attempt < 3; attempt++ {
-		writes := append(slices.Clone(pop), effects...)
+		writes := append(append(slices.Clone(pop), claim...), effects...)
 		_, err = s.DB.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: writes})
 		if err == nil {
-			return countEmails(effects, s.Outbox), true, nil
+			return outcome{emails: countEmails(effects, s.Outbox), done: true, repeat: repeat}, nil
 		}
 		failed, ok := dynamo.CancelledBy(err)
 		if !ok {
-			return 0, false, fmt.Errorf("pop: %w", err)
+			return outcome{}, fmt.Errorf("pop: %w", err)
 		}
 		if slices.Contains(failed, 0) {
-			return 0, false, nil // already done by another run
+			return outcome{}, nil // already done by another run
 		}
 		if len(failed) == 0 { // a conflict with a concurrent writer: try again
 			continue
 		}
+		if len(claim) > 0 && slices.Contains(failed, len(pop)) {
+			// The work this key names was done before (by another item
+			// carrying the key): move the item to done, send nothing.
+			claim, effects, repeat = nil, nil, true
+			continue
+		}
 		// An email this item causes is already queued (an earlier run
-		// queued it and failed before popping): keep the rest.
+		// queued it and failed before popping): keep the rest. Any other
+		// failed condition (a record changed meanwhile) fails the item,
+		// which the next run tries again.
+		base := len(pop) + len(claim)
 		var keep []types.TransactWriteItem
 		for i, e := range effects {
-			if !slices.Contains(failed, i+len(pop)) {
+			if !slices.Contains(failed, i+base) {
 				keep = append(keep, e)
+				continue
+			}
+			if e.Put == nil || aws.ToString(e.Put.TableName) != s.Outbox {
+				return outcome{}, fmt.Errorf("pop: a record changed meanwhile: %w", err)
 			}
 		}
 		effects = keep
 	}
-	return 0, false, fmt.Errorf("pop: %w", err)
+	return outcome{}, fmt.Errorf("pop: %w", err)
 }
 
 func countEmails(effects []types.TransactWriteItem, outboxTable string) int {

@@ -422,7 +422,9 @@ func TestMissedDaysAreCaughtUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Days) != 12 || rep.Days[0] != "2027-01-21" || rep.Days[11] != "2027-02-01" {
+	// The 20th (the last day swept) is read again, for work written to it
+	// after its run.
+	if len(rep.Days) != 13 || rep.Days[0] != "2027-01-20" || rep.Days[12] != "2027-02-01" {
 		t.Errorf("days %v", rep.Days)
 	}
 	e.deliver()
@@ -626,5 +628,74 @@ func TestWrittenReportDueWhenNobodyCanAttendIsChased(t *testing.T) {
 	e.deliver()
 	if n := count(e.inbox(), "Written report due", e.addr("inbox")); n != 2 {
 		t.Errorf("chased after the report arrived: %d", n)
+	}
+}
+
+// dueWork puts one due-work item (to owner) on day, with an idempotency key.
+func (e *env) dueWork(day civil.Date, kind due.Kind, ref, once string) {
+	e.t.Helper()
+	w, err := due.Put(e.tables.Cases, due.Item{Day: day, Kind: kind, Ref: ref, CaseID: "case1", CaseRef: "MC-1",
+		To: []string{e.addr("owner")}, Path: "/cases/case1/meetings", DueOn: day.AddDays(14).String(), Once: once})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.db.TransactWriteItems(context.Background(), &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{w}}); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// A review reminder scheduled again (its held meeting edited after the
+// reminder went, so the writer puts it on a later day) is sent once per
+// review: the idempotency key is claimed in the transaction that sends.
+func TestWorkWithAnIdempotencyKeyIsSentOnce(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.at(2027, 1, 4)
+	if _, err := e.sweep.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	once := "review-due:case1:held1"
+	e.dueWork(civil.New(2027, 1, 5), due.KindReviewDue, "review.case1.held1", once)
+	e.at(2027, 1, 5)
+	rep, err := e.sweep.Run(ctx)
+	if err != nil || rep.Emails != 1 || rep.Repeats != 0 {
+		t.Fatalf("first: %+v %v", rep, err)
+	}
+	// Scheduled again on later days (the same ref, and a second writer's
+	// ref), all carrying the key.
+	e.dueWork(civil.New(2027, 1, 7), due.KindReviewDue, "review.case1.held1", once)
+	e.dueWork(civil.New(2027, 1, 7), due.KindReviewDue, "review-other.case1", once)
+	e.at(2027, 1, 7)
+	rep, err = e.sweep.Run(ctx)
+	if err != nil || rep.Emails != 0 || rep.Done != 2 || rep.Repeats != 2 {
+		t.Fatalf("again: %+v %v", rep, err)
+	}
+	// Another review (another key) is sent.
+	e.dueWork(civil.New(2027, 1, 7), due.KindReviewDue, "review.case1.held2", "review-due:case1:held2")
+	rep, err = e.sweep.Run(ctx)
+	if err != nil || rep.Emails != 1 {
+		t.Fatalf("another review: %+v %v", rep, err)
+	}
+	e.deliver()
+	if n := count(e.inbox(), "", e.addr("owner")); n != 2 {
+		t.Errorf("the owner got %d emails, want 2 (one per review): %v", n, subjects(e.inbox()))
+	}
+}
+
+// Work written to a day after that day's 07:00 run (a writer clamps a
+// past reminder to "today") is done by the next day's run, not lost.
+func TestWorkWrittenAfterTheDaysRunIsDoneNextRun(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.at(2027, 1, 5)
+	if _, err := e.sweep.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(london(2027, 1, 5, 15))
+	e.dueWork(civil.New(2027, 1, 5), due.KindActionOverdue, "late1", "")
+	e.at(2027, 1, 6)
+	rep, err := e.sweep.Run(ctx)
+	if err != nil || rep.Done != 1 || rep.Emails != 1 || rep.Days[0] != "2027-01-05" {
+		t.Fatalf("next run: %+v %v", rep, err)
 	}
 }
