@@ -48,7 +48,7 @@ type classifyCase struct {
 const adult = `"dateOfBirth":"1980-06-15",`
 
 var classifyCases = []classifyCase{
-	// ---- the worked examples in ../shared/domain/README.md
+	// ---- the worked examples in docs/domain.md
 	{"example 1: s.18, 4 years, licence ends 2029-05-31: Category 2 until then",
 		`{` + adult + `"offences":[{"code":"OAPA1861-S18","disposal":"conviction","date":"2025-05-01"}],
 		 "sentence":{"type":"imprisonment","lengthMonths":48},"dates":{"licenceEndDate":"2029-05-31"},"notification":{"status":"no"}}`,
@@ -273,7 +273,7 @@ var classifyCases = []classifyCase{
 
 	// ---- Category 4
 	{"CTA 2008 notification: Category 4",
-		`{` + adult + `"offences":[{"code":"TACT2006-S5","disposal":"conviction","date":"2020-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":96},"dates":{"licenceEndDate":"2028-01-09"},
+		`{` + adult + `"offences":[{"code":"TACT2006-S2","disposal":"conviction","date":"2020-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":96},"dates":{"licenceEndDate":"2028-01-09"},
 		 "terrorism":{"ctaNotification":"yes","ctaNotificationEndDate":"2050-01-09"}}`,
 		want{outcome: Eligible, primary: 4, code: "M4", cats: []Category{4, 4}, until: "2050-01-09", rules: []string{"CAT4-CTA-NOTIFICATION", "CAT4-TERRORISM-CUSTODY", "CAT4-CT-ARRANGEMENTS"}}},
 	{"terrorism offence with 12 months' custody: Category 4",

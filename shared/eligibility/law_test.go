@@ -58,7 +58,7 @@ var lawCases = []classifyCase{
 		`{` + adult + `"offences":[{"code":"TACT2006-S5","disposal":"conviction","date":"2025-01-10","where":"scotland"}],"sentence":{"type":"imprisonment","lengthMonths":11},"terrorism":{"ctaNotification":"no"}}`,
 		want{outcome: NotEligible, rules: []string{"CAT4-TERRORISM-UNDER-12-MONTHS"}}},
 	{"CTA s.45(1)(b): not guilty by insanity of a terrorism offence, hospital order: Category 4",
-		`{` + adult + `"offences":[{"code":"TACT2006-S5","disposal":"not-guilty-insanity","date":"2025-01-10"}],"sentence":{"type":"hospital-order"},"dates":{"orderEndDate":"2028-01-09"}}`,
+		`{` + adult + `"offences":[{"code":"TACT2006-S2","disposal":"not-guilty-insanity","date":"2025-01-10"}],"sentence":{"type":"hospital-order"},"dates":{"orderEndDate":"2028-01-09"}}`,
 		want{outcome: Eligible, primary: 4, until: "2028-01-09", rules: []string{"CAT4-HOSPITAL"}}},
 	{"CTA s.45(1)(b) narrowly missed: the finding ended in an absolute discharge",
 		`{` + adult + `"offences":[{"code":"TACT2006-S5","disposal":"not-guilty-insanity","date":"2025-01-10"}],"sentence":{"type":"absolute-discharge"},"terrorism":{"ctaNotification":"no"}}`,

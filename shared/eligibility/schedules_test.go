@@ -7,67 +7,86 @@ import (
 )
 
 // The paragraph numbers of CJA 2003 Schedule 15 and SOA 2003 Schedule 3,
-// as read in the revised text of each Act (Schedule 15: paragraphs 1-65
-// in Part 1 and 66-153 in Part 2, with 63FA inserted by the Domestic Abuse
-// Act 2021; Schedule 3: paragraphs 1-35 England and Wales, 36-60
-// Scotland, 61-92 Northern Ireland, 93 service offences, 94-98 general,
-// with 29A-29C and 89A-89C inserted by SI 2007/296, 35A and 92A by the
-// Criminal Justice and Immigration Act 2008 Sch.26 para 58 (26 January
-// 2009), 35B and 92X by the Coroners and Justice Act 2009 Sch.21 para 62
-// (6 April 2010), and 35C by the Serious Crime Act 2015).
+// as read in the statute text (the copies and amending Acts docs/rules.md
+// names under "Sources read"). Schedule 15: paragraphs 1-65 in Part 1 and
+// 66-153 in Part 2, with inserted paragraphs 59A-59D, 60A-60C and 63B-63F
+// (Coroners and Justice Act 2009 s.138, 12 January 2010), 63A (DVCVA 2004
+// Sch.10 para 65), 63FA (Domestic Abuse Act 2021), 63G-63H and 152A (Modern
+// Slavery Act 2015 s.6(2)-(3), 31 July 2015), 116A (Serious Crime Act
+// 2015 Sch.4 para 68(2), 3 April 2017) and 149A-149B (Online Safety Act 2023
+// Sch.14 para 17(2), 31 January 2024). Schedule 3: paragraphs 1-35 England
+// and Wales, 36-60 Scotland, 61-92 Northern Ireland, 93 service offences,
+// 94-98 general, with the inserted paragraphs listed below.
 func statuteParagraphs() (sch15, sch3 []string) {
 	for i := 1; i <= 153; i++ {
 		sch15 = append(sch15, fmt.Sprint(i))
 	}
-	// 63A: DVCVA 2004 s.5, inserted by that Act's Sch.10 para 65. Paras
-	// 63B-63F (63FA follows 63F) and any later Part 1 paragraphs (63G-63H
-	// by one account, the Modern Slavery Act 2015) were inserted after the
-	// copy read and their words were not seen: they are not listed here.
-	sch15 = append(sch15, "63A", "63FA")
+	sch15 = append(sch15, "59A", "59B", "59C", "59D", "60A", "60B", "60C",
+		"63A", "63B", "63C", "63D", "63E", "63F", "63FA", "63G", "63H", "116A", "149A", "149B", "152A")
 	for i := 1; i <= 98; i++ {
 		sch3 = append(sch3, fmt.Sprint(i))
 	}
-	return sch15, append(sch3, "29A", "29B", "29C", "35A", "35B", "35C", "89A", "89B", "89C", "92A", "92X")
-}
-
-// schedule3TextNotSeen are the Schedule 3 paragraphs the amendment notes of
-// the revised text say were inserted, but whose words were not in any copy
-// available when the list was checked, so they have no entries (an offence
-// they list is "not specified" only until someone adds it): 38A-38B and
-// 39A-39B (SSI 2010/421), 41A, 59D-59ZL (Sexual Offences (Scotland) Act
-// 2009 Sch.5 para 5, 1 December 2010), 44A (Criminal Justice and
-// Licensing (Scotland) Act 2010), 59A-59C (Protection of Children and
-// Prevention of Sexual Offences (Scotland) Act 2005): all Scottish; 92B-92W
-// (Northern Ireland offences inserted by SI 2008/1779 as 92A-92V and
-// renumbered by the Coroners and Justice Act 2009 Sch.21 para 62(3)); 93A
-// and 94A (service offences and inchoate forms, Armed Forces Act 2006 and
-// Serious Crime Act 2007).
-func schedule3TextNotSeen() []string {
-	n := []string{"38A", "38B", "39A", "39B", "41A", "44A", "59A", "59B", "59C"}
-	for _, c := range "DEFGHIJKLMNOPQRSTUVWXYZ" {
-		n = append(n, "59"+string(c))
+	// England and Wales: 24A (SCA 2015 Sch.4 para 66(2)), 29A-29C (SI
+	// 2007/296), 33A-33B (Online Safety Act 2023 Sch.14 para 16(4)), 34A
+	// (Voyeurism (Offences) Act 2019 s.1(4)), 35A (CJIA 2008), 35B (CAJA
+	// 2009), 35C (SCA 2015 Sch.4 para 66(3)).
+	sch3 = append(sch3, "24A", "29A", "29B", "29C", "33A", "33B", "34A", "35A", "35B", "35C")
+	// Scotland: 38A-38B, 39A-39B, 41A, 44A, 59A-59C, and 59D-59ZL (Sexual
+	// Offences (Scotland) Act 2009 offences).
+	sch3 = append(sch3, "38A", "38B", "39A", "39B", "41A", "44A")
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZ" {
+		sch3 = append(sch3, "59"+string(c))
 	}
 	for _, c := range "ABCDEFGHIJKL" {
-		n = append(n, "59Z"+string(c))
+		sch3 = append(sch3, "59Z"+string(c))
 	}
-	for _, c := range "BCDEFGHIJKLMNOPQRSTUVW" {
-		n = append(n, "92"+string(c))
+	// Northern Ireland: 89A-89C, 92A (CJIA 2008), 92B-92V (Sexual Offences
+	// (Northern Ireland) Order 2008 offences; the text has no 92W), 92X
+	// (CAJA 2009), 92Y (SCA 2015 Sch.4 para 66(4)). General: 93A (Armed
+	// Forces Act 2006 s.42 offences), 94A (Serious Crime Act 2007 Part 2).
+	sch3 = append(sch3, "89A", "89B", "89C")
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUV" {
+		sch3 = append(sch3, "92"+string(c))
 	}
-	return append(n, "93A", "94A")
+	return sch15, append(sch3, "92X", "92Y", "93A", "94A")
 }
 
-// TestSchedule3TextNotSeenIsSaid: the paragraphs whose text was not seen
-// are exactly those the list says it has not checked, and none of them is
-// given entries as if it had been read.
-func TestSchedule3TextNotSeenIsSaid(t *testing.T) {
-	p := Offences().Paragraphs
-	want := schedule3TextNotSeen()
-	if !slices.Equal(p.Schedule3NotChecked, want) {
-		t.Errorf("schedule3NotChecked = %v, want %v", p.Schedule3NotChecked, want)
+// TestSchedule3InsertedParagraphsRead: every inserted Schedule 3 paragraph
+// the revised text carries has been read, so none is left "not checked";
+// the Scottish and Northern Ireland paragraphs list offences of those
+// jurisdictions only (or an England and Wales offence that also extends
+// there), and 93A and 94A are general.
+func TestSchedule3InsertedParagraphsRead(t *testing.T) {
+	l := Offences()
+	p := l.Paragraphs
+	if len(p.Schedule3NotChecked) != 0 {
+		t.Errorf("schedule3NotChecked = %v, want none: every inserted paragraph of the text read is listed", p.Schedule3NotChecked)
 	}
-	for _, n := range want {
-		if len(p.Schedule3[n]) > 0 {
-			t.Errorf("Schedule 3 para %s has entries, but its text was not seen", n)
+	for _, g := range []string{"93A", "94A"} {
+		if !slices.Contains(p.Schedule3General, g) {
+			t.Errorf("Schedule 3 para %s (general) is not listed as general", g)
+		}
+	}
+	_, sch3 := statuteParagraphs()
+	ewAlsoElsewhere := map[string]bool{"CAJA2009-S62": true, "CJIA2008-S63": true, "SCA2015-S69": true, "SOA2003-S15": true,
+		"SOA2003-S16": true, "SOA2003-S17": true, "SOA2003-S18": true, "SOA2003-S19": true, "SOA2003-S47": true, "SOA2003-S48": true,
+		"SOA2003-S49": true, "SOA2003-S50": true, "SOA2003-S66": true, "SOA2003-S67": true, "SOA2003-S69": true, "SOA2003-S70": true,
+		"CEMA1979-S170-INDECENT": true, "SOAA2000-S3": true, "OAPA1861-S62-NI": true}
+	for _, n := range sch3 {
+		want := ""
+		switch k := paraNumber(n); {
+		case k >= 36 && k <= 60:
+			want = string(Scotland)
+		case k >= 61 && k <= 92:
+			want = string(NorthernIreland)
+		case k >= 93:
+			continue
+		}
+		for _, c := range p.Schedule3[n] {
+			o, _ := l.ByCode(c)
+			if o.Jurisdiction != want && !ewAlsoElsewhere[c] {
+				t.Errorf("Schedule 3 para %s lists %s with jurisdiction %q, want %q", n, c, o.Jurisdiction, want)
+			}
 		}
 	}
 }
