@@ -13,13 +13,15 @@
 // Crime, Sentencing and Courts Act 2022 (four categories), Schedule 15 to
 // that Act, the Sexual Offences Act 2003 Part 2 (notification, s.82
 // periods) and Schedule 3, the Counter-Terrorism Act 2008, the national
-// MAPPA Guidance and the local documents S0-S4 described in
-// ../shared/domain/README.md. Where the local documents are out of date,
+// MAPPA Guidance and the local documents S0-S4 described in docs/domain.md
+// (with the worked examples). Where the local documents are out of date,
 // current law wins; where no source decides, the choice is marked "product
 // policy" here and in docs/rules.md.
 //
-// The offence list (data/offences.json) is embedded and checked when the
-// package loads; an offence it does not know gives "cannot decide".
+// The offence list (data/offences.json) is embedded and parsed on first
+// use; its paragraphs were read in the statute text (docs/rules.md, "Offence
+// list"). An offence it does not know gives "cannot decide" only where a
+// rule turns on which offence it is.
 //
 // The package has no AWS and no HTTP dependencies; shared/eligibilityapi is
 // its HTTP edge.

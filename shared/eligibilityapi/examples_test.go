@@ -8,7 +8,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 )
 
-// The worked examples of ../shared/domain/README.md, asked of the endpoint
+// The worked examples of docs/domain.md, asked of the endpoint
 // as a member of staff would ask them, answered with reasons.
 // (Example 8 is about the rota, which is a later issue.)
 func TestWorkedExamplesThroughTheEndpoint(t *testing.T) {
