@@ -244,7 +244,7 @@ func admits(rule access.Rule, c caller) bool {
 // rowRefused reports whether a 403 is the row rule (the caller is admitted
 // to the route but may not see the person the path names).
 func rowRefused(rule access.Rule, c caller, path string, sees, secrets map[string][]string) bool {
-	if rule.Rows != access.RowsCases {
+	if rule.Rows != access.RowsCases && rule.Rows != access.RowsChildRecord {
 		return false
 	}
 	for person, words := range secrets {

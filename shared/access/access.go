@@ -32,6 +32,10 @@ const (
 	RowsCases Rows = "cases"
 	// RowsOwnClient: an agency sees only referrals its own client posted.
 	RowsOwnClient Rows = "own-client"
+	// RowsChildRecord: the case's data as RowsCases, and the text kept from
+	// MAPPA minutes about a child (the child-relevant extract) only to those
+	// who may see the child's record (CanSeeChildRecord).
+	RowsChildRecord Rows = "child-record"
 	// RowsAuditIDs: the audit of any case or person: ids, actions and times,
 	// never a case's contents (administrators).
 	RowsAuditIDs Rows = "audit-ids"
@@ -197,6 +201,29 @@ func (c Cases) ScopeOf(ctx context.Context, who auth.Identity) (Scope, error) {
 // CanSeeCase implements staffapi.CaseAccess.
 func (c Cases) CanSeeCase(ctx context.Context, who auth.Identity, caseID string) (bool, error) {
 	s, err := c.ScopeOf(ctx, who)
+	if err != nil {
+		return false, err
+	}
+	return s.Has(caseID), nil
+}
+
+// CanSeeChildRecord reports whether who may see what is recorded about the
+// children of a case in children's social care (the child-relevant
+// extract of MAPPA minutes): social workers, team managers, service
+// managers and heads of service whose own assignments (or their team's)
+// include the case. Business support officers' sight of every case is for
+// running the inbox and the rota, not the children's records, so it does
+// not count here; assistant directors, administrators and agencies never.
+// Guidance says the minutes' child-relevant part goes to the child's case
+// notes (children's social care); who in the council may read those notes
+// is the council's, and this is the product's rule.
+func (c Cases) CanSeeChildRecord(ctx context.Context, who auth.Identity, caseID string) (bool, error) {
+	if who.Kind != auth.KindStaff || !who.HasAny(auth.RoleSocialWorker, auth.RoleTeamManager, auth.RoleServiceMgr, auth.RoleHeadOfService) {
+		return false, nil
+	}
+	narrowed := who
+	narrowed.Roles = slices.DeleteFunc(slices.Clone(who.Roles), func(r auth.Role) bool { return r == auth.RoleBSO })
+	s, err := c.ScopeOf(ctx, narrowed)
 	if err != nil {
 		return false, err
 	}

@@ -120,7 +120,7 @@ func (t *Table[R, P]) now() time.Time {
 // Item returns r's item: attributevalue's mapping, the key and the
 // derived attributes.
 func (t *Table[R, P]) Item(id string, r *R) (dynamo.Item, error) {
-	it, err := attributevalue.MarshalMap(r)
+	it, err := attributevalue.MarshalMapWithOptions(r, textMarshalers)
 	if err != nil {
 		return nil, fmt.Errorf("aggregate: encode %s: %w", id, err)
 	}
@@ -130,10 +130,15 @@ func (t *Table[R, P]) Item(id string, r *R) (dynamo.Item, error) {
 	return t.Key(id).With(it), nil
 }
 
+// Records are mapped with their types' own text forms where they have one
+// (civil.Date as "2027-03-25", time.Time as RFC 3339).
+func textMarshalers(o *attributevalue.EncoderOptions)   { o.UseEncodingMarshalers = true }
+func textUnmarshalers(o *attributevalue.DecoderOptions) { o.UseEncodingUnmarshalers = true }
+
 // Decode reads a record from its item.
 func Decode[R any](it dynamo.Item) (R, error) {
 	var r R
-	if err := attributevalue.UnmarshalMap(it, &r); err != nil {
+	if err := attributevalue.UnmarshalMapWithOptions(it, &r, textUnmarshalers); err != nil {
 		return r, fmt.Errorf("aggregate: decode: %w", err)
 	}
 	return r, nil

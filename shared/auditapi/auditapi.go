@@ -1,5 +1,5 @@
 // Package auditapi lets administrators read the audit: everything recorded
-// about a case (the case and each of its referrals: who viewed or changed
+// about a case (the case, each of its referrals, meetings and minutes records: who viewed or changed
 // what, when, through which route), and everything one person or client did
 // over some days. Administrators see ids, actions and times, never case
 // contents. Reading the audit is itself audited (audit.read), before the
@@ -19,6 +19,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/validation"
 )
@@ -43,6 +44,12 @@ type Cases interface {
 	GetCaseDetail(ctx context.Context, id, cursor string) (store.CaseDetail, error)
 }
 
+// Meetings lists a case's meetings (*meetingstore.Store), so the case's
+// audit includes each meeting's and its minutes' records.
+type Meetings interface {
+	ListByCase(ctx context.Context, caseID, cursor string, limit int32) (meetingstore.Page, error)
+}
+
 // Recorder records the read of the audit.
 type Recorder interface {
 	Record(ctx context.Context, e audit.Entry) error
@@ -52,9 +59,12 @@ type Recorder interface {
 type API struct {
 	Reader Reader
 	Cases  Cases
-	Audit  Recorder
-	Clock  clock.Clock
-	IDs    ids.Generator
+	// Meetings, if set, adds "meeting:<id>" and "minutes:<id>" of each of
+	// the case's meetings to the case's audit.
+	Meetings Meetings
+	Audit    Recorder
+	Clock    clock.Clock
+	IDs      ids.Generator
 }
 
 // Record is one audit record as the API shows it.
@@ -112,6 +122,19 @@ func (a *API) handleCase(w http.ResponseWriter, r *http.Request) {
 	subjects := []string{"case:" + caseID}
 	for _, l := range d.Referrals {
 		subjects = append(subjects, "referral:"+l.ReferralID)
+	}
+	for cursor := ""; a.Meetings != nil; {
+		page, err := a.Meetings.ListByCase(r.Context(), caseID, cursor, 100)
+		if err != nil {
+			httpapi.Internal(w, r, err)
+			return
+		}
+		for _, m := range page.Meetings {
+			subjects = append(subjects, "meeting:"+m.ID, "minutes:"+m.ID)
+		}
+		if cursor = page.Cursor; cursor == "" {
+			break
+		}
 	}
 	var all []audit.Entry
 	for _, s := range subjects {

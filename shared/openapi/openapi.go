@@ -143,6 +143,7 @@ func Operations() []Operation {
 			Responses: map[int]reflect.Type{200: nil, 404: nil}, Params: []Param{{Name: "proxy+", In: "path", Required: true}}},
 	}
 	ops = append(ops, meetingOperations()...)
+	ops = append(ops, minutesOperations()...)
 	return append(ops, noticeOperations()...)
 }
 

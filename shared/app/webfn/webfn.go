@@ -25,6 +25,8 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/meetingapi"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
+	"github.com/mappa-coordinator/mappa/shared/minutesapi"
+	"github.com/mappa-coordinator/mappa/shared/minutestore"
 	"github.com/mappa-coordinator/mappa/shared/noticeapi"
 	"github.com/mappa-coordinator/mappa/shared/openapi"
 	"github.com/mappa-coordinator/mappa/shared/report"
@@ -50,13 +52,17 @@ func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 	cases := access.Cases{Assignments: directoryTeams{base: assignstore.Store{DB: deps.DB, Table: deps.Tables.Cases}, dir: ms}}
 	staffapi.Register(rt, staffapi.New(st, in, aud, cases, deps.Clock, deps.IDs))
 	meetingapi.Register(rt, meetingapi.New(ms, st, aud, cases, deps.Clock, deps.IDs))
+	minutesapi.Register(rt, &minutesapi.API{
+		Store:    minutestore.New(deps.DB, deps.Tables.Meetings, deps.Tables.Audit, deps.Tables.Outbox, deps.Clock),
+		Meetings: ms, Cases: st, Access: cases, Audit: aud, Clock: deps.Clock, IDs: deps.IDs,
+	})
 	eligibilityapi.Register(rt, deps.Clock)
 	reportapi.Register(rt, func(ctx context.Context, months []string) (map[string]map[report.Metric]int, error) {
 		return reportstore.Read(ctx, deps.DB, deps.Tables.Referrals, months)
 	}, deps.Clock)
 	eligibilityapi.RegisterOffences(rt)
 	openapi.Register(rt)
-	auditapi.Register(rt, &auditapi.API{Reader: audit.Reader{DB: deps.DB, Table: deps.Tables.Audit}, Cases: st, Audit: aud, Clock: deps.Clock, IDs: deps.IDs})
+	auditapi.Register(rt, &auditapi.API{Reader: audit.Reader{DB: deps.DB, Table: deps.Tables.Audit}, Cases: st, Meetings: ms, Audit: aud, Clock: deps.Clock, IDs: deps.IDs})
 	notices, err := noticefn.Notices(ctx, deps)
 	if err != nil {
 		return nil, fmt.Errorf("app: web: %w", err)
