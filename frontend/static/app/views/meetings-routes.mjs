@@ -24,6 +24,11 @@ export async function routeMeetings (path, ctx, setNav) {
     await (await import('./attendance.mjs')).renderAttendance(ctx, m[1])
     return true
   }
+  if ((m = path.match(new RegExp(`^/meetings/${ID}/minutes$`)))) {
+    setNav(true, 'meetings')
+    await (await import('./minutes.mjs')).renderMinutes(ctx, m[1])
+    return true
+  }
   if (path === '/my-meetings') {
     setNav(true, 'meetings')
     await renderMyMeetings(ctx)

@@ -428,6 +428,7 @@ export function meetingPage (b, who, me, people, errs = {}) {
     ${(m.gaps || []).map((g) => warningText(`Nobody available: ${g.reason}`))}
     ${(m.attendees || []).length ? attendeesTable(m, names) : (b.assigning ? '' : html`<p class="govuk-body">Nobody from the council is due to attend.</p>`)}
     ${(m.attendees || []).length ? html`<p class="govuk-body"><a class="govuk-link" id="replies-link" href="/meetings/${enc(m.id)}/attendance">Replies and attendance</a></p>` : ''}
+    <p class="govuk-body"><a class="govuk-link" id="minutes-link" href="/meetings/${enc(m.id)}/minutes">Minutes record</a> (received, the child-relevant extract, sharing, destruction)</p>
     ${myChecklist(m, me)}
     ${bso && open ? html`
       <details class="govuk-details" id="reassign"${errs.reassign ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Reassign a place</span></summary>

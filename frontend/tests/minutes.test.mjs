@@ -1,0 +1,134 @@
+// Issue 12 item 3 in a real browser against the whole local system: the
+// record kept about a meeting's minutes. A business support officer records
+// that the minutes arrived (GOV.UK errors first, by keyboard); the child's
+// social worker writes the child-relevant extract and sees it; the officer
+// sees that an extract was made but never its text, and records the
+// destruction. axe (WCAG 2.2 AA tags) on each state; usable at 320 px.
+
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { startDevServer, launchBrowser, newPage, assertNoAxe, signInAs } from './helpers.mjs'
+
+let server, browser
+before(async () => {
+  server = await startDevServer()
+  browser = await launchBrowser()
+})
+after(async () => {
+  if (browser) await browser.close()
+  if (server) await server.stop()
+})
+
+async function fitsAt320 (page, name) {
+  await page.setViewportSize({ width: 320, height: 800 })
+  try {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px at 320px`)
+    await assertNoAxe(page, `${name} at 320px`)
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 })
+  }
+}
+
+/** A weekday n days ago as YYYY-MM-DD and its parts. */
+function weekdayAgo (n) {
+  const d = new Date()
+  d.setUTCDate(d.getUTCDate() - n)
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() - 1)
+  return { iso: d.toISOString().slice(0, 10), day: String(d.getUTCDate()), month: String(d.getUTCMonth() + 1), year: String(d.getUTCFullYear()) }
+}
+
+const EXTRACT = 'Bea Sample: the person must not contact her at school; the school has been told by the police.'
+
+test('minutes record: received (errors first, keyboard), extract by the child\'s social worker, withheld from the officer, destroyed', { timeout: 240000 }, async () => {
+  const { page, problems } = await newPage(browser)
+  await signInAs(page, server.url, 'Business support officer')
+  await page.goto(new URL('referrals', server.url).href)
+  await page.getByRole('link', { name: /Demoperson/ }).first().click()
+  await page.locator('#case-link').click()
+  await page.waitForURL(/\/cases\/[^/]+$/)
+  const caseId = new URL(page.url()).pathname.split('/').pop()
+  // A meeting held last week, recorded through the API with the officer's token.
+  const held = weekdayAgo(7)
+  const meetingId = await page.evaluate(async ({ caseId, date }) => {
+    const key = Object.keys(sessionStorage).find((k) => (sessionStorage.getItem(k) || '').includes('accessToken'))
+    const token = JSON.parse(sessionStorage.getItem(key)).accessToken
+    const r = await fetch(`/v1/staff/cases/${caseId}/meetings`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ level: 2, kind: 'review', date, time: '10:00', place: 'Exampleton Police Station', chair: 'DI Demo Chair', leadAgency: 'Probation' })
+    })
+    const b = await r.json()
+    if (r.status !== 201) throw new Error(`meeting: ${r.status} ${JSON.stringify(b)}`)
+    return b.meeting.id
+  }, { caseId, date: held.iso })
+
+  // From the meeting page to its minutes record.
+  await page.goto(new URL(`meetings/${meetingId}`, server.url).href)
+  await page.locator('#minutes-link').click()
+  await page.getByRole('heading', { name: 'Minutes record', level: 1 }).waitFor()
+  assert.equal(await page.title(), 'Minutes record – MAPPA Coordinator')
+  assert.match(await page.locator('[data-row="m-received"]').innerText(), /Not yet/)
+  assert.match(await page.locator('#extract-withheld').innerText(), /Only those who may see the child’s record/)
+  await assertNoAxe(page, 'the minutes record (nothing yet)')
+
+  // Received: by keyboard, an empty form first.
+  await page.locator('#step-received summary').focus()
+  await page.keyboard.press('Enter')
+  await page.locator('#form-received button').focus()
+  await page.keyboard.press('Enter')
+  await page.locator('.govuk-error-summary').waitFor()
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the date[\s\S]*Enter who sent them/)
+  assert.match(await page.title(), /^Error: Minutes record/)
+  await assertNoAxe(page, 'the minutes record with errors')
+  const rec = weekdayAgo(2)
+  await page.locator('#received-on-day').focus()
+  await page.keyboard.type(rec.day)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(rec.month)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type(rec.year)
+  await page.keyboard.press('Tab')
+  await page.keyboard.type('MAPPA co-ordinator, Exampleton')
+  await page.keyboard.press('Enter')
+  await page.locator('.govuk-notification-banner--success').waitFor()
+  assert.match(await page.locator('[data-row="m-received"]').innerText(), /from MAPPA co-ordinator, Exampleton[\s\S]*recorded by Ada Example/)
+  await fitsAt320(page, 'the minutes record (received)')
+  await page.context().close()
+
+  // The child's social worker writes the extract and reads it.
+  const sw = await newPage(browser)
+  await signInAs(sw.page, server.url, 'Social worker')
+  await sw.page.goto(new URL(`meetings/${meetingId}/minutes`, server.url).href)
+  await sw.page.locator('#extract').waitFor()
+  await sw.page.fill('#extract', EXTRACT)
+  await sw.page.getByRole('button', { name: 'Save the extract' }).click()
+  await sw.page.locator('.govuk-notification-banner--success').waitFor()
+  assert.equal((await sw.page.locator('#extract-text').innerText()).trim(), EXTRACT)
+  assert.match(await sw.page.locator('[data-row="m-extract"]').innerText(), /Made by Cara Testperson/)
+  await assertNoAxe(sw.page, 'the minutes record with the extract')
+  await fitsAt320(sw.page, 'the minutes record with the extract')
+  assert.deepEqual(sw.problems, [])
+  await sw.context.close()
+
+  // The officer sees that an extract was made, never its text; records the destruction.
+  const bso = await newPage(browser)
+  await signInAs(bso.page, server.url, 'Business support officer')
+  await bso.page.goto(new URL(`meetings/${meetingId}/minutes`, server.url).href)
+  await bso.page.locator('#extract-withheld').waitFor()
+  const text = await bso.page.locator('main').innerText()
+  assert.doesNotMatch(text, /school/, 'the officer must not see the extract')
+  assert.match(await bso.page.locator('[data-row="m-extract"]').innerText(), /Made by Cara Testperson/)
+  await bso.page.locator('#step-destroyed summary').click()
+  await bso.page.fill('#destroyed-on-day', rec.day)
+  await bso.page.fill('#destroyed-on-month', rec.month)
+  await bso.page.fill('#destroyed-on-year', rec.year)
+  await bso.page.fill('#destroyed-destroyedBy', 'Ada Example (shredded)')
+  await bso.page.getByRole('button', { name: 'Record destruction' }).click()
+  await bso.page.locator('.govuk-notification-banner--success').waitFor()
+  assert.match(await bso.page.locator('[data-row="m-destroyed"]').innerText(), /by Ada Example \(shredded\)/)
+  assert.equal(await bso.page.locator('form[data-step]').count(), 0, 'nothing more to record once destroyed')
+  await assertNoAxe(bso.page, 'the minutes record (destroyed)')
+  assert.deepEqual(bso.problems, [])
+  assert.deepEqual(problems, [])
+})
