@@ -1,6 +1,9 @@
-// Reading the staff API's referral views defensively: a missing field is
-// "Not known", never an error. Field names follow shared/staffapi; a few
-// alternatives are accepted so that a renamed field degrades gracefully.
+// Reading the staff API's bodies by the names the OpenAPI document gives
+// (GET /v1/openapi.json): a referral (GET /v1/staff/referrals/{id}), an item
+// of the work list (GET /v1/staff/referrals), a case, an eligibility check.
+// A missing field is "Not known", never an error; a field is never guessed
+// under another name. frontend/tests/api-fields.test.mjs checks every name
+// read here and in the pages against the document.
 
 /** The first of keys (dotted paths allowed) that is present in obj. */
 export function pick (obj, ...keys) {
@@ -15,31 +18,34 @@ export function pick (obj, ...keys) {
   return undefined
 }
 
+/** A referral's id (a referral or a work-list item). */
 export function referralId (r) {
-  return pick(r, 'id', 'referralId', 'referral.id')
+  return pick(r, 'id')
 }
 
+/** What the agency sent: a referral's referral. */
 export function referralOf (r) {
-  return pick(r, 'referral', 'body') || r
+  return pick(r, 'referral') || {}
 }
 
+/** The person a referral is about. */
 export function personOf (r) {
-  return pick(r, 'person', 'referral.person', 'body.person') || {}
+  return pick(r, 'referral.person') || {}
 }
 
-export function personName (r) {
-  const direct = pick(r, 'personName', 'name')
-  if (direct) return direct
-  const p = personOf(r)
+/** A work-list item's person, in words. */
+export function personName (item) {
+  const p = pick(item, 'person') || {}
   return [p.givenNames, p.familyName].filter(Boolean).join(' ') || undefined
 }
 
+/** The case a referral or work-list item belongs to (its id). */
 export function caseRef (r) {
-  return pick(r, 'caseRef', 'caseReference', 'case.reference', 'case.ref', 'caseId', 'case.id')
+  return pick(r, 'caseId')
 }
 
 export function caseIdOf (r) {
-  return pick(r, 'caseId', 'case.id', 'case.caseId')
+  return pick(r, 'caseId')
 }
 
 /**
@@ -60,15 +66,13 @@ export function classificationOf (r) {
 
 /** The engine's level suggestion: { level, levelCode, reasons, missing }. */
 export function levelSuggestionOf (r) {
-  const c = classificationOf(r)
-  const s = pick(c, 'levelSuggestion') ?? pick(r, 'levelSuggestion')
+  const s = pick(classificationOf(r), 'levelSuggestion')
   return s && typeof s === 'object' ? s : {}
 }
 
+/** A referral's or case's suggested level: its suggestedLevel, else the classification's. */
 export function suggestedLevelOf (r) {
-  const s = pick(r, 'suggestedLevel') ?? pick(levelSuggestionOf(r), 'level') ?? pick(classificationOf(r), 'suggestedLevel')
-  if (s && typeof s === 'object') return pick(s, 'level', 'suggested')
-  return s
+  return pick(r, 'suggestedLevel') ?? pick(levelSuggestionOf(r), 'level')
 }
 
 export function suggestedLevelReasons (r) {
@@ -76,23 +80,23 @@ export function suggestedLevelReasons (r) {
   return Array.isArray(reasons) ? reasons : [reasons]
 }
 
+/** A referral's meeting invitation. */
 export function meetingOf (r) {
-  return pick(r, 'meetingInvitation', 'meeting', 'referral.meetingInvitation', 'body.meetingInvitation')
+  return pick(r, 'referral.meetingInvitation')
 }
 
-/** The work list's shortNotice, or the classification's notice.short (the server's one notice rule). */
-export function isShortNotice (r) {
-  const v = pick(r, 'shortNotice') ?? pick(classificationOf(r), 'notice.short')
-  return v === true
+/** A work-list item's shortNotice (the server's one notice rule; a referral's is classification.notice). */
+export function isShortNotice (item) {
+  return pick(item, 'shortNotice') === true
 }
 
 /** Reasons as an array of { ruleId, explanation, source }. */
 export function reasonsOf (c) {
-  const rs = pick(c, 'reasons', 'explanation', 'trace') || []
+  const rs = pick(c, 'reasons') || []
   return Array.isArray(rs) ? rs : []
 }
 
 export function basesOf (c) {
-  const bs = pick(c, 'bases', 'basis', 'categories') || []
+  const bs = pick(c, 'bases') || []
   return Array.isArray(bs) ? bs : [bs]
 }

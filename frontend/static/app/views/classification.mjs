@@ -31,9 +31,9 @@ function basisRows (c, opts) {
   return basesOf(c).map((b) => {
     if (typeof b !== 'object') return [categoryText(b), null, null]
     return [
-      categoryText(pick(b, 'category', 'number')),
-      pick(b, 'rule', 'basis', 'description'),
-      endText(pick(b, 'until', 'endDate', 'ends'), opts)
+      categoryText(pick(b, 'category')),
+      pick(b, 'rule'),
+      endText(pick(b, 'until'), opts)
     ]
   })
 }
@@ -48,7 +48,7 @@ function reasonRows (c) {
  */
 export function reasonTableRows (reasons) {
   return (Array.isArray(reasons) ? reasons : []).map((r) => typeof r === 'object'
-    ? [pick(r, 'sentence', 'explanation', 'text', 'detail', 'message'), ruleId(pick(r, 'rule', 'ruleId', 'id')), sourceText(pick(r, 'source', 'sources', 'reference'))]
+    ? [pick(r, 'sentence'), ruleId(pick(r, 'rule')), sourceText(pick(r, 'source'))]
     : [String(r), null, null])
 }
 
@@ -70,18 +70,18 @@ export function classificationSection (view, { stored = true } = {}) {
     return html`<h2 class="govuk-heading-m" id="classification">Classification</h2>
       <p class="govuk-body">This referral has not been classified yet. It usually takes a few seconds: reload the page.</p>`
   }
-  const missing = pick(c, 'missing', 'missingInformation') || []
+  const missing = pick(c, 'missing') || []
   const bases = basisRows(c, { stored })
   const reasons = reasonRows(c)
   return html`<h2 class="govuk-heading-m" id="classification">Classification</h2>
     ${summaryList([
-      { key: 'Outcome', value: outcomeTag(pick(c, 'outcome', 'result', 'status')) },
-      { key: 'Primary category', value: categoryNumber(pick(c, 'primaryCategory', 'category')) ? categoryText(pick(c, 'primaryCategory', 'category')) : (pick(c, 'primaryCategory') === 0 ? 'None' : undefined) },
+      { key: 'Outcome', value: outcomeTag(pick(c, 'outcome')) },
+      { key: 'Primary category', value: categoryNumber(pick(c, 'primaryCategory')) ? categoryText(pick(c, 'primaryCategory')) : (pick(c, 'primaryCategory') === 0 ? 'None' : undefined) },
       { key: 'Eligible until', value: c.eligibleUntil ? endText(c.eligibleUntil, { stored }) : (pick(c, 'outcome') === 'eligible' ? undefined : 'Not applicable') },
       stored
-        ? { key: 'Classified', value: pick(c, 'classifiedAt', 'at') ? dateTimeText(pick(c, 'classifiedAt', 'at')) : undefined }
+        ? { key: 'Classified', value: pick(c, 'classifiedAt') ? dateTimeText(pick(c, 'classifiedAt')) : undefined }
         : { key: 'Worked out for', value: pick(c, 'asOf', 'decidedOn') ? dateText(pick(c, 'asOf', 'decidedOn')) : undefined },
-      { key: 'Offence list version', value: pick(c, 'offenceListVersion', 'rulesVersion') }
+      { key: 'Offence list version', value: pick(c, 'offenceListVersion') }
     ])}
     ${c.needsHumanDecision ? warningText('The rules leave this to a person to decide. Read the reasons below.') : ''}
     ${(Array.isArray(c.followUps) ? c.followUps : []).map((f) => html`<div class="govuk-warning-text" id="follow-up-${f.kind}">
@@ -90,7 +90,7 @@ export function classificationSection (view, { stored = true } = {}) {
     </div>`)}
     ${Array.isArray(missing) && missing.length ? html`<div class="govuk-inset-text">
       <h3 class="govuk-heading-s">${pick(c, 'outcome') === 'cannot-decide' ? 'Information missing to decide' : 'Information that could change the category or its end'}</h3>
-      <ul class="govuk-list govuk-list--bullet">${missing.map((m) => html`<li>${typeof m === 'object' ? pick(m, 'fact', 'detail', 'text', 'field') : m}</li>`)}</ul>
+      <ul class="govuk-list govuk-list--bullet">${missing.map((m) => html`<li>${typeof m === 'object' ? pick(m, 'fact') : m}</li>`)}</ul>
     </div>` : ''}
     ${bases.length ? table({ id: 'bases', caption: 'Every basis for MAPPA eligibility', captionSize: 's', head: ['Category', 'Rule', 'Ends'], rows: bases }) : html`<p class="govuk-body">No basis for MAPPA eligibility was found.</p>`}
     ${reasons.length ? table({ id: 'reasons', caption: 'Why: the rules applied', captionSize: 's', head: REASON_HEAD, rows: reasons }) : html`<p class="govuk-body">No reasons were recorded.</p>`}`
@@ -101,7 +101,7 @@ export function levelSection (view, { confirmed: showConfirmed = true } = {}) {
   const level = suggestedLevelOf(view)
   const reasons = suggestedLevelReasons(view)
   const missing = pick(levelSuggestionOf(view), 'missing') || []
-  const confirmed = pick(view, 'case.level', 'confirmedLevel')
+  const confirmed = pick(view, 'case.level')
   const rows = reasonTableRows(reasons)
   return html`<h2 class="govuk-heading-m" id="level">Level of management</h2>
     ${summaryList([
@@ -110,7 +110,7 @@ export function levelSection (view, { confirmed: showConfirmed = true } = {}) {
     ].filter(Boolean))}
     ${Array.isArray(missing) && missing.length ? html`<div class="govuk-inset-text">
       <h3 class="govuk-heading-s">Information that would let a level be suggested</h3>
-      <ul class="govuk-list govuk-list--bullet">${missing.map((m) => html`<li>${typeof m === 'object' ? pick(m, 'fact', 'detail', 'text') : m}</li>`)}</ul>
+      <ul class="govuk-list govuk-list--bullet">${missing.map((m) => html`<li>${typeof m === 'object' ? pick(m, 'fact') : m}</li>`)}</ul>
     </div>` : ''}
     ${rows.length ? table({ id: 'level-reasons', caption: 'Why this level is suggested', captionSize: 's', head: REASON_HEAD, rows }) : ''}`
 }

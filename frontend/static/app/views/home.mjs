@@ -10,7 +10,7 @@
 import { html, table, tag } from '../html.mjs'
 import { api, hasRole, seesReferrals, ROLE_BSO } from '../api.mjs'
 import { roleText, dateText, shortNoticeTag, statusTag, levelText } from '../format.mjs'
-import { referralId, personName, suggestedLevelOf, isShortNotice } from '../model.mjs'
+import { pick, referralId, personName, isShortNotice } from '../model.mjs'
 import { daysBetween, londonDate, daysLeftText } from './facts-view.mjs'
 
 
@@ -51,7 +51,7 @@ function listTable (id, caption, items, today, { extra } = {}) {
       html`<a class="govuk-link" href="/referrals/${encodeURIComponent(referralId(r) || '')}">${personName(r) || 'Referral'}</a>${r.agencyReference ? html`<br><span class="govuk-body-s app-secondary">${r.agencyReference}</span>` : ''}`,
       meetingCell(r, today),
       html`${statusTag(r.status)}${r.possibleMatch ? html` ${tag('Possible match', 'orange')}` : ''}`,
-      extra ? extra.cell(r) : (suggestedLevelOf(r) ? levelText(suggestedLevelOf(r)) : 'None suggested')
+      extra ? extra.cell(r) : (pick(r, 'suggestedLevel') ? levelText(pick(r, 'suggestedLevel')) : 'None suggested')
     ])
   })}</div>`
 }

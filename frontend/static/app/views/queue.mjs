@@ -5,7 +5,7 @@ import { html, table, tag } from '../html.mjs'
 import { api, hasRole, ROLE_BSO } from '../api.mjs'
 import { dateText, STATUSES, statusTag, categoryTag, categoryNumber, levelText, agencyText, dayText, timeText, shortNoticeTag } from '../format.mjs'
 import { daysBetween, londonDate, daysLeftText } from './facts-view.mjs'
-import { pick, referralId, personName, caseRef, classificationOf, suggestedLevelOf, isShortNotice } from '../model.mjs'
+import { pick, referralId, personName, caseRef, isShortNotice } from '../model.mjs'
 
 const TABS = [{ value: '', text: 'All' }, ...STATUSES]
 
@@ -19,10 +19,10 @@ function subNavigation (current) {
   </nav>`
 }
 
-export function itemsOf (data) {
-  if (Array.isArray(data)) return data
-  if (!data || typeof data !== 'object') return []
-  return data.items || data.referrals || data.results || []
+/** A page of the work list: its items and the cursor of the next page. */
+export function pageOf (data) {
+  if (!data || typeof data !== 'object') return { items: [], next: undefined }
+  return { items: Array.isArray(data.items) ? data.items : [], next: data.next || undefined }
 }
 
 /** The meeting's date and the days left to it (today in UK time). */
@@ -35,10 +35,10 @@ function meetingCell (r, today = londonDate(new Date())) {
 
 function row (r) {
   const id = referralId(r)
-  const category = pick(r, 'primaryCategory', 'category') ?? pick(classificationOf(r), 'primaryCategory', 'category')
+  const category = pick(r, 'primaryCategory')
   const ref = pick(r, 'agencyReference') || caseRef(r)
-  const agency = pick(r, 'referringAgency', 'agency')
-  const received = pick(r, 'receivedAt', 'received', 'createdAt')
+  const agency = pick(r, 'referringAgency')
+  const received = pick(r, 'receivedAt')
   return [
     html`<a class="govuk-link" href="/referrals/${encodeURIComponent(id || '')}">${personName(r) || 'Referral'}</a>
       ${ref ? html`<br><span class="govuk-body-s app-secondary">${ref}</span>` : ''}`,
@@ -46,7 +46,7 @@ function row (r) {
     received ? html`${dayText(received)}<br><span class="govuk-body-s app-secondary">${timeText(received)}</span>` : null,
     agency && typeof agency === 'object' ? (agency.name || agencyText(agency)) : agencyText(agency),
     categoryNumber(category) ? categoryTag(category) : html`<span class="app-not-known">${outcomeText(r)}</span>`,
-    suggestedLevelOf(r) ? levelText(suggestedLevelOf(r)) : (r.status === 'received' ? null : 'None suggested'),
+    pick(r, 'suggestedLevel') ? levelText(pick(r, 'suggestedLevel')) : (r.status === 'received' ? null : 'None suggested'),
     html`<ul class="app-tag-list">
       <li>${statusTag(r.status)}</li>
       ${isShortNotice(r) ? html`<li>${shortNoticeTag()}</li>` : ''}
@@ -61,9 +61,8 @@ export async function renderQueue (ctx, params) {
   if (status) q.set('status', status)
   if (params.get('cursor')) q.set('cursor', params.get('cursor'))
   const data = await api(`/v1/staff/referrals${q.toString() ? '?' + q : ''}`)
-  const items = itemsOf(data)
+  const { items, next } = pageOf(data)
   const tabText = TABS.find((t) => t.value === status).text
-  const next = data && (data.nextCursor || data.cursor || data.next)
   const nextQ = new URLSearchParams(q)
   if (next) nextQ.set('cursor', next)
   ctx.show(status ? `Referrals: ${tabText.toLowerCase()}` : 'Referrals', html`
@@ -90,7 +89,7 @@ export async function renderQueue (ctx, params) {
 }
 
 // _test exposes the row renderer to the module tests.
-export const _test = { row }
+export const _test = { row, pageOf }
 
 // outcomeText says why a referral has no category: not classified yet, not
 // eligible, or the engine could not decide without more facts.
