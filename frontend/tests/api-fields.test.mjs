@@ -3,8 +3,10 @@
 //
 // The test builds API bodies from the document's own schemas, wraps them so
 // that every property read is checked against the schema it comes from, and
-// runs the modules that read referrals, cases, the work list and
-// classifications (model.mjs and the pages that show them) over them. A read
+// runs the modules that read referrals, cases, the work list, classifications
+// and the offence search (model.mjs, the pages that show them, the offence
+// picker's labels) over them. The meetings, staff, audit and report pages are
+// not covered yet. A read
 // of a name the document does not have fails the test: a field renamed in
 // the front end only, or in the API only (the document follows the Go
 // types), or an undocumented alternative name kept "just in case".
@@ -27,6 +29,7 @@ import { _test as casePages } from '../static/app/views/case.mjs'
 import { _test as eligibilityPage } from '../static/app/views/eligibility.mjs'
 import { _test as homePage } from '../static/app/views/home.mjs'
 import { factsReceived } from '../static/app/views/facts-view.mjs'
+import { offenceLabel } from '../static/app/offence-picker.mjs'
 
 const run = promisify(execFile)
 
@@ -188,7 +191,8 @@ function bodies (R, mode, v) {
     referral: [referral, ref('StaffapiReferralBody')],
     case: [{ ...theCase, names: { 'staff-1': 'Sam Jones' } }, caseSchema],
     list: [doc('StaffapiList'), ref('StaffapiList')],
-    eligibility: [doc('EligibilityapiResponse'), ref('EligibilityapiResponse')]
+    eligibility: [doc('EligibilityapiResponse'), ref('EligibilityapiResponse')],
+    offences: [doc('EligibilityapiOffencePage'), ref('EligibilityapiOffencePage')]
   }
 }
 
@@ -224,6 +228,8 @@ function readAll (R, bs, log) {
   tryRun('case page', () => casePages.casePage(c, WHO, { latest: w('referral'), state: {} }))
   tryRun('case traffic light', () => casePages.ragSection(c, WHO))
   tryRun('eligibility check result', () => eligibilityPage.resultPage(w('eligibility')))
+  const offences = w('offences')
+  tryRun('offence picker labels', () => (offences.items || []).map(offenceLabel))
   return errors
 }
 
