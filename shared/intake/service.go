@@ -30,8 +30,7 @@ import (
 
 // Store is what intake needs from storage (*store.Store satisfies it).
 type Store interface {
-	GetIdempotency(ctx context.Context, scope, key string) (store.Idempotency, error)
-	FindMatches(ctx context.Context, ids []referral.Identifier, nameKey string) (referral.Matches, error)
+	Lookup(ctx context.Context, q store.LookupQuery) (store.Lookup, error)
 	CreateReferral(ctx context.Context, nr store.NewReferral) error
 	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
 	UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error)
@@ -138,13 +137,16 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	}
 	var receipt Receipt
 	err = s.retry.Retry(ctx, retryable, func(ctx context.Context, _ int) error {
-		for i, key := range keys {
-			rec, err := s.store.GetIdempotency(ctx, sub.Scope, key)
-			if errors.Is(err, store.ErrNotFound) {
+		// One round trip: the idempotency records of the keys and the
+		// claims of the identifiers (one BatchGetItem) with the name-key
+		// Query beside it. The transaction re-checks all of it.
+		look, err := s.store.Lookup(ctx, store.LookupQuery{Scope: sub.Scope, Keys: keys, Identifiers: idents, NameKey: nameKey})
+		if err != nil {
+			return fmt.Errorf("intake: read idempotency records and matches: %w", err)
+		}
+		for i, rec := range look.Idempotency {
+			if rec == nil {
 				continue
-			}
-			if err != nil {
-				return fmt.Errorf("intake: read idempotency record: %w", err)
 			}
 			if rec.BodyHash != hash {
 				if i > 0 {
@@ -155,10 +157,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 			receipt = Receipt{ReferralID: rec.ReferralID, CaseID: rec.CaseID, Status: referral.StatusReceived, Replayed: true}
 			return nil
 		}
-		matches, err := s.store.FindMatches(ctx, idents, nameKey)
-		if err != nil {
-			return fmt.Errorf("intake: match: %w", err)
-		}
+		matches := look.Matches
 		refID, newCaseID := s.ids.New(), s.ids.New()
 		plan := referral.PlanMatch(idents, matches, newCaseID)
 		now := s.clock.Now()

@@ -38,4 +38,7 @@ func TestConsumedCapacity(t *testing.T) {
 		}
 	}
 	t.Logf("\n%s", storetest.CapacityMarkdown(rows))
+	for _, r := range rows {
+		t.Logf("%s: %s", r.Operation, r.Sizes)
+	}
 }

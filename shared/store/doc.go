@@ -21,6 +21,7 @@
 //
 //	type             pk                   sk                               gsi1pk / gsi1sk
 //	case             CASE#<id>            CASE                             CASES / <createdAt>#<id> (merged: CASES#merged)
+//	case-classification CASE#<id>         CASE#CLASSIFICATION              -
 //	case-referral    CASE#<id>            REFERRAL#<receivedAt>#<refId>    -
 //	level-change     CASE#<id>            LEVEL#<at>#<changeId>            -
 //	identifier-claim IDENT#<kind>#<value> IDENT                            -
@@ -35,16 +36,20 @@
 //     STATUS#<status>, ScanIndexForward false; all statuses: Query gsi1
 //     gsi1pk REFERRALS. Pages continue from an opaque cursor (the
 //     LastEvaluatedKey, base64url JSON).
-//   - Idempotent retry: GetItem IDEMPOTENCY#<scope>#<sha256(key)> (consistent),
-//     written with attribute_not_exists(pk) in the referral's transaction;
-//     scope is the agency id, key the Idempotency-Key header or the agency's
-//     own reference.
-//   - Matching a person to a case: GetItem IDENT#crn#<X123456>,
-//     IDENT#pnc#<YY/NNNNNNNL>, IDENT#councilNumber#<N> (consistent), each
-//     written with attribute_not_exists(pk) so one identifier belongs to one
-//     case; likely matches: Query pk NAMEKEY#<sha256(family name|dob)>.
-//   - Case view: Query pk CASE#<id> (the case, its referral links and its
-//     level history in one query), then BatchGetItem of the linked referrals.
+//   - Before intake stores a referral (Lookup, one round trip): one
+//     consistent BatchGetItem of IDEMPOTENCY#<scope>#<sha256(key)> for each
+//     key (scope the agency id, key the Idempotency-Key header or the
+//     agency's own reference) and of IDENT#crn#<X123456>,
+//     IDENT#pnc#<YY/NNNNNNNL>, IDENT#councilNumber#<N>, beside a Query of
+//     pk NAMEKEY#<sha256(family name|dob)> (likely matches). Each record
+//     and claim is written with attribute_not_exists(pk) in the referral's
+//     transaction, so one key names one referral and one identifier
+//     belongs to one case whatever the reads saw.
+//   - Case: Query pk CASE#<id> begins_with(sk, CASE) (the case item and
+//     its classification item).
+//   - Case view: Query pk CASE#<id> (the case, its classification, its
+//     referral links and its level and traffic-light history, 100 items a
+//     page), then BatchGetItem of the linked referrals.
 //   - Case list, newest first: Query gsi1 gsi1pk CASES.
 //
 // # Versions and conditions
@@ -57,14 +62,19 @@
 //
 // # For classify
 //
-// classify reads the referral with GetReferral(ctx, id) (the id is in the
-// stream record's keys: pk "REFERRAL#<id>") and stores the engine's answer
-// with SaveClassification(ctx, id, r.Version, result, suggestedLevel,
-// extra), where extra carries the outbox item and the audit Put. It moves
-// the referral from received to classified and writes the same
-// "classification" attribute (a JSON string: {"result": <eligibility
-// Result>, "suggestedLevel": n, "classifiedAt": "<RFC 3339>"}) on the
-// referral and on its case, in one transaction. A second call for a
-// referral that is no longer received changes nothing and returns
-// ErrAlreadyClassified, so replaying a stream record is safe.
+// classify stores the engine's answer with UpdateReferral (the id is in
+// the stream record's keys: pk "REFERRAL#<id>"): its closure leaves a
+// referral that is no longer received alone and otherwise sets the
+// status and the referral.Classification, with the email and the audit
+// entry as effects. The store writes the classification item (once) and
+// the case's classification item in the same transaction, so replaying a
+// stream record is safe.
+//
+// # Tests
+//
+// shared/store/storetest is the store's contract: TestContractDynamoDB
+// runs it on DynamoDB Local and TestContractMemory on Memory, the one
+// in-memory stand-in other packages' unit tests use.
+// TestConsumedCapacity measures each operation's consumed capacity
+// against the minimum for the items it touches (docs/data-model.md).
 package store

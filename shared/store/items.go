@@ -40,11 +40,15 @@ const (
 	typeDecision       = "decision"
 	typeIdempotency    = "idempotency"
 	typeCase           = "case"
-	typeCaseReferral   = "case-referral"
-	typeLevelChange    = "level-change"
-	typeRAGChange      = "rag-change"
-	typeClaim          = "identifier-claim"
-	typeNameKey        = "name-key"
+	// typeCaseClassification is the case's latest classification, kept
+	// out of the case item so a level or traffic-light change does not
+	// rewrite it.
+	typeCaseClassification = "case-classification"
+	typeCaseReferral       = "case-referral"
+	typeLevelChange        = "level-change"
+	typeRAGChange          = "rag-change"
+	typeClaim              = "identifier-claim"
+	typeNameKey            = "name-key"
 )
 
 // Case statuses.
@@ -82,6 +86,12 @@ func idempotencyKey(scope, key string) dynamo.Key {
 }
 
 func caseKey(id string) dynamo.Key { return dynamo.Key{PK: dynamo.PK("CASE#" + id), SK: "CASE"} }
+
+// caseClassificationKey sorts right after the case item ("CASE" is its
+// prefix), so one Query with begins_with(sk, "CASE") reads both.
+func caseClassificationKey(id string) dynamo.Key {
+	return dynamo.Key{PK: dynamo.PK("CASE#" + id), SK: "CASE#CLASSIFICATION"}
+}
 
 func caseReferralKey(caseID string, receivedAt time.Time, referralID string) dynamo.Key {
 	return dynamo.Key{PK: dynamo.PK("CASE#" + caseID), SK: dynamo.SK("REFERRAL#" + stamp(receivedAt) + "#" + referralID)}
@@ -499,14 +509,46 @@ func caseItem(c Case) (item, error) {
 		it["gsi1pk"] = dynamo.S("CASES#merged")
 	}
 	if c.Classification != nil {
-		v, err := encodeClassification(c.Classification)
-		if err != nil {
-			return nil, err
-		}
-		it["classification"] = v
+		// The classification itself is its own item (caseClassificationItem).
 		it["suggestedLevel"] = dynamo.N(int64(c.SuggestedLevel()))
 	}
 	return it, nil
+}
+
+// caseClassificationItem is the case's latest classification (sk
+// CASE#CLASSIFICATION), written with each classification of one of its
+// referrals.
+func caseClassificationItem(caseID string, c *referral.Classification) (item, error) {
+	v, err := encodeClassification(c)
+	if err != nil {
+		return nil, err
+	}
+	return caseClassificationKey(caseID).With(item{
+		"type": dynamo.S(typeCaseClassification), "caseId": dynamo.S(caseID), "classification": v,
+	}), nil
+}
+
+// caseFromItems reads a case from its item and its classification item
+// (other items are ignored); found is false without the case item.
+func caseFromItems(items []item) (c Case, found bool, err error) {
+	var cls *referral.Classification
+	for _, it := range items {
+		switch str(it, "type") {
+		case typeCase:
+			if c, err = caseFrom(it); err != nil {
+				return Case{}, false, err
+			}
+			found = true
+		case typeCaseClassification:
+			if cls, err = decodeClassification(it["classification"]); err != nil {
+				return Case{}, false, err
+			}
+		}
+	}
+	if found && cls != nil {
+		c.Classification = cls
+	}
+	return c, found, nil
 }
 
 func caseFrom(it item) (Case, error) {

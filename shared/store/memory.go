@@ -211,23 +211,35 @@ func (m *Memory) GetIdempotency(ctx context.Context, scope, key string) (Idempot
 
 // FindMatches is Store.FindMatches.
 func (m *Memory) FindMatches(ctx context.Context, ids []referral.Identifier, nameKey string) (referral.Matches, error) {
-	mt := referral.Matches{Claimed: map[referral.Identifier]string{}}
+	l, err := m.Lookup(ctx, LookupQuery{Identifiers: ids, NameKey: nameKey})
+	return l.Matches, err
+}
+
+// Lookup is Store.Lookup.
+func (m *Memory) Lookup(ctx context.Context, q LookupQuery) (Lookup, error) {
+	l := Lookup{Idempotency: make([]*Idempotency, len(q.Keys)), Matches: referral.Matches{Claimed: map[referral.Identifier]string{}}}
 	if err := ctx.Err(); err != nil {
-		return mt, err
+		return l, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for _, id := range ids {
+	for i, key := range q.Keys {
+		if it, ok := m.lookup(m.tables.Referrals, idempotencyKey(q.Scope, key)); ok {
+			rec := idempotencyFrom(it)
+			l.Idempotency[i] = &rec
+		}
+	}
+	for _, id := range q.Identifiers {
 		if it, ok := m.lookup(m.tables.Cases, claimKey(id)); ok {
-			mt.Claimed[id] = str(it, "caseId")
+			l.Matches.Claimed[id] = str(it, "caseId")
 		}
 	}
-	if nameKey != "" {
-		for _, it := range m.partition(m.tables.Cases, nameIndexKey(nameKey, "").PK, "CASE#") {
-			mt.ByNameAndBirth = append(mt.ByNameAndBirth, str(it, "caseId"))
+	if q.NameKey != "" {
+		for _, it := range m.partition(m.tables.Cases, nameIndexKey(q.NameKey, "").PK, "CASE#") {
+			l.Matches.ByNameAndBirth = append(l.Matches.ByNameAndBirth, str(it, "caseId"))
 		}
 	}
-	return mt, nil
+	return l, nil
 }
 
 // CreateReferral is Store.CreateReferral, with its conditions.
@@ -466,9 +478,14 @@ func (m *Memory) UpdateReferral(ctx context.Context, id string, fn func(*Referra
 				if err != nil {
 					return err
 				}
+				cc, err := caseClassificationItem(c.ID, r.Classification)
+				if err != nil {
+					return err
+				}
 				x.put(t.Cases, ci)
+				x.put(t.Cases, cc)
 			}
-			writes += 2
+			writes += 3
 		}
 		if d := eff.Decision; d != nil {
 			di := decisionItem(r.ID, *d)
@@ -676,12 +693,15 @@ func (m *Memory) GetCase(ctx context.Context, id string) (Case, error) {
 		return Case{}, err
 	}
 	m.mu.Lock()
-	it, ok := m.lookup(m.tables.Cases, caseKey(id))
+	c, found, err := caseFromItems(m.partition(m.tables.Cases, caseKey(id).PK, "CASE"))
 	m.mu.Unlock()
-	if !ok {
+	if err != nil {
+		return Case{}, err
+	}
+	if !found {
 		return Case{}, fmt.Errorf("store: case %s: %w", id, ErrNotFound)
 	}
-	return caseFrom(it)
+	return c, nil
 }
 
 // GetCaseDetail is Store.GetCaseDetail: one page of CaseHistoryPage items
@@ -708,28 +728,32 @@ func (m *Memory) GetCaseDetail(ctx context.Context, id, cursor string) (CaseDeta
 	m.mu.Lock()
 	items := m.partition(m.tables.Cases, pk, "")
 	m.mu.Unlock()
-	n := 0
-	for _, it := range items {
-		if after != "" && str(it, "sk") <= after {
-			continue
+	if after != "" {
+		i := slices.IndexFunc(items, func(it item) bool { return str(it, "sk") > after })
+		if i < 0 {
+			i = len(items)
 		}
-		var err error
+		items = items[i:]
+	}
+	if len(items) > CaseHistoryPage {
+		items = items[:CaseHistoryPage]
+		d.Next = encodeCursor(dynamo.KeyOf(items[len(items)-1]).Attrs())
+	} else if len(items) == CaseHistoryPage {
+		d.Next = encodeCursor(dynamo.KeyOf(items[len(items)-1]).Attrs())
+	}
+	if c, ok, err := caseFromItems(items); err != nil {
+		return CaseDetail{}, err
+	} else if ok {
+		d.Case, found = c, true
+	}
+	for _, it := range items {
 		switch str(it, "type") {
-		case typeCase:
-			if d.Case, err = caseFrom(it); err != nil {
-				return CaseDetail{}, err
-			}
-			found = true
 		case typeCaseReferral:
 			d.Referrals = append(d.Referrals, caseReferralFrom(it))
 		case typeLevelChange:
 			d.Levels = append(d.Levels, levelFrom(it))
 		case typeRAGChange:
 			d.RAGs = append(d.RAGs, ragFrom(it))
-		}
-		if n++; n == CaseHistoryPage {
-			d.Next = encodeCursor(dynamo.KeyOf(it).Attrs())
-			break
 		}
 	}
 	if !found {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -163,30 +164,114 @@ func (s *Store) GetIdempotency(ctx context.Context, scope, key string) (Idempote
 	return idempotencyFrom(it), nil
 }
 
-// FindMatches reads the claim of each identifier (GetItem, consistent) and
-// the cases sharing nameKey (Query of one partition). No scan.
+// FindMatches reads the claims of the identifiers and the cases sharing
+// nameKey: Lookup without idempotency keys.
 func (s *Store) FindMatches(ctx context.Context, ids []referral.Identifier, nameKey string) (referral.Matches, error) {
-	m := referral.Matches{Claimed: map[referral.Identifier]string{}}
-	for _, id := range ids {
-		it, err := s.get(ctx, s.tables.Cases, claimKey(id))
-		if errors.Is(err, ErrNotFound) {
-			continue
-		} else if err != nil {
-			return m, err
+	l, err := s.Lookup(ctx, LookupQuery{Identifiers: ids, NameKey: nameKey})
+	return l.Matches, err
+}
+
+// LookupQuery is what intake reads before it stores a referral.
+type LookupQuery struct {
+	// Scope and Keys: the idempotency records to read.
+	Scope string
+	Keys  []string
+	// Identifiers to read the claims of, and the person's name key
+	// (referral.NameKey; "" for none).
+	Identifiers []referral.Identifier
+	NameKey     string
+}
+
+// Lookup is what LookupQuery found.
+type Lookup struct {
+	// Idempotency has one entry per key of the query, in order: nil where
+	// the key is unused.
+	Idempotency []*Idempotency
+	Matches     referral.Matches
+}
+
+// Lookup reads, in one round trip, the idempotency records of the keys
+// and the claims of the identifiers (one consistent BatchGetItem over
+// both tables) and, at the same time, the cases sharing the name key
+// (a Query of one partition). No scan.
+func (s *Store) Lookup(ctx context.Context, q LookupQuery) (Lookup, error) {
+	l := Lookup{Idempotency: make([]*Idempotency, len(q.Keys)), Matches: referral.Matches{Claimed: map[referral.Identifier]string{}}}
+	var named []item
+	var namedErr error
+	var wg sync.WaitGroup
+	if q.NameKey != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			named, namedErr = s.queryAll(ctx, s.tables.Cases, nameIndexKey(q.NameKey, "").PK, "CASE#")
+		}()
+	}
+	req := map[string]types.KeysAndAttributes{}
+	addKey := func(table string, k dynamo.Key) {
+		ka := req[table]
+		for _, have := range ka.Keys {
+			if dynamo.KeyOf(have) == k {
+				return // BatchGetItem refuses a key twice
+			}
 		}
-		m.Claimed[id] = str(it, "caseId")
+		ka.Keys, ka.ConsistentRead = append(ka.Keys, k.Attrs()), aws.Bool(true)
+		req[table] = ka
 	}
-	if nameKey == "" {
-		return m, nil
+	for _, key := range q.Keys {
+		addKey(s.tables.Referrals, idempotencyKey(q.Scope, key))
 	}
-	items, err := s.queryAll(ctx, s.tables.Cases, nameIndexKey(nameKey, "").PK, "CASE#")
+	for _, id := range q.Identifiers {
+		addKey(s.tables.Cases, claimKey(id))
+	}
+	got, err := s.batchGet(ctx, req)
+	wg.Wait()
 	if err != nil {
-		return m, err
+		return l, err
 	}
-	for _, it := range items {
-		m.ByNameAndBirth = append(m.ByNameAndBirth, str(it, "caseId"))
+	if namedErr != nil {
+		return l, namedErr
 	}
-	return m, nil
+	for i, key := range q.Keys {
+		if it, ok := got[idempotencyKey(q.Scope, key)]; ok {
+			rec := idempotencyFrom(it)
+			l.Idempotency[i] = &rec
+		}
+	}
+	for _, id := range q.Identifiers {
+		if it, ok := got[claimKey(id)]; ok {
+			l.Matches.Claimed[id] = str(it, "caseId")
+		}
+	}
+	for _, it := range named {
+		l.Matches.ByNameAndBirth = append(l.Matches.ByNameAndBirth, str(it, "caseId"))
+	}
+	return l, nil
+}
+
+// batchGet reads the requested items (at most 100 keys), retrying
+// unprocessed keys with the store's backoff, keyed by their keys (the
+// tables' key spaces do not overlap).
+func (s *Store) batchGet(ctx context.Context, req map[string]types.KeysAndAttributes) (map[dynamo.Key]item, error) {
+	out := map[dynamo.Key]item{}
+	if len(req) == 0 {
+		return out, nil
+	}
+	err := s.retry.Retry(ctx, func(err error) bool { return errors.Is(err, errUnprocessed) }, func(ctx context.Context, _ int) error {
+		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return fmt.Errorf("store: batch get: %w", err)
+		}
+		for _, items := range res.Responses {
+			for _, it := range items {
+				out[dynamo.KeyOf(it)] = it
+			}
+		}
+		if req = res.UnprocessedKeys; len(req) > 0 {
+			return errUnprocessed
+		}
+		return nil
+	})
+	return out, err
 }
 
 // NewReferral is everything CreateReferral writes.
@@ -490,16 +575,16 @@ func (s *Store) UpdateReferral(ctx context.Context, id string, fn func(*Referral
 			if err != nil {
 				return err
 			}
-			c, err := encodeClassification(r.Classification)
+			cc, err := caseClassificationItem(r.CaseID, r.Classification)
 			if err != nil {
 				return err
 			}
-			items = append(items, put(s.tables.Referrals, ci, "attribute_not_exists(pk)"), types.TransactWriteItem{Update: &types.Update{
+			items = append(items, put(s.tables.Referrals, ci, "attribute_not_exists(pk)"), put(s.tables.Cases, cc, ""), types.TransactWriteItem{Update: &types.Update{
 				TableName:                 aws.String(s.tables.Cases),
 				Key:                       caseKey(r.CaseID).Attrs(),
-				UpdateExpression:          aws.String("SET classification = :c, suggestedLevel = :l, version = version + :one, updatedAt = :now"),
+				UpdateExpression:          aws.String("SET suggestedLevel = :l, version = version + :one, updatedAt = :now"),
 				ConditionExpression:       aws.String("attribute_exists(pk)"),
-				ExpressionAttributeValues: item{":c": c, ":l": dynamo.N(int64(r.SuggestedLevel())), ":one": dynamo.N(1), ":now": dynamo.S(stamp(r.UpdatedAt))},
+				ExpressionAttributeValues: item{":l": dynamo.N(int64(r.SuggestedLevel())), ":one": dynamo.N(1), ":now": dynamo.S(stamp(r.UpdatedAt))},
 			}})
 		}
 		if d := eff.Decision; d != nil {
@@ -601,13 +686,21 @@ func (s *Store) ListReferrals(ctx context.Context, q ListQuery) (Page, error) {
 
 // ---------------------------------------------------------------- cases
 
-// GetCase returns the case (consistent read) or ErrNotFound.
+// GetCase returns the case (consistent read) or ErrNotFound: one Query
+// of its item and its classification item (sort keys beginning CASE).
 func (s *Store) GetCase(ctx context.Context, id string) (Case, error) {
-	it, err := s.get(ctx, s.tables.Cases, caseKey(id))
+	items, err := s.queryAll(ctx, s.tables.Cases, caseKey(id).PK, "CASE")
 	if err != nil {
 		return Case{}, fmt.Errorf("store: case %s: %w", id, err)
 	}
-	return caseFrom(it)
+	c, found, err := caseFromItems(items)
+	if err != nil {
+		return Case{}, err
+	}
+	if !found {
+		return Case{}, fmt.Errorf("store: case %s: %w", id, ErrNotFound)
+	}
+	return c, nil
 }
 
 // CaseDetail is a case with its referral links and level history.
@@ -654,13 +747,13 @@ func (s *Store) GetCaseDetail(ctx context.Context, id, cursor string) (CaseDetai
 	if err != nil {
 		return CaseDetail{}, fmt.Errorf("store: case %s: %w", id, err)
 	}
+	if c, ok, err := caseFromItems(out.Items); err != nil {
+		return CaseDetail{}, err
+	} else if ok {
+		d.Case, found = c, true
+	}
 	for _, it := range out.Items {
 		switch str(it, "type") {
-		case typeCase:
-			if d.Case, err = caseFrom(it); err != nil {
-				return CaseDetail{}, err
-			}
-			found = true
 		case typeCaseReferral:
 			d.Referrals = append(d.Referrals, caseReferralFrom(it))
 		case typeLevelChange:

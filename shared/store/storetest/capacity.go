@@ -108,6 +108,12 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 			func() error { return s.CreateReferral(ctx, first) }},
 		{"GetIdempotency (a retried request)", []string{"Referrals:idempotency"}, nil,
 			func() error { _, err := s.GetIdempotency(ctx, "police", "key-1"); return err }},
+		{"Lookup (intake's one read: 2 keys, 3 identifiers, the name key)", []string{"Referrals:idempotency", "Referrals:idempotency",
+			"Cases:identifier-claim", "Cases:identifier-claim", "Cases:identifier-claim", "Cases:name-key"}, nil,
+			func() error {
+				_, err := s.Lookup(ctx, store.LookupQuery{Scope: "police", Keys: append([]string{first.IdempotencyKey}, first.AlsoKeys...), Identifiers: ids, NameKey: nameKey})
+				return err
+			}},
 		{"FindMatches (3 identifiers and the name key)", []string{"Cases:identifier-claim", "Cases:identifier-claim", "Cases:identifier-claim", "Cases:name-key"}, nil,
 			func() error { _, err := s.FindMatches(ctx, ids, nameKey); return err }},
 		{"CreateReferral (joins the open case)", nil,
@@ -116,7 +122,7 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 		{"GetReferral", []string{"Referrals:referral", "Referrals:referral-body"}, nil,
 			func() error { _, err := s.GetReferral(ctx, "cap-r1"); return err }},
 		{"UpdateReferral: classify (email, audit)", []string{"Referrals:referral", "Referrals:referral-body"},
-			[]string{"Referrals:referral", "Referrals:classification", "Cases:case", "Audit:audit", "Outbox:email"},
+			[]string{"Referrals:referral", "Referrals:classification", "Cases:case", "Cases:case-classification", "Audit:audit", "Outbox:email"},
 			func() error {
 				clk.Set(Now.Add(time.Minute))
 				_, err := s.UpdateReferral(ctx, "cap-r1", func(r *store.Referral) (store.ReferralEffects, error) {
@@ -147,9 +153,9 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 				_, err := s.ListReferrals(ctx, store.ListQuery{Status: referral.StatusReceived})
 				return err
 			}},
-		{"GetCase", []string{"Cases:case"}, nil,
+		{"GetCase", []string{"Cases:case", "Cases:case-classification"}, nil,
 			func() error { _, err := s.GetCase(ctx, "cap-c1"); return err }},
-		{"UpdateCase: confirm the level (history, Board counters, audit)", []string{"Cases:case"},
+		{"UpdateCase: confirm the level (history, Board counters, audit)", []string{"Cases:case", "Cases:case-classification"},
 			append([]string{"Cases:case", "Cases:level-change", "Audit:audit"}, counters(len(report.ForLevel(0, level.Level, level.At)))...),
 			func() error {
 				clk.Set(level.At)
@@ -159,7 +165,7 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 				})
 				return err
 			}},
-		{"UpdateCase: traffic light (history, audit)", []string{"Cases:case"},
+		{"UpdateCase: traffic light (history, audit)", []string{"Cases:case", "Cases:case-classification"},
 			[]string{"Cases:case", "Cases:rag-change", "Audit:audit"},
 			func() error {
 				clk.Set(rag.At)
@@ -169,7 +175,7 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 				})
 				return err
 			}},
-		{"GetCaseDetail (case, 2 referral links, 1 level, 1 traffic light)", []string{"Cases:case", "Cases:case-referral", "Cases:case-referral", "Cases:level-change", "Cases:rag-change"}, nil,
+		{"GetCaseDetail (case, 2 referral links, 1 level, 1 traffic light)", []string{"Cases:case", "Cases:case-classification", "Cases:case-referral", "Cases:case-referral", "Cases:level-change", "Cases:rag-change"}, nil,
 			func() error { _, err := s.GetCaseDetail(ctx, "cap-c1", ""); return err }},
 	}
 	var rows []CapacityRow

@@ -37,6 +37,7 @@ import (
 type Store interface {
 	GetIdempotency(ctx context.Context, scope, key string) (store.Idempotency, error)
 	FindMatches(ctx context.Context, ids []referral.Identifier, nameKey string) (referral.Matches, error)
+	Lookup(ctx context.Context, q store.LookupQuery) (store.Lookup, error)
 	CreateReferral(ctx context.Context, nr store.NewReferral) error
 	GetReferral(ctx context.Context, id string) (store.Referral, error)
 	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
@@ -71,6 +72,7 @@ func Run(t *testing.T, h Harness) {
 	}{
 		{"CreateAndRead", testCreateAndRead},
 		{"NotFound", testNotFound},
+		{"Lookup", testLookup},
 		{"CreateConditions", testCreateConditions},
 		{"ConcurrentCreatesWithOneKey", testConcurrentCreates},
 		{"AttachToOpenCase", testAttach},
@@ -222,6 +224,34 @@ func testCreateAndRead(t *testing.T, h Harness) {
 	if d.Case.ID != "c1" || len(d.Referrals) != 1 || d.Referrals[0].ReferralID != "r1" || !d.Referrals[0].ReceivedAt.Equal(Now) ||
 		d.Referrals[0].Agency != "police" || len(d.Levels) != 0 || len(d.RAGs) != 0 || d.Next != "" {
 		t.Errorf("case detail %+v", d)
+	}
+}
+
+// testLookup: intake's one read before a create finds the keys in use,
+// the claimed identifiers and the cases with the same name key.
+func testLookup(t *testing.T, h Harness) {
+	s := h.New(t, clock.NewFixed(Now))
+	nr := NewReferral("r1", "c1", "k1", Now, crn)
+	nr.AlsoKeys = []string{"ref:TVP-1"}
+	must(t, s.CreateReferral(ctx(), nr))
+	must(t, s.CreateReferral(ctx(), NewReferral("r2", "c2", "k2", Now)))
+	unknown := referral.Identifier{Kind: referral.KindCouncilNumber, Value: "C-9"}
+	l, err := s.Lookup(ctx(), store.LookupQuery{Scope: "police", Keys: []string{"unused", "k1", "ref:TVP-1"},
+		Identifiers: []referral.Identifier{crn, pnc, unknown, crn}, NameKey: "namekey-c1"})
+	must(t, err)
+	if len(l.Idempotency) != 3 || l.Idempotency[0] != nil || l.Idempotency[1] == nil || l.Idempotency[2] == nil ||
+		l.Idempotency[1].ReferralID != "r1" || l.Idempotency[2].ReferralID != "r1" || l.Idempotency[1].BodyHash != "hash-k1" || l.Idempotency[1].CaseID != "c1" {
+		t.Errorf("idempotency %+v", l.Idempotency)
+	}
+	if len(l.Matches.Claimed) != 1 || l.Matches.Claimed[crn] != "c1" || !slices.Equal(l.Matches.ByNameAndBirth, []string{"c1"}) {
+		t.Errorf("matches %+v", l.Matches)
+	}
+	l, err = s.Lookup(ctx(), store.LookupQuery{Scope: "other", Keys: []string{"k1"}})
+	if err != nil || len(l.Idempotency) != 1 || l.Idempotency[0] != nil || len(l.Matches.Claimed) != 0 || len(l.Matches.ByNameAndBirth) != 0 {
+		t.Errorf("another scope: %+v %v", l, err)
+	}
+	if l, err := s.Lookup(ctx(), store.LookupQuery{}); err != nil || len(l.Idempotency) != 0 || l.Matches.Claimed == nil {
+		t.Errorf("empty lookup: %+v %v", l, err)
 	}
 }
 
