@@ -178,7 +178,7 @@ $(ST_STAMP):
 .PHONY: hostile
 hostile: $(NPM_STAMP) $(DDB_JAR) $(ST_STAMP) ## schemathesis against the local system (every check, time-boxed)
 	@echo "== schemathesis"
-	@go run ./infra/hostile -st $(ST_VENV)/bin/st -examples $(or $(EXAMPLES),15) -time $(or $(ST_TIME),150s)
+	@go run ./infra/hostile -st $(ST_VENV)/bin/st -examples $(or $(EXAMPLES),5) -time $(or $(ST_TIME),300s)
 
 .PHONY: test-go
 test-go: $(NPM_STAMP) $(DDB_JAR) $(STACK) ## Only the Go tests (one local stack for the run)

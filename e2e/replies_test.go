@@ -111,9 +111,9 @@ func TestReplyLinksAndAttendanceOverHTTP(t *testing.T) {
 	if r := first(replies()); r["reply"] != "awaiting" {
 		t.Fatalf("GET changed the reply: %v", r)
 	}
-	// Tampered: refused, nothing changed.
+	// Tampered: refused (404: the link names no invitation), nothing changed.
 	tampered := accept[:len(accept)-3] + "AAA"
-	if status, page := do("POST", tampered, "", url.Values{}, ""); status != 400 || !strings.Contains(page, "not valid") {
+	if status, page := do("POST", tampered, "", url.Values{}, ""); status != 404 || !strings.Contains(page, "not valid") {
 		t.Fatalf("tampered: %d", status)
 	}
 	// Accept -> confirmed.

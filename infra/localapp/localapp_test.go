@@ -154,6 +154,28 @@ func TestTheWholeSystemRunsInProcess(t *testing.T) {
 		}
 	})
 
+	// Issue 12, finding 7: through the gateway and template.yaml's routes
+	// (ANY / and ANY /{proxy+}), a method a path does not take is 405 with
+	// Allow, TRACE on the root included; the gateway alone would say 404.
+	t.Run("undeclared methods are 405 with Allow through the gateway", func(t *testing.T) {
+		for _, c := range []struct{ method, path, allow string }{
+			{"TRACE", "/", "GET, HEAD"},
+			{"DELETE", "/", "GET, HEAD"},
+			{"OPTIONS", "/reply/some-token", "GET, POST, HEAD"},
+			{"TRACE", "/v1/staff/referrals", "GET, POST, HEAD"},
+		} {
+			req, _ := http.NewRequest(c.method, app.URL+c.path, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 405 || resp.Header.Get("Allow") != c.allow {
+				t.Errorf("%s %s: %d Allow %q, want 405 %q", c.method, c.path, resp.StatusCode, resp.Header.Get("Allow"), c.allow)
+			}
+		}
+	})
+
 	t.Run("the signing key is kept in the data directory", func(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "dev-auth-key.pem")); err != nil {
 			t.Fatal(err)

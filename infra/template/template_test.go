@@ -286,6 +286,7 @@ var publicRoutes = map[string]bool{
 	"GET /":                true,
 	"GET /{proxy+}":        true,
 	"ANY /{proxy+}":        true,
+	"ANY /":                true, // 405 with Allow for any other method on the root
 	"GET /v1/openapi.json": true,
 	"GET /reply/{token}":   true,
 	"POST /reply/{token}":  true,

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -85,10 +87,17 @@ func DecodeBytes(body []byte, v any) (errs validation.Errors, malformed string) 
 		next := end + int64(len(body[end:])-len(bytes.TrimLeft(body[end:], " \t\r\n")))
 		return nil, "The body must hold exactly one JSON value: another starts at " + position(body, next) + "."
 	}
+	if probe == nil {
+		// null would decode to an empty request (a PUT of null replaced a
+		// list with nothing); every request body is an object.
+		errs.Add("", "must be a JSON object, not null")
+		return errs, ""
+	}
 	if ptr, dup := duplicateKey(body); dup {
 		errs.Add(ptr, "is given more than once: give each member once")
 		return errs, ""
 	}
+	body = wholeNumbers(body)
 	if shape, ok := shapeErrors(body, v); !ok {
 		return nil, "The body is not well-formed JSON."
 	} else if !shape.OK() {
@@ -204,4 +213,57 @@ func position(body []byte, offset int64) string {
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
 	return fmt.Sprintf("line %d, column %d (byte %d)", line, col, offset)
+}
+
+// wholeNumbers rewrites numbers that are whole but written with a fraction
+// or an exponent (2.0, 1e2) as whole numbers, so they fit an integer
+// member: JSON Schema counts 2.0 as an integer, and so does the OpenAPI
+// document, while encoding/json would refuse it for an int. Numbers are
+// compared as float64 (what a JSON Schema validator does), up to 2^53.
+// Bodies without such numbers are returned as they are.
+func wholeNumbers(body []byte) []byte {
+	if !bytes.ContainsAny(body, ".eE") {
+		return body
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var tree any
+	if dec.Decode(&tree) != nil {
+		return body
+	}
+	changed := false
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = walk(e)
+			}
+		case json.Number:
+			s := string(x)
+			if !strings.ContainsAny(s, ".eE") {
+				return x
+			}
+			f, err := strconv.ParseFloat(s, 64)
+			if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+				return x
+			}
+			changed = true
+			return json.Number(strconv.FormatInt(int64(f), 10))
+		}
+		return v
+	}
+	tree = walk(tree)
+	if !changed {
+		return body
+	}
+	out, err := json.Marshal(tree)
+	if err != nil {
+		return body
+	}
+	return out
 }

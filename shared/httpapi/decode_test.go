@@ -169,6 +169,12 @@ func TestDecodeBytesIsStrict(t *testing.T) {
 		{"control character in a member name", `{"name":"a","na\u0001me":1}`, false, []string{""}},
 		{"line breaks and tabs are text", `{"name":"a\n\tb"}`, false, nil},
 		{"same names in different objects", `{"name":"a","children":[{"name":"c"},{"name":"d"}]}`, false, nil},
+		{"a null body is not an empty request", `null`, false, []string{""}},
+		{"a null member is absent", `{"name":"a","meta":null,"children":null}`, false, nil},
+		{"a null list item is refused", `{"name":"a","children":[{"name":"c"},null]}`, false, []string{"/children/1"}},
+		{"a whole number may be written 2.0 (JSON Schema's integer)", `{"name":"a","months":2.0}`, false, nil},
+		{"or 1e1", `{"name":"a","months":1e1}`, false, nil},
+		{"but not 2.5", `{"name":"a","months":2.5}`, false, []string{"/months"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

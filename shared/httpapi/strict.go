@@ -67,6 +67,10 @@ func checkShape(v any, t reflect.Type, ptr string, errs *validation.Errors) {
 				errs.Add(ptr, "has a member name with control or bidirectional-override characters")
 				continue
 			}
+			if val == nil {
+				errs.Add(ptr+validation.Pointer(name), "must not be null")
+				continue
+			}
 			checkShape(val, t.Elem(), ptr+validation.Pointer(name), errs)
 		}
 	case reflect.Slice, reflect.Array:
@@ -76,6 +80,12 @@ func checkShape(v any, t reflect.Type, ptr string, errs *validation.Errors) {
 			return
 		}
 		for i, val := range arr {
+			if val == nil {
+				// An object member may be null (absent); an item of a
+				// list may not: [null] is not a list of anything.
+				errs.Add(ptr+validation.Pointer(i), "must not be null")
+				continue
+			}
 			checkShape(val, t.Elem(), ptr+validation.Pointer(i), errs)
 		}
 	case reflect.String:

@@ -139,7 +139,9 @@ func refusal(err error) (int, string) {
 	case errors.Is(err, notice.ErrCancelled):
 		return http.StatusGone, "This meeting has been cancelled. You do not need to reply."
 	case notice.ErrInvalidToken(err), errors.Is(err, notice.ErrNotFound):
-		return http.StatusBadRequest, "This link is not valid. Check you copied all of it from the invitation email."
+		// A tampered or unknown link names no invitation: 404, as any
+		// address that names nothing (the OpenAPI document says so).
+		return http.StatusNotFound, "This link is not valid. Check you copied all of it from the invitation email."
 	}
 	return 0, ""
 }

@@ -34,14 +34,21 @@ func meetingOperations() []Operation {
 	p := func(name, desc string) Param { return Param{Name: name, In: "path", Required: true, Description: desc} }
 	q := func(name, desc string) Param { return Param{Name: name, In: "query", Description: desc} }
 	cursor := q("cursor", "The cursor of the previous page.")
-	lim := q("limit", "Page size, 1-100.")
+	cursor.Rule = cursorRule
+	lim := q("limit", "Page size, 1-100 (anything else: the default page).")
+	day := func(name, desc, rule string) Param {
+		d := q(name, desc)
+		d.Schema, d.Rule = dateParam, rule
+		return d
+	}
 	mb := map[int]reflect.Type{200: t[meetingapi.MeetingBody]()}
 	return []Operation{
 		op("GET", "/v1/staff/cases/{id}/meetings", "caseMeetings", "A case's meetings in date order (the timeline), paginated by key. Case access: assigned staff only for social workers, service managers and heads of service. Audited.",
 			nil, map[int]reflect.Type{200: t[meetingapi.MeetingsPage]()}, idParam, cursor, lim),
 		op("POST", "/v1/staff/cases/{id}/meetings", "createMeeting", "A business support officer records a meeting (level, date and time in Europe/London, place or link, chair, lead agency, custody). Short notice by the 14-day rule. origin=cadence books the next review, refused past 16 weeks (level 2) or 8 weeks (level 3). The rota function chooses the attendees within seconds.",
 			t[meeting.Input](), map[int]reflect.Type{201: t[meetingapi.MeetingBody]()}, idParam, q("origin", "staff (default) or cadence."),
-			q("fromReferral", "A referral of the case whose meeting invitation fills in the details (recorded once per referral; notice counts from when the referral arrived).")),
+			Param{Name: "fromReferral", In: "query", Rule: "a referral of this case with a meeting invitation",
+				Description: "A referral of the case whose meeting invitation fills in the details (recorded once per referral; notice counts from when the referral arrived)."}),
 		op("GET", "/v1/staff/cases/{id}/children", "caseChildren", "The children associated with a case. Audited.", nil, map[int]reflect.Type{200: t[meetingapi.ChildrenBody]()}, idParam),
 		op("POST", "/v1/staff/cases/{id}/children", "addChild", "Associate a child with a case; a child whose council number is already recorded is matched to that record (matched: true).",
 			t[meeting.ChildInput](), map[int]reflect.Type{201: t[meetingapi.ChildSaved]()}, idParam),
@@ -55,7 +62,7 @@ func meetingOperations() []Operation {
 		op("POST", "/v1/staff/cases/{id}/tasks/{taskId}/close", "closeTask", "Close a task with a reason.",
 			t[meetingapi.CloseRequest](), map[int]reflect.Type{200: t[meeting.Task]()}, idParam, p("taskId", "The task's id.")),
 		op("GET", "/v1/staff/meetings", "meetingsByDate", "Meetings between two dates (default: today and 8 weeks), in time order, paginated by key. Audited.",
-			nil, map[int]reflect.Type{200: t[meetingapi.MeetingsPage]()}, q("from", "First day (YYYY-MM-DD)."), q("to", "Last day (YYYY-MM-DD)."), cursor, lim),
+			nil, map[int]reflect.Type{200: t[meetingapi.MeetingsPage]()}, day("from", "First day (YYYY-MM-DD).", ""), day("to", "Last day (YYYY-MM-DD).", "on or after from, and at most a year later"), cursor, lim),
 		op("GET", "/v1/staff/meetings/{id}", "getMeeting", "A meeting: details, attendees with the rule and reason that chose each and their checklist, gaps, history with names, open actions, the proposed next review. Audited.", nil, mb, idParam),
 		op("POST", "/v1/staff/meetings/{id}/move", "moveMeeting", "Move a meeting (kept in history with the reason); notice is checked again and the rota chooses again for the new date.", t[meetingapi.MoveRequest](), mb, idParam),
 		op("POST", "/v1/staff/meetings/{id}/cancel", "cancelMeeting", "Cancel a meeting with a reason.", t[meetingapi.ReasonRequest](), mb, idParam),
@@ -74,7 +81,9 @@ func meetingOperations() []Operation {
 		op("DELETE", "/v1/staff/people/{id}/leave/{leaveId}", "removeLeave", "Remove a period of leave (leaveId is <from>.<id>).", nil, map[int]reflect.Type{204: nil}, idParam, p("leaveId", "<from>.<id>")),
 		op("GET", "/v1/staff/rota", "rota", "The rotas of service managers and heads of service with each person's load, the individuals they hold and their leave.", nil, map[int]reflect.Type{200: t[meetingapi.RotaBody]()}),
 		op("PUT", "/v1/staff/rota/{role}/{staffId}", "setRotaPlace", "Set a person's place on a rota (position, active, backup, whom they back up).", t[meetingapi.RotaRequest](), map[int]reflect.Type{200: t[staff.RotaEntry]()},
-			p("role", "service-manager or head-of-service"), p("staffId", "The person's id.")),
+			Param{Name: "role", In: "path", Required: true, Description: "service-manager or head-of-service",
+				Schema: map[string]any{"type": "string", "enum": []any{"service-manager", "head-of-service"}}, Rule: "a role the person holds"},
+			Param{Name: "staffId", In: "path", Required: true, Description: "The person's id.", Rule: "someone in the staff directory"}),
 		op("GET", "/v1/staff/panel-days", "panelDays", "The area's fixed panel days (level 2 business).", nil, map[int]reflect.Type{200: t[meetingapi.PanelDaysBody]()}),
 		op("PUT", "/v1/staff/panel-days", "setPanelDays", "Replace the area's panel days.", t[meetingapi.PanelDaysBody](), map[int]reflect.Type{200: t[meetingapi.PanelDaysBody]()}),
 	}

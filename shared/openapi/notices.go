@@ -25,11 +25,11 @@ func noticeOperations() []Operation {
 	token := Param{Name: "token", In: "path", Required: true, Description: "The signed, single-use reply token from the invitation email."}
 	return []Operation{
 		{Method: "GET", Path: "/reply/{token}", ID: "replyPage", Tag: "Invitations", Security: "public",
-			Summary:   "The one-click reply page of an invitation (HTML, no sign-in): one button to confirm the reply. Tampered, used or expired links are refused.",
-			Responses: map[int]reflect.Type{200: nil, 400: nil, 409: nil, 410: nil}, Params: []Param{token}},
+			Summary:   "The one-click reply page of an invitation (HTML, no sign-in): one button to confirm the reply. Tampered or unknown links are 404, used ones 409, expired ones (or a cancelled meeting) 410.",
+			Responses: map[int]reflect.Type{200: nil, 404: nil, 409: nil, 410: nil}, Params: []Param{token}},
 		{Method: "POST", Path: "/reply/{token}", ID: "reply", Tag: "Invitations", Security: "public",
 			Summary:   "Records the reply once (accept, or decline with who goes instead or a written report); answers an HTML page.",
-			Responses: map[int]reflect.Type{200: nil, 400: nil, 409: nil, 410: nil, 422: nil}, Params: []Param{token}},
+			Responses: map[int]reflect.Type{200: nil, 404: nil, 409: nil, 410: nil, 413: nil, 422: nil}, Params: []Param{token}},
 		{Method: "GET", Path: "/v1/staff/meetings/{id}/replies", ID: "meetingReplies", Tag: "Invitations", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "The invitations of a meeting with each reply and attendance. Audited.", Responses: staffErr(map[int]reflect.Type{200: nil}), Params: []Param{idParam}},
 		{Method: "POST", Path: "/v1/staff/meetings/{id}/attendance", ID: "recordAttendance", Tag: "Invitations", Security: "staff", Scope: auth.ScopeStaff,

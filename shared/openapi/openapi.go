@@ -24,9 +24,11 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
+	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/referral"
 	"github.com/mappa-coordinator/mappa/shared/reportapi"
 	"github.com/mappa-coordinator/mappa/shared/risk"
+	"github.com/mappa-coordinator/mappa/shared/staff"
 	"github.com/mappa-coordinator/mappa/shared/staffapi"
 )
 
@@ -50,11 +52,46 @@ type Operation struct {
 type Param struct {
 	Name, In, Description string
 	Required              bool
+	// Schema is the value's JSON Schema (default: any string).
+	Schema map[string]any
+	// Rule is what the server checks beyond Schema, in words (x-rule;
+	// see rules.go).
+	Rule string
+}
+
+// Schemas of query parameters, each exactly what its handler accepts.
+var (
+	// cursorParam: an opaque cursor is valid only as the previous page gave it.
+	cursorRule = "must be the cursor the previous page gave (it is opaque)"
+	// dateParam: civil.Parse.
+	dateParam = map[string]any{"type": "string", "format": "date", "pattern": datePattern}
+)
+
+// whole is a query parameter strconv.Atoi reads as lo..hi.
+func whole(pattern string) map[string]any {
+	return map[string]any{"type": "string", "pattern": pattern}
 }
 
 var idParam = Param{Name: "id", In: "path", Required: true, Description: "Opaque id."}
 
 func t[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+var (
+	// idempotencyKey: intake.IdempotencyKey (a bad one is 400).
+	idempotencyKey = map[string]any{"type": "string", "pattern": "^[!-~]{1,255}$"}
+	// month: report.ParseMonth.
+	month = map[string]any{"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}
+	// isoDay: time.Parse("2006-01-02").
+	isoDay = map[string]any{"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+)
+
+func statusParam() map[string]any {
+	vals := make([]any, len(referral.Statuses))
+	for i, v := range referral.Statuses {
+		vals[i] = string(v)
+	}
+	return map[string]any{"type": "string", "enum": vals}
+}
 
 // Operations lists every route of the API.
 func Operations() []Operation {
@@ -78,7 +115,7 @@ func Operations() []Operation {
 		{Method: "POST", Path: "/v1/referrals", ID: "postReferral", Tag: "Agency referrals", Security: "agency", Scope: auth.ScopeReferralsWrite,
 			Summary: "Post a MAPPA referral (MAPPA A facts, meeting invitation). Idempotent by Idempotency-Key and by agencyReference: the same reference from the same agency is the same referral whatever the key, and a different body under it is a 409.",
 			Request: t[referral.Referral](), Responses: with(map[int]reflect.Type{202: t[intake.Accepted]()}, 400, 409, 413, 415, 422),
-			Params: []Param{{Name: "Idempotency-Key", In: "header", Description: "Makes a retry return the first answer; the same key with a different body is a 409."}}},
+			Params: []Param{{Name: "Idempotency-Key", In: "header", Description: "Makes a retry return the first answer; the same key with a different body is a 409.", Schema: idempotencyKey}}},
 		{Method: "POST", Path: "/v1/referrals/{id}/information", ID: "sendInformation", Tag: "Agency referrals", Security: "agency", Scope: auth.ScopeReferralsWrite,
 			Summary: "Answer a request for more information (status more-information-needed; the referrer is emailed when it is asked): the referral goes back to the council to decide again. Only the agency that posted it (others get 404); 409 when no information was asked for.",
 			Request: t[referral.InformationRequest](), Responses: with(map[int]reflect.Type{200: t[intake.StatusBody]()}, 400, 404, 409, 413, 415, 422), Params: []Param{idParam}},
@@ -91,9 +128,9 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/v1/offences", ID: "searchOffences", Tag: "Eligibility", Security: "staff", Scope: auth.ScopeStaff,
 			Summary:   "Search the offence list by words, Act or section (\"strangulation\", \"s.47\", \"Sexual Offences Act 2003 s.9\"), best first, a page at a time; each offence with its code and its Schedule 15, s.327(4A) and Schedule 3 status.",
 			Responses: with(map[int]reflect.Type{200: t[eligibilityapi.OffencePage]()}, 422),
-			Params: []Param{{Name: "q", In: "query", Description: "Words of the offence's name, its Act, or its section. Empty lists every offence."},
-				{Name: "limit", In: "query", Description: "Offences per page, 1 to 50 (default 20)."},
-				{Name: "cursor", In: "query", Description: "The next cursor of the previous page."}}},
+			Params: []Param{{Name: "q", In: "query", Description: "Words of the offence's name, its Act, or its section. Empty lists every offence.", Rule: "at most 200 bytes"},
+				{Name: "limit", In: "query", Description: "Offences per page, 1 to 50 (default 20).", Schema: whole(`^[+]?0*([1-9]|[1-4][0-9]|50)$`)},
+				{Name: "cursor", In: "query", Description: "The next cursor of the previous page.", Rule: cursorRule}}},
 		{Method: "GET", Path: "/v1/me", ID: "me", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "The signed-in member of staff: id and roles.", Responses: with(map[int]reflect.Type{200: t[staffapi.Me]()})},
 		{Method: "POST", Path: "/v1/staff/cases/{id}/rag", ID: "setTrafficLight", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
@@ -102,17 +139,18 @@ func Operations() []Operation {
 		{Method: "GET", Path: "/v1/staff/reports", ID: "boardReports", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary:   "The Strategic Management Board's figures by month (referrals received, short notice, categories, decisions, level mix), from counters kept as events happen. Assistant directors.",
 			Responses: with(map[int]reflect.Type{200: t[reportapi.Body]()}, 422),
-			Params: []Param{{Name: "from", In: "query", Description: "First month, YYYY-MM (default: 11 months before to)."},
-				{Name: "to", In: "query", Description: "Last month, YYYY-MM (default: this month). At most 24 months."}}},
+			Params: []Param{{Name: "from", In: "query", Description: "First month, YYYY-MM (default: 11 months before to).", Schema: month, Rule: "not after to, and at most 24 months before it"},
+				{Name: "to", In: "query", Description: "Last month, YYYY-MM (default: this month). At most 24 months.", Schema: month}}},
 		{Method: "GET", Path: "/v1/staff/referrals", ID: "listReferrals", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary:   "Referrals by status, newest first, paginated by an opaque cursor.",
 			Responses: with(map[int]reflect.Type{200: t[staffapi.List]()}, 422),
-			Params: []Param{{Name: "status", In: "query", Description: "received, classified, more-information-needed, accepted or declined."},
-				{Name: "cursor", In: "query", Description: "The next cursor of the previous page."}}},
+			Params: []Param{{Name: "status", In: "query", Description: "received, classified, more-information-needed, accepted or declined.", Schema: statusParam()},
+				{Name: "limit", In: "query", Description: "Referrals per page, 1 to 100.", Schema: whole(`^[+]?0*([1-9][0-9]?|100)$`)},
+				{Name: "cursor", In: "query", Description: "The next cursor of the previous page.", Rule: cursorRule}}},
 		{Method: "POST", Path: "/v1/staff/referrals", ID: "enterReferral", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "A business support officer enters a referral received by email: same validation and storage as agency intake.",
 			Request: t[referral.Referral](), Responses: with(map[int]reflect.Type{202: t[staffapi.Created](), 204: nil}, 400, 409, 413, 415, 422),
-			Params: []Param{{Name: "Idempotency-Key", In: "header", Description: "As for agency intake."},
+			Params: []Param{{Name: "Idempotency-Key", In: "header", Description: "As for agency intake.", Schema: idempotencyKey},
 				{Name: "validate", In: "query", Description: "only: check the body and answer 204 (valid) or the problems, storing nothing."}}},
 		{Method: "GET", Path: "/v1/staff/referrals/{id}", ID: "getReferral", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary:   "A referral in full with its classification (reasons and sources) and decision history. Audited.",
@@ -136,7 +174,8 @@ func Operations() []Operation {
 			Summary:   "Administrators: what one member of staff or agency client did on the days from..to (default the last 7, at most 31), newest first. The read is itself audited.",
 			Responses: with(map[int]reflect.Type{200: t[auditapi.Page]()}, 422),
 			Params: []Param{{Name: "subject", In: "path", Required: true, Description: "The sign-in id (staff) or client id (agency)."},
-				{Name: "from", In: "query", Description: "First day, YYYY-MM-DD (UTC)."}, {Name: "to", In: "query", Description: "Last day, YYYY-MM-DD (UTC)."}}},
+				{Name: "from", In: "query", Description: "First day, YYYY-MM-DD (UTC).", Schema: isoDay, Rule: "on or before to, and at most 31 days before it"},
+				{Name: "to", In: "query", Description: "Last day, YYYY-MM-DD (UTC).", Schema: isoDay}}},
 		{Method: "GET", Path: Path, ID: "openapi", Tag: "Meta", Security: "public", Summary: "This document.", Responses: map[int]reflect.Type{200: nil}},
 		{Method: "GET", Path: "/", ID: "app", Tag: "Meta", Security: "public", Summary: "The staff web app (HTML).", Responses: map[int]reflect.Type{200: nil}},
 		{Method: "GET", Path: "/{proxy+}", ID: "appAssets", Tag: "Meta", Security: "public", Summary: "The staff web app's pages and assets.",
@@ -175,6 +214,18 @@ func enums() map[reflect.Type][]string {
 	m[t[eligibility.Jurisdiction]()] = strs(anySlice(eligibility.Jurisdictions)...)
 	m[t[eligibility.Runs]()] = strs(anySlice(eligibility.RunsValues)...)
 	m[t[eligibility.FollowUpKind]()] = strs(anySlice(eligibility.FollowUpKinds)...)
+	m[t[referral.Status]()] = strs(anySlice(referral.Statuses)...)
+	m[t[referral.LevelAction]()] = []string{string(referral.LevelConfirm), string(referral.LevelSet)}
+	m[t[referral.MatchDecision]()] = []string{string(referral.MatchSamePerson), string(referral.MatchDifferentPerson)}
+	m[t[referral.DecisionKind]()] = []string{string(referral.DecisionAccept), string(referral.DecisionMoreInformation),
+		string(referral.DecisionDecline), string(referral.DecisionInformation)}
+	m[t[referral.RAG]()] = strs(anySlice(referral.RAGs)...)
+	m[t[staff.Role]()] = strs(anySlice(staff.Roles)...)
+	m[t[staff.LeaveKind]()] = strs(anySlice(staff.LeaveKinds)...)
+	m[t[meeting.AgreedBy]()] = []string{string(meeting.AgreedByChair), string(meeting.AgreedByLeadAgency)}
+	m[t[meeting.CloseReason]()] = strs(anySlice(meeting.CloseReasons)...)
+	m[t[meeting.ChecklistItem]()] = []string{string(meeting.ReadMeetingInformation), string(meeting.ReadReferral),
+		string(meeting.ReadPreviousMinutes), string(meeting.CheckChildrensFiles), string(meeting.CheckAdultsFiles), string(meeting.PrepareUpdate)}
 	return m
 }
 
@@ -227,8 +278,20 @@ func operation(s *schemas, op Operation) map[string]any {
 	}
 	var params []any
 	for _, p := range op.Params {
-		params = append(params, map[string]any{"name": p.Name, "in": p.In, "required": p.Required || p.In == "path",
-			"description": p.Description, "schema": map[string]any{"type": "string"}})
+		schema := p.Schema
+		if schema == nil {
+			schema = map[string]any{"type": "string"}
+		} else if p.In == "query" {
+			// An empty query parameter is an absent one.
+			schema = map[string]any{"anyOf": []any{map[string]any{"type": "string", "maxLength": 0}, schema}}
+		}
+		param := map[string]any{"name": p.Name, "in": p.In, "required": p.Required || p.In == "path",
+			"description": p.Description, "schema": schema}
+		if p.Rule != "" {
+			param["x-rule"] = p.Rule
+			param["description"] = strings.TrimSpace(p.Description + " Rule: " + p.Rule)
+		}
+		params = append(params, param)
 	}
 	if params != nil {
 		o["parameters"] = params

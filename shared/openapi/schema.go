@@ -2,7 +2,9 @@ package openapi
 
 import (
 	"encoding/json"
+	"math"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -57,7 +59,9 @@ func (s *schemas) inline(t reflect.Type) map[string]any {
 	}
 	switch t {
 	case dateType:
-		return map[string]any{"type": "string", "format": "date", "description": "ISO 8601 calendar date (YYYY-MM-DD)"}
+		// civil.Parse: a real calendar date, years 1900 to 2200.
+		return map[string]any{"type": "string", "format": "date", "pattern": datePattern,
+			"description": "ISO 8601 calendar date (YYYY-MM-DD), 1900 to 2200"}
 	case timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
 	case rawType:
@@ -69,26 +73,44 @@ func (s *schemas) inline(t reflect.Type) map[string]any {
 	switch t.Kind() {
 	case reflect.Struct:
 		props := map[string]any{}
-		s.fields(t, props)
-		return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+		var req []string
+		s.fields(t, t, props, &req)
+		o := map[string]any{"type": "object", "properties": props, "additionalProperties": false}
+		if len(req) > 0 {
+			sort.Strings(req)
+			o["required"] = req
+		}
+		if r, ok := objectRules[t]; ok {
+			o["x-rule"] = r
+			o["description"] = "Rule: " + r
+		}
+		return o
 	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": s.of(t.Elem())}
+		// The strict decoder refuses member names with control characters
+		// and null values.
+		return map[string]any{"type": "object", "propertyNames": map[string]any{"pattern": textPattern},
+			"additionalProperties": s.of(t.Elem())}
 	case reflect.Slice, reflect.Array:
 		return map[string]any{"type": "array", "items": s.of(t.Elem())}
 	case reflect.String:
-		return map[string]any{"type": "string"}
+		// httpapi.ForbiddenRune: no string of a request may hold control or
+		// bidirectional-override characters.
+		return map[string]any{"type": "string", "pattern": textPattern}
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return map[string]any{"type": "integer"}
+		// What the decoder's Go type can hold ("must be a whole number in range").
+		return map[string]any{"type": "integer", "minimum": intMin(t), "maximum": intMax(t)}
 	case reflect.Float32, reflect.Float64:
 		return map[string]any{"type": "number"}
 	}
 	return map[string]any{}
 }
 
-func (s *schemas) fields(t reflect.Type, props map[string]any) {
+// fields adds t's members to props; owner is the type whose schema this is
+// (t's rules apply, and owner's, for members t embeds).
+func (s *schemas) fields(owner, t reflect.Type, props map[string]any, required *[]string) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -101,7 +123,7 @@ func (s *schemas) fields(t reflect.Type, props map[string]any) {
 				et = et.Elem()
 			}
 			if et.Kind() == reflect.Struct {
-				s.fields(et, props)
+				s.fields(owner, et, props, required)
 				continue
 			}
 		}
@@ -111,6 +133,63 @@ func (s *schemas) fields(t reflect.Type, props map[string]any) {
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = s.of(f.Type)
+		m := s.of(f.Type)
+		r, ruled := rules[owner][name]
+		if !ruled {
+			r, ruled = rules[t][name]
+		}
+		if ruled {
+			m = r.apply(m)
+		}
+		if ruled && r.required {
+			*required = append(*required, name)
+		} else {
+			// The decoder takes null for an absent member.
+			m = nullable(m)
+		}
+		if ruled && r.rule != "" {
+			m["x-rule"] = r.rule
+			m["description"] = "Rule: " + r.rule
+		}
+		props[name] = m
 	}
+}
+
+// nullable lets m also be null.
+func nullable(m map[string]any) map[string]any {
+	return map[string]any{"anyOf": []any{m, map[string]any{"type": "null"}}}
+}
+
+func intMin(t reflect.Type) any {
+	switch t.Kind() {
+	case reflect.Int8:
+		return math.MinInt8
+	case reflect.Int16:
+		return math.MinInt16
+	case reflect.Int32:
+		return math.MinInt32
+	case reflect.Int, reflect.Int64:
+		return int64(math.MinInt64)
+	}
+	return 0
+}
+
+func intMax(t reflect.Type) any {
+	switch t.Kind() {
+	case reflect.Int8:
+		return math.MaxInt8
+	case reflect.Int16:
+		return math.MaxInt16
+	case reflect.Int32:
+		return math.MaxInt32
+	case reflect.Int, reflect.Int64:
+		return int64(math.MaxInt64)
+	case reflect.Uint8:
+		return math.MaxUint8
+	case reflect.Uint16:
+		return math.MaxUint16
+	case reflect.Uint32:
+		return math.MaxUint32
+	}
+	return uint64(math.MaxUint64)
 }

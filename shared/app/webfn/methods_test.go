@@ -19,6 +19,8 @@ func TestMethodNotAllowed(t *testing.T) {
 		{"GET", "/v1/eligibility", 405, "POST"},
 		{"TRACE", "/", 405, "GET, HEAD"},
 		{"PUT", "/referrals/abc", 405, "GET, HEAD"},
+		// The invitation reply page takes GET and POST (shared/noticeapi).
+		{"OPTIONS", "/reply/some-token", 405, "GET, POST, HEAD"},
 		{"TRACE", "/v1/nothing-here", 404, ""},
 	}
 	for _, c := range cases {

@@ -107,12 +107,11 @@ func MethodNotAllowed() http.Handler {
 	methods := []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var allow []string
-		if !strings.HasPrefix(r.URL.Path, "/v1/") {
-			allow = []string{http.MethodGet} // the app's pages and files
-		}
+		app := !strings.HasPrefix(r.URL.Path, "/v1/")
 		for _, m := range methods {
-			if !strings.HasPrefix(r.URL.Path, "/v1/") {
-				break
+			if m == http.MethodGet && app {
+				allow = append(allow, m) // the app's pages and files
+				continue
 			}
 			q := r.Clone(r.Context())
 			q.Method = m
