@@ -20,6 +20,7 @@ func TestMain(m *testing.M) { localstack.Main(m) }
 var fixture = []byte(referraltest.JSON)
 
 func TestPostStoresEverythingInOneGo(t *testing.T) {
+	t.Parallel()
 	h := intaketest.New(t)
 	police := h.Agency("police")
 	resp := h.Do("POST", "/v1/referrals", police, fixture)
@@ -90,6 +91,7 @@ func TestPostStoresEverythingInOneGo(t *testing.T) {
 }
 
 func TestRetriesGetTheFirstAnswer(t *testing.T) {
+	t.Parallel()
 	h := intaketest.New(t)
 	police := h.Agency("police")
 	first := h.Do("POST", "/v1/referrals", police, fixture)
@@ -159,6 +161,7 @@ func TestRetriesGetTheFirstAnswer(t *testing.T) {
 }
 
 func TestConcurrentDuplicatesStoreOneReferralAndOneCase(t *testing.T) {
+	t.Parallel()
 	h := intaketest.New(t)
 	police := h.Agency("police")
 	const n = 200
@@ -203,6 +206,7 @@ func TestConcurrentDuplicatesStoreOneReferralAndOneCase(t *testing.T) {
 }
 
 func TestBadRequestsStoreNothing(t *testing.T) {
+	t.Parallel()
 	h := intaketest.New(t)
 	police := h.Agency("police")
 	big := referraltest.With(func(m map[string]any) { m["reasonForReferral"] = strings.Repeat("x", 300<<10) })
@@ -257,6 +261,7 @@ func TestBadRequestsStoreNothing(t *testing.T) {
 }
 
 func TestWhoMayPostAndRead(t *testing.T) {
+	t.Parallel()
 	h := intaketest.New(t)
 	police := h.Agency("police")
 	r := h.Do("POST", "/v1/referrals", police, fixture)
@@ -302,6 +307,7 @@ func TestWhoMayPostAndRead(t *testing.T) {
 }
 
 func TestMatching(t *testing.T) {
+	t.Parallel()
 	h := intaketest.New(t)
 	police := h.Agency("police")
 	post := func(body []byte) store.Referral {
@@ -385,6 +391,7 @@ func TestMatching(t *testing.T) {
 // Issue 12, finding 2: the referring agency is the one the token belongs to,
 // and nothing another agency (or staff) stored can be read or detected.
 func TestAgencyComesFromTheToken(t *testing.T) {
+	t.Parallel()
 	h := intaketest.New(t)
 	police := h.Agency("police")
 	asPrison := referraltest.With(func(m map[string]any) {

@@ -5,8 +5,9 @@
 // fixed-width UTC timestamps in keys, one Update(ctx, id, func(*Record)
 // (Effects, error)) per aggregate whose domain-typed Effects (audit
 // entries, emails, tasks, continuity) are written in the SAME transaction
-// as the change, conditional on the version read, and retried on a
-// conflict. Nothing here scans a table: every read is a GetItem, a Query
+// as the change, conditional on the version read, and read again and
+// retried after a lost race: shared/aggregate's Loop and Commit, the one
+// read-modify-write every store uses. Nothing here scans a table: every read is a GetItem, a Query
 // on a key or an index, or a BatchGetItem. Keys and access patterns:
 // docs/data-model.md.
 package meetingstore
@@ -17,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
@@ -68,10 +71,11 @@ func TablesFrom(t dynamo.Tables) Tables {
 
 // Store is the DynamoDB repository of meetings and the staff directory.
 type Store struct {
-	db     dynamo.Client
-	t      Tables
-	clock  clock.Clock
-	tries  int
+	db    dynamo.Client
+	t     Tables
+	clock clock.Clock
+	// retry is the policy for lost races and transaction conflicts.
+	retry  dynamo.Backoff
 	pageSz int32
 }
 
@@ -80,7 +84,7 @@ func New(db dynamo.Client, t Tables, clk clock.Clock) *Store {
 	if clk == nil {
 		clk = clock.System{}
 	}
-	return &Store{db: db, t: t, clock: clk, tries: 6, pageSz: 50}
+	return &Store{db: db, t: t, clock: clk, retry: dynamo.DefaultBackoff, pageSz: 50}
 }
 
 // Effects are what a change causes, written in the change's transaction.
@@ -462,49 +466,90 @@ func (s *Store) GetMeeting(ctx context.Context, id string) (meeting.Meeting, err
 	return MeetingFrom(it)
 }
 
-// UpdateMeeting reads the meeting, lets fn change it and say what the
+// UpdateMeeting is the meeting's read-modify-write, shared/aggregate's
+// pattern: it reads the meeting, lets fn change it and say what the
 // change causes, and writes the meeting, its attendance index items and
-// the effects in one transaction conditional on the version read. On a
-// version conflict it reads again and runs fn again. fn returning
-// ErrUnchanged writes nothing.
+// the effects in one transaction conditional on the version read. After a
+// lost race (the version moved) it reads again and runs fn again (fn must
+// have no side effects), with the one retry policy; fn's error is
+// returned as is with nothing written, and fn returning ErrUnchanged
+// writes nothing and returns the meeting as read.
 func (s *Store) UpdateMeeting(ctx context.Context, id string, fn func(*meeting.Meeting) (Effects, error)) (meeting.Meeting, error) {
-	for attempt := 0; ; attempt++ {
+	var out meeting.Meeting
+	err := aggregate.Loop(ctx, s.retry, func(ctx context.Context) error {
 		before, err := s.GetMeeting(ctx, id)
 		if err != nil {
-			return meeting.Meeting{}, err
+			return err
 		}
 		after := before
 		after.Attendees = append([]meeting.Attendee(nil), before.Attendees...)
 		after.History = append([]meeting.Change(nil), before.History...)
 		e, err := fn(&after)
 		if errors.Is(err, ErrUnchanged) {
-			return before, nil
+			out = before
+			return nil
 		}
 		if err != nil {
-			return meeting.Meeting{}, err
+			return aggregate.Abort(err)
 		}
 		after.Version = before.Version + 1
 		it, err := meetingItem(after)
 		if err != nil {
-			return meeting.Meeting{}, err
+			return err
 		}
 		items := []types.TransactWriteItem{versioned(s.t.Meetings, it, before.Version)}
 		items = append(items, attendanceItems(s.t.Meetings, before, after)...)
 		eff, opt := s.effectItems(e, s.clock.Now(), len(items))
-		items = append(items, eff...)
-		err = s.transact(ctx, items, opt)
-		if err == nil {
-			return after, nil
+		if err := s.commit(ctx, append(items, eff...), opt); err != nil {
+			return err
 		}
-		var cf conditionFailed
-		if errors.As(err, &cf) && len(cf.indexes) == 1 && cf.indexes[0] == 0 && attempt < s.tries {
-			continue // the meeting changed meanwhile: read and apply again
-		}
-		if errors.As(err, &cf) {
-			return meeting.Meeting{}, fmt.Errorf("meeting %s: %w", id, ErrVersionConflict)
-		}
-		return meeting.Meeting{}, err
+		out = after
+		return nil
+	})
+	if err != nil {
+		return meeting.Meeting{}, conflict("meeting "+id, err)
 	}
+	return out, nil
+}
+
+// commit writes one read-modify-write's items (the record first) with
+// aggregate.Commit: the record's failed condition is aggregate.ErrLostRace
+// (the caller's aggregate.Loop reads again); effects in optional that
+// already exist (emails, tasks with deterministic ids) are dropped and the
+// rest written again; any other failed condition is conditionFailed.
+func (s *Store) commit(ctx context.Context, items []types.TransactWriteItem, optional map[int]bool) error {
+	for {
+		err := aggregate.Commit(ctx, s.db, items)
+		var ee *aggregate.EffectError
+		if !errors.As(err, &ee) {
+			return err
+		}
+		for _, i := range ee.Failed {
+			if !optional[i] {
+				return conditionFailed{indexes: ee.Failed, err: err}
+			}
+		}
+		var keep []types.TransactWriteItem
+		nopt := map[int]bool{}
+		for i, it := range items {
+			if !slices.Contains(ee.Failed, i) {
+				if optional[i] {
+					nopt[len(keep)] = true
+				}
+				keep = append(keep, it)
+			}
+		}
+		items, optional = keep, nopt
+	}
+}
+
+// conflict maps a read-modify-write's failure: a record that kept changing
+// or a failed condition is ErrVersionConflict.
+func conflict(what string, err error) error {
+	if errors.Is(err, aggregate.ErrConflict) || isConditionFailed(err) {
+		return fmt.Errorf("%s: %w", what, ErrVersionConflict)
+	}
+	return err
 }
 
 // Page is one page of meetings; Cursor continues the list ("" at the end).

@@ -41,6 +41,7 @@ func entry(id string) audit.Entry {
 }
 
 func TestMeetingsAreVersionedAndListedByKey(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	for i := range 5 {
@@ -133,6 +134,7 @@ func TestMeetingsAreVersionedAndListedByKey(t *testing.T) {
 }
 
 func TestChildrenMatchByCouncilNumber(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	bea := meeting.Child{ID: "k1", GivenNames: "Bea", FamilyName: "Sample", CouncilNumber: "C-1", Relationship: "daughter", OpenToCSC: true, SocialWorkerID: "sw-1"}
@@ -170,6 +172,7 @@ func TestChildrenMatchByCouncilNumber(t *testing.T) {
 }
 
 func TestTasksAreIdempotentAndDirectory(t *testing.T) {
+	t.Parallel()
 	s := newStore(t)
 	ctx := context.Background()
 	task := meeting.Task{ID: "handover-c1-2", CaseID: "c1", Kind: meeting.TaskHandover, Title: "Hand over", OwnerID: "hos-1", FromID: "sm-a",

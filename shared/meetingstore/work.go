@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 )
@@ -95,55 +96,67 @@ func (s *Store) GetTask(ctx context.Context, caseID, id string) (meeting.Task, e
 	return t, nil
 }
 
-// UpdateAction changes an action through fn, conditional on its version.
+// UpdateAction changes an action through fn: the read-modify-write of
+// shared/aggregate (read, fn, one transaction conditional on the version
+// read, read again after a lost race); fn's error is returned as is.
 func (s *Store) UpdateAction(ctx context.Context, caseID, id string, fn func(*meeting.Action) (Effects, error)) (meeting.Action, error) {
-	it, err := s.get(ctx, s.t.Meetings, ActionKey(caseID, id))
-	if err != nil {
-		return meeting.Action{}, err
-	}
-	var a meeting.Action
-	if err := json.Unmarshal([]byte(str(it, "body")), &a); err != nil {
-		return meeting.Action{}, fmt.Errorf("meetingstore: decode action: %w", err)
-	}
-	a.Version = num(it, "version")
-	before := a.Version
-	e, err := fn(&a)
-	if err != nil {
-		return meeting.Action{}, err
-	}
-	a.Version = before + 1
-	items := []types.TransactWriteItem{versioned(s.t.Meetings, actionItem(a), before)}
-	eff, opt := s.effectItems(e, s.clock.Now(), 1)
-	if err := s.transact(ctx, append(items, eff...), opt); err != nil {
-		if isConditionFailed(err) {
-			return meeting.Action{}, ErrVersionConflict
+	var out meeting.Action
+	err := aggregate.Loop(ctx, s.retry, func(ctx context.Context) error {
+		it, err := s.get(ctx, s.t.Meetings, ActionKey(caseID, id))
+		if err != nil {
+			return err
 		}
-		return meeting.Action{}, err
+		var a meeting.Action
+		if err := json.Unmarshal([]byte(str(it, "body")), &a); err != nil {
+			return fmt.Errorf("meetingstore: decode action: %w", err)
+		}
+		a.Version = num(it, "version")
+		before := a.Version
+		e, err := fn(&a)
+		if err != nil {
+			return aggregate.Abort(err)
+		}
+		a.Version = before + 1
+		items := []types.TransactWriteItem{versioned(s.t.Meetings, actionItem(a), before)}
+		eff, opt := s.effectItems(e, s.clock.Now(), 1)
+		if err := s.commit(ctx, append(items, eff...), opt); err != nil {
+			return err
+		}
+		out = a
+		return nil
+	})
+	if err != nil {
+		return meeting.Action{}, conflict("action "+id, err)
 	}
-	return a, nil
+	return out, nil
 }
 
-// UpdateTask changes a task through fn, conditional on its version.
+// UpdateTask changes a task through fn, as UpdateAction does.
 func (s *Store) UpdateTask(ctx context.Context, caseID, id string, fn func(*meeting.Task) (Effects, error)) (meeting.Task, error) {
-	t, err := s.GetTask(ctx, caseID, id)
-	if err != nil {
-		return meeting.Task{}, err
-	}
-	before := t.Version
-	e, err := fn(&t)
-	if err != nil {
-		return meeting.Task{}, err
-	}
-	t.Version = before + 1
-	items := []types.TransactWriteItem{versioned(s.t.Meetings, taskItem(t), before)}
-	eff, opt := s.effectItems(e, s.clock.Now(), 1)
-	if err := s.transact(ctx, append(items, eff...), opt); err != nil {
-		if isConditionFailed(err) {
-			return meeting.Task{}, ErrVersionConflict
+	var out meeting.Task
+	err := aggregate.Loop(ctx, s.retry, func(ctx context.Context) error {
+		t, err := s.GetTask(ctx, caseID, id)
+		if err != nil {
+			return err
 		}
-		return meeting.Task{}, err
+		before := t.Version
+		e, err := fn(&t)
+		if err != nil {
+			return aggregate.Abort(err)
+		}
+		t.Version = before + 1
+		items := []types.TransactWriteItem{versioned(s.t.Meetings, taskItem(t), before)}
+		eff, opt := s.effectItems(e, s.clock.Now(), 1)
+		if err := s.commit(ctx, append(items, eff...), opt); err != nil {
+			return err
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return meeting.Task{}, conflict("task "+id, err)
 	}
-	return t, nil
+	return out, nil
 }
 
 // CaseWork returns a case's actions and tasks (Query CASE#<id>, sk
