@@ -6,7 +6,8 @@
 // from the emailed link without signing in; the business support officer
 // sees the reply and records that the social worker did not attend, and
 // the absence shows as escalated. axe (WCAG 2.2 AA tags) on the reply
-// pages and the replies and attendance page.
+// pages and the replies and attendance page. The service manager's home
+// page lists their tasks (the demo case's supervision), axe-clean at 320 px.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -117,4 +118,26 @@ test('invitation with a calendar in the inbox, accept from the link, attendance 
   await page.locator('.govuk-notification-banner--success').waitFor()
   await noAxe(page, 'the attendance page after recording')
   await screenshot(page, 'attendance-escalated')
+
+  // The service manager's home page lists their tasks: the demo case was
+  // accepted (by the demo data, at the clock's start), so its supervision
+  // is due 4 weeks on, Wednesday 7 April 2027.
+  const { page: home } = await newPage(browser)
+  await signInAs(home, server.url, 'Service manager')
+  await home.waitForURL((u) => u.pathname === '/')
+  let tasks = ''
+  for (let i = 0; i < 30 && !/Supervise this new case/.test(tasks); i++) {
+    if (i) await home.waitForTimeout(500)
+    await home.reload()
+    await home.locator('#your-tasks').waitFor()
+    tasks = await home.locator('#your-tasks').innerText()
+  }
+  assert.match(await home.locator('h1').innerText(), /Hana/)
+  assert.match(tasks, /Supervise this new case[^\n]*\s+7 April 2027/)
+  await noAxe(home, 'the home page with tasks')
+  await home.setViewportSize({ width: 320, height: 800 })
+  const over = await home.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  assert.ok(over <= 0, `the home page scrolls sideways by ${over}px at 320 px`)
+  await noAxe(home, 'the home page with tasks at 320 px')
+  await screenshot(home, 'home-tasks')
 })

@@ -51,7 +51,8 @@ func DemoCaseID(ctx context.Context, db dynamo.Client, tables dynamo.Tables) (st
 // children's social care, allocated to a demo social worker, with a demo
 // team manager), confirms it at level 2 (which tells a service manager
 // through the rota function), and sets the area's panel days: the second
-// and fourth Thursday of the next six months. Safe to run again: the
+// and fourth Thursday of the next six months. The demo case is marked
+// accepted (its supervision falls due in 4 weeks). Safe to run again: the
 // child is matched by council number and the level is set only once.
 // errAlreadySet: the demo case has its level already (seeded before).
 var errAlreadySet = errors.New("seed: level already set")
@@ -82,6 +83,11 @@ func SeedCasePlan(ctx context.Context, db dynamo.Client, tables dynamo.Tables, n
 			Reason: "Demo data: confirmed at level 2.", Actor: "system:seed", At: now}
 		e := audit.Entry{ID: "seed-level-" + caseID, At: now, Actor: "system:seed", Action: audit.ActionCaseLevel, Subject: "case:" + caseID, CaseID: caseID, Reason: "seed"}
 		c.Level = 2
+		// Accepted: the council's case from now on (the rota gives its
+		// service manager the supervision, due in 4 weeks).
+		if c.AcceptedAt.IsZero() {
+			c.AcceptedAt = now
+		}
 		return store.CaseEffects{Effects: aggregate.Effects{Audit: []audit.Entry{e}}, Level: &l}, nil
 	})
 	if err != nil && !errors.Is(err, errAlreadySet) && !errors.Is(err, store.ErrVersionConflict) {

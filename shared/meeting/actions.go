@@ -130,7 +130,24 @@ const (
 	// protection procedures (the Persons Posing a Risk to Children route,
 	// S4). Created by classification.
 	TaskConsiderChildProtection TaskKind = "consider-child-protection"
+	// TaskSupervision: a case was accepted; its manager supervises it
+	// within 4 weeks (S0). Created by the rota from the cases stream.
+	TaskSupervision TaskKind = "supervision"
+	// TaskRiskMeeting: this month's internal risk meeting of a high or
+	// very high risk case (S0). Created by the reminders sweep, month by
+	// month while the risk stays high.
+	TaskRiskMeeting TaskKind = "risk-meeting"
+	// TaskRiskEmergency: the risk rose; an emergency internal risk meeting
+	// is called at once (S0). Created by the rota from the cases stream.
+	TaskRiskEmergency TaskKind = "risk-emergency"
 )
+
+// OwnReminder reports whether tasks of kind k carry their own reminder
+// (a due item of the same name), so the generic "coming due" reminder of
+// tasks is not sent for them as well; the overdue reminder still is.
+func (k TaskKind) OwnReminder() bool {
+	return k == TaskSupervision || k == TaskRiskMeeting || k == TaskRiskEmergency
+}
 
 // ChildProtectionTask is the front door's task for a referral whose person
 // is not a MAPPA offender but may pose a risk to children. Its id is

@@ -82,6 +82,17 @@ func (s *Store) CreateTask(ctx context.Context, t meeting.Task, e Effects) (meet
 	return s.GetTask(ctx, t.CaseID, t.ID)
 }
 
+// WriteEffects writes effects that belong to no record of this store (due
+// items the rota schedules) in one transaction; idempotent effects already
+// written are skipped.
+func (s *Store) WriteEffects(ctx context.Context, e Effects) error {
+	items, opt := s.effectItems(e, s.clock.Now(), 0)
+	if len(items) == 0 {
+		return nil
+	}
+	return s.transact(ctx, items, opt)
+}
+
 // GetTask reads a task.
 func (s *Store) GetTask(ctx context.Context, caseID, id string) (meeting.Task, error) {
 	it, err := s.get(ctx, s.t.Meetings, TaskKey(caseID, id))

@@ -59,6 +59,7 @@ func (h *Handler) schedule(ctx context.Context, rec events.DynamoDBEventRecord) 
 	kind := attr(img, "type")
 	var caseID, id, owner, role string
 	var dueOn civil.Date
+	ownReminder := false
 	switch kind {
 	case "action":
 		var a meeting.Action
@@ -72,6 +73,7 @@ func (h *Handler) schedule(ctx context.Context, rec events.DynamoDBEventRecord) 
 			return fmt.Errorf("noticestream: task body: %w", err)
 		}
 		caseID, id, owner, role, dueOn = t.CaseID, t.ID, t.OwnerID, t.OwnerRole, t.Due
+		ownReminder = t.Kind.OwnReminder()
 	default:
 		return nil
 	}
@@ -104,7 +106,9 @@ func (h *Handler) schedule(ctx context.Context, rec events.DynamoDBEventRecord) 
 		writes = append(writes, w)
 		return nil
 	}
-	if soon := dueOn.AddDays(-ComingDueDays); !soon.Before(today) {
+	// Supervision and internal risk meetings have their own reminder
+	// (written with the task); they are still chased when overdue.
+	if soon := dueOn.AddDays(-ComingDueDays); !soon.Before(today) && !ownReminder {
 		if err := add(soon, due.KindActionDue, []string{to}); err != nil {
 			return err
 		}

@@ -37,6 +37,7 @@ import (
 	"strings"
 
 	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/risk"
 	"github.com/mappa-coordinator/mappa/shared/staff"
 )
 
@@ -382,7 +383,78 @@ const (
 	// told of significant rises in risk), or the case went straight to
 	// level 3.
 	NotifyHeadOfService Kind = "notify-head-of-service"
+	// SuperviseNewCase: the case was accepted; its manager supervises it
+	// within SupervisionWeeks (S0).
+	SuperviseNewCase Kind = "supervise-new-case"
+	// EmergencyRiskMeeting: the risk rose; the case's manager calls an
+	// emergency internal risk meeting at once (S0).
+	EmergencyRiskMeeting Kind = "emergency-risk-meeting"
 )
+
+// ManagerRole is who acts on a case's own work (supervision, internal
+// risk meetings): the head of service at level 3, otherwise the service
+// manager (S2: one SM per individual at level 2, one HoS at level 3; a
+// level 1 or not yet levelled case has its SM too, product policy).
+func ManagerRole(level int) staff.Role {
+	if level == 3 {
+		return staff.RoleHeadOfService
+	}
+	return staff.RoleServiceMgr
+}
+
+// CaseAccepted returns what a case's first acceptance sets in motion: its
+// supervision by its manager, within supervisionWeeks (cadence policy,
+// S0: 4 weeks of allocation; the product counts from the acceptance).
+func CaseAccepted(level, supervisionWeeks int) []Consequence {
+	return []Consequence{{Kind: SuperviseNewCase, Role: ManagerRole(level),
+		Reason: fmt.Sprintf("A new case: its manager supervises it within %d weeks of its acceptance (S0).", supervisionWeeks)}}
+}
+
+// RiskRose returns what a rise in the risk of serious harm or in the
+// traffic light calls for beyond telling the head of service: an
+// emergency internal risk meeting, called at once by the case's manager
+// (S0: "an emergency one when needed"; the product calls one on every
+// rise). At most one for one change.
+func RiskRose(level int, fromRisk, toRisk, fromRAG, toRAG string) []Consequence {
+	var why []string
+	if RiskRank(toRisk) > RiskRank(fromRisk) && RiskRank(fromRisk) > 0 {
+		why = append(why, fmt.Sprintf("the risk of serious harm rose from %s to %s", fromRisk, toRisk))
+	}
+	if ragRank(toRAG) > ragRank(fromRAG) && ragRank(fromRAG) > 0 {
+		why = append(why, fmt.Sprintf("the traffic light rose from %s to %s", strings.ToUpper(fromRAG), strings.ToUpper(toRAG)))
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return []Consequence{{Kind: EmergencyRiskMeeting, Role: ManagerRole(level),
+		Reason: "Call an emergency internal risk meeting now: " + strings.Join(why, " and ") + " (S0)."}}
+}
+
+// IRAMMRisk is the risk the monthly internal risk meeting goes by (S0:
+// monthly for high and very high risk): the higher of the risk of serious
+// harm and what the traffic light says (S0: AMBER is high risk, RED very
+// high risk); "" when neither says anything.
+func IRAMMRisk(rosh, rag string) risk.Level {
+	r := risk.Level(rosh)
+	if !r.Valid() {
+		r = ""
+	}
+	var fromRAG risk.Level
+	switch rag {
+	case "amber":
+		fromRAG = risk.High
+	case "red":
+		fromRAG = risk.VeryHigh
+	}
+	if fromRAG.Rank() > r.Rank() {
+		return fromRAG
+	}
+	return r
+}
+
+// HighRisk reports whether a case calls for the monthly internal risk
+// meeting: IRAMMRisk is high or very high.
+func HighRisk(rosh, rag string) bool { return IRAMMRisk(rosh, rag).AtLeastHigh() }
 
 // LevelChanged returns what a change from level from to level to sets in
 // motion.

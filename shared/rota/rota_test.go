@@ -247,3 +247,54 @@ func TestLevelAndRiskChanges(t *testing.T) {
 		})
 	}
 }
+
+// Supervision, the monthly internal risk meeting and the emergency one
+// (S0): who acts, and when each is called for.
+func TestCaseWorkConsequences(t *testing.T) {
+	for level, want := range map[int]staff.Role{0: staff.RoleServiceMgr, 1: staff.RoleServiceMgr, 2: staff.RoleServiceMgr, 3: staff.RoleHeadOfService} {
+		if got := rota.ManagerRole(level); got != want {
+			t.Errorf("ManagerRole(%d) = %s, want %s", level, got, want)
+		}
+		if c := rota.CaseAccepted(level, 4); len(c) != 1 || c[0].Kind != rota.SuperviseNewCase || c[0].Role != want || !strings.Contains(c[0].Reason, "4 weeks") {
+			t.Errorf("CaseAccepted(%d) = %+v", level, c)
+		}
+	}
+	rises := []struct {
+		name                       string
+		fromRisk, toRisk, from, to string
+		emergency                  bool
+		why                        string
+	}{
+		{"risk medium to high", "medium", "high", "", "", true, "from medium to high"},
+		{"risk high to very high", "high", "very-high", "green", "green", true, "from high to very-high"},
+		{"first assessment is not a rise", "", "very-high", "", "", false, ""},
+		{"a fall", "very-high", "low", "", "", false, ""},
+		{"traffic light amber to red", "high", "high", "amber", "red", true, "from AMBER to RED"},
+		{"first traffic light is not a rise", "", "", "", "red", false, ""},
+		{"both rise: one meeting", "low", "high", "green", "red", true, "risk of serious harm rose from low to high and the traffic light rose from GREEN to RED"},
+	}
+	for _, tc := range rises {
+		got := rota.RiskRose(3, tc.fromRisk, tc.toRisk, tc.from, tc.to)
+		if (len(got) == 1) != tc.emergency || len(got) > 1 {
+			t.Errorf("%s: %+v", tc.name, got)
+			continue
+		}
+		if tc.emergency && (got[0].Kind != rota.EmergencyRiskMeeting || got[0].Role != staff.RoleHeadOfService || !strings.Contains(got[0].Reason, tc.why)) {
+			t.Errorf("%s: %+v", tc.name, got[0])
+		}
+	}
+	for _, tc := range []struct {
+		rosh, rag string
+		high      bool
+	}{{"high", "", true}, {"very-high", "green", true}, {"medium", "", false}, {"", "", false}, {"low", "amber", true}, {"", "red", true}, {"medium", "green", false}} {
+		if rota.HighRisk(tc.rosh, tc.rag) != tc.high {
+			t.Errorf("HighRisk(%q, %q) should be %v", tc.rosh, tc.rag, tc.high)
+		}
+	}
+	if got := rota.IRAMMRisk("high", "red"); got != "very-high" {
+		t.Errorf("IRAMMRisk(high, red) = %q: RED is very high risk (S0)", got)
+	}
+	if got := rota.IRAMMRisk("very-high", "amber"); got != "very-high" {
+		t.Errorf("IRAMMRisk(very-high, amber) = %q", got)
+	}
+}

@@ -45,14 +45,18 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
+	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
+	"github.com/mappa-coordinator/mappa/shared/due"
 	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
+	"github.com/mappa-coordinator/mappa/shared/risk"
 	"github.com/mappa-coordinator/mappa/shared/rota"
 	"github.com/mappa-coordinator/mappa/shared/staff"
+	"github.com/mappa-coordinator/mappa/shared/workdays"
 )
 
 // Actor is the audit actor of every rota change.
@@ -78,6 +82,7 @@ type Store interface {
 	Load(ctx context.Context, role staff.Role, staffID string) (int, error)
 	GetTask(ctx context.Context, caseID, id string) (meeting.Task, error)
 	CreateTask(ctx context.Context, t meeting.Task, e meetingstore.Effects) (meeting.Task, error)
+	WriteEffects(ctx context.Context, e meetingstore.Effects) error
 }
 
 var _ Store = (*meetingstore.Store)(nil)
@@ -430,15 +435,39 @@ func (h *Handler) caseChanged(ctx context.Context, rec events.DynamoDBEventRecor
 	oldLevel, _ := strconv.Atoi(cmp.Or(attr(rec.Change.OldImage, "level"), "0"))
 	newLevel, _ := strconv.Atoi(cmp.Or(attr(rec.Change.NewImage, "level"), "0"))
 	version := attr(rec.Change.NewImage, "version")
+	oldRisk, newRisk := attr(rec.Change.OldImage, "risk"), attr(rec.Change.NewImage, "risk")
+	oldRAG, newRAG := attr(rec.Change.OldImage, "rag"), attr(rec.Change.NewImage, "rag")
 	var cons []rota.Consequence
 	if newLevel != oldLevel {
 		cons = append(cons, rota.LevelChanged(oldLevel, newLevel)...)
 	}
-	cons = append(cons, rota.RiskChanged(attr(rec.Change.OldImage, "risk"), attr(rec.Change.NewImage, "risk"))...)
-	cons = append(cons, rota.RAGChanged(attr(rec.Change.OldImage, "rag"), attr(rec.Change.NewImage, "rag"))...)
+	cons = append(cons, rota.RiskChanged(oldRisk, newRisk)...)
+	cons = append(cons, rota.RAGChanged(oldRAG, newRAG)...)
+	// The council's own work on a case it has accepted (S0): supervision
+	// once accepted, an emergency internal risk meeting when the risk
+	// rises, the monthly one while it is high.
+	accepted := attr(rec.Change.NewImage, "acceptedAt")
+	wasAccepted := attr(rec.Change.OldImage, "acceptedAt") != ""
+	acceptedOn := civil.Today(h.o.Clock.Now())
+	if t, err := time.Parse(time.RFC3339Nano, accepted); err == nil {
+		acceptedOn = civil.Today(t)
+	}
+	switch {
+	case accepted != "" && !wasAccepted:
+		cons = append(cons, rota.CaseAccepted(newLevel, cadence.Default().Policy().SupervisionWeeks)...)
+	case accepted != "":
+		cons = append(cons, rota.RiskRose(newLevel, oldRisk, newRisk, oldRAG, newRAG)...)
+	}
 	var outs []string
 	for _, c := range cons {
-		o, err := h.consequence(ctx, caseID, version, c)
+		o, err := h.consequence(ctx, caseID, version, c, acceptedOn)
+		if err != nil {
+			return "", err
+		}
+		outs = append(outs, o)
+	}
+	if accepted != "" && rota.HighRisk(newRisk, newRAG) && (!wasAccepted || !rota.HighRisk(oldRisk, oldRAG)) {
+		o, err := h.startRiskMeetings(ctx, caseID, rota.IRAMMRisk(newRisk, newRAG))
 		if err != nil {
 			return "", err
 		}
@@ -455,8 +484,13 @@ func (h *Handler) caseChanged(ctx context.Context, rec events.DynamoDBEventRecor
 }
 
 // consequence creates the task (and email) for one consequence, once.
-func (h *Handler) consequence(ctx context.Context, caseID, version string, c rota.Consequence) (string, error) {
+// accepted is the day the case was first accepted (supervision counts
+// from it).
+func (h *Handler) consequence(ctx context.Context, caseID, version string, c rota.Consequence, accepted civil.Date) (string, error) {
 	id := string(c.Kind) + "-" + caseID + "-v" + version
+	if c.Kind == rota.SuperviseNewCase {
+		id = "supervision-" + caseID // once per case
+	}
 	if _, err := h.o.Store.GetTask(ctx, caseID, id); err == nil {
 		return "already:" + id, nil
 	} else if !errors.Is(err, meetingstore.ErrNotFound) {
@@ -481,6 +515,23 @@ func (h *Handler) consequence(ctx context.Context, caseID, version string, c rot
 		if t.FromID, err = h.o.Store.GetContinuity(ctx, caseID, staff.RoleServiceMgr); err != nil {
 			return "", err
 		}
+	case rota.SuperviseNewCase:
+		// Due 4 weeks after acceptance, on the working day before if that
+		// is a weekend or bank holiday (never later than the rule allows).
+		t.Kind = meeting.TaskSupervision
+		t.Title = "Supervise this new case (within 4 weeks of its acceptance)"
+		d := cadence.Default().SupervisionDue(accepted) // the one rule (S0)
+		t.Due = d.Date
+		for _, r := range d.Reasons {
+			t.Detail += " " + r.Sentence
+		}
+		if today := civil.Today(now); t.Due.Before(today) {
+			t.Due = today
+		}
+	case rota.EmergencyRiskMeeting:
+		t.Kind = meeting.TaskRiskEmergency
+		t.Title = "URGENT: call an emergency internal risk meeting (the risk rose)"
+		t.Due = h.calendar().NextWorkingDay(civil.Today(now))
 	}
 	if owner == "" {
 		t.OwnerRole = string(staff.RoleBSO)
@@ -500,12 +551,95 @@ func (h *Handler) consequence(ctx context.Context, caseID, version string, c rot
 		return "", err
 	}
 	eff.Emails = append(eff.Emails, msg)
+	// The sweep's reminder, once (due.Item.Once), while the task is open
+	// (its ref names the task: noticestream.OpenWork checks it).
+	remind := due.Item{Ref: "task." + caseID + "." + id, CaseID: caseID, CaseRef: caseID, To: []string{to},
+		Path: "/cases/" + caseID + "/meetings", DueOn: t.Due.String()}
+	switch c.Kind {
+	case rota.SuperviseNewCase:
+		remind.Kind, remind.Day, remind.Once = due.KindSupervision, t.Due.AddDays(-SupervisionWarningDays), "supervision:"+caseID
+	case rota.EmergencyRiskMeeting:
+		remind.Kind, remind.Day, remind.Once = due.KindEmergencyRisk, t.Due, "risk-emergency:"+caseID+":v"+version
+	}
+	if remind.Kind != "" {
+		if today := civil.Today(now); remind.Day.Before(today) {
+			remind.Day = today
+		}
+		eff.Due = append(eff.Due, remind)
+	}
 	eff.Audit = append(eff.Audit, audit.Entry{ID: h.o.IDs.New(), At: now, Actor: Actor, Action: ActionConsequence,
 		Subject: "case:" + caseID, CaseID: caseID, Reason: string(c.Kind)})
 	if _, err := h.o.Store.CreateTask(ctx, t, eff); err != nil {
 		return "", err
 	}
 	return "task:" + id, nil
+}
+
+// SupervisionWarningDays: the case's manager is reminded of a new case's
+// supervision this many days before it is due (product policy).
+const SupervisionWarningDays = 7
+
+// RiskMeetingWarningDays: the month's internal risk meeting is asked for
+// this many days before it is due (product policy).
+const RiskMeetingWarningDays = 7
+
+func (h *Handler) calendar() *workdays.Calendar { return workdays.EnglandAndWales() }
+
+// RiskMeetingRef is the ref of the due item that asks for the internal
+// risk meeting of case id for the month of base (the series' day of the
+// month, before any move to a working day).
+func RiskMeetingRef(caseID string, base civil.Date) string {
+	return "iramm." + caseID + "." + base.String()
+}
+
+// ParseRiskMeetingRef reads a ref written by RiskMeetingRef.
+func ParseRiskMeetingRef(ref string) (caseID string, base civil.Date, ok bool) {
+	rest, ok := strings.CutPrefix(ref, "iramm.")
+	if !ok {
+		return "", civil.Date{}, false
+	}
+	i := strings.LastIndex(rest, ".")
+	if i <= 0 {
+		return "", civil.Date{}, false
+	}
+	d, err := civil.Parse(rest[i+1:])
+	if err != nil {
+		return "", civil.Date{}, false
+	}
+	return rest[:i], d, true
+}
+
+// RiskMeetingItem is the due item that asks for case id's internal risk
+// meeting after the one (or the start of the series) on last, at risk r:
+// due when cadence.NextIRAMM says (a month on, or the working day before),
+// asked for RiskMeetingWarningDays before, once per case and month. ok is
+// false when r needs no monthly meeting. The ref keeps the series' anchor
+// (last a month on, before any move to a working day), so months do not
+// drift.
+func RiskMeetingItem(caseID string, r risk.Level, last civil.Date) (it due.Item, ok bool) {
+	d, ok := cadence.Default().NextIRAMM(r, last) // the one rule (S0)
+	if !ok {
+		return due.Item{}, false
+	}
+	base := last.AddMonths(1)
+	return due.Item{Day: d.Date.AddDays(-RiskMeetingWarningDays), Kind: due.KindRiskMeeting, Ref: RiskMeetingRef(caseID, base),
+		CaseID: caseID, CaseRef: caseID, Path: "/cases/" + caseID + "/meetings", DueOn: d.Date.String(),
+		Once: "risk-meeting:" + caseID + ":" + base.String()[:7]}, true
+}
+
+// startRiskMeetings starts the monthly internal risk meetings of a case
+// whose risk became high (or that was accepted at high risk): the first is
+// due a month from today; the sweep asks for each and schedules the next
+// while the risk stays high (noticestream.RiskMeetings).
+func (h *Handler) startRiskMeetings(ctx context.Context, caseID string, r risk.Level) (string, error) {
+	it, ok := RiskMeetingItem(caseID, r, civil.Today(h.o.Clock.Now()))
+	if !ok {
+		return "", nil
+	}
+	if err := h.o.Store.WriteEffects(ctx, meetingstore.Effects{Due: []due.Item{it}}); err != nil {
+		return "", err
+	}
+	return "risk-meetings:" + it.DueOn, nil
 }
 
 // seniorFor returns the case's continuity person for role, or chooses one

@@ -198,7 +198,8 @@ func (s *Service) Decide(ctx context.Context, a Actor, id string, q referral.Dec
 			return store.ReferralEffects{}, err
 		}
 		r.Status = to
-		return store.ReferralEffects{Effects: aggregate.Effects{Audit: []audit.Entry{e}, Outbox: emails}, Decision: &d}, nil
+		return store.ReferralEffects{Effects: aggregate.Effects{Audit: []audit.Entry{e}, Outbox: emails}, Decision: &d,
+			Accept: q.Decision == referral.DecisionAccept}, nil
 	})
 	switch {
 	case errors.Is(err, store.ErrVersionConflict):

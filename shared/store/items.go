@@ -191,9 +191,15 @@ type Case struct {
 	// Classification is the latest classification of the case's
 	// referrals, nil before the first.
 	Classification *referral.Classification
-	Version        int
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// AcceptedAt is when a business support officer first accepted one of
+	// the case's referrals (zero until then): the case is the council's
+	// from then on, and its supervision falls due 4 weeks later (S0). It
+	// is written once, in the accepting decision's transaction, so the
+	// cases stream carries it to the rota.
+	AcceptedAt time.Time
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // SuggestedLevel is the latest classification's suggested level (0 before).
@@ -505,6 +511,9 @@ func caseItem(c Case) (item, error) {
 	if c.Risk != "" {
 		it["risk"] = dynamo.S(string(c.Risk))
 	}
+	if !c.AcceptedAt.IsZero() {
+		it["acceptedAt"] = dynamo.S(stamp(c.AcceptedAt))
+	}
 	if c.Status == CaseMerged {
 		it["gsi1pk"] = dynamo.S("CASES#merged")
 	}
@@ -566,6 +575,9 @@ func caseFrom(it item) (Case, error) {
 		Version:        num(it, "version"),
 		CreatedAt:      parseStamp(str(it, "createdAt")),
 		UpdatedAt:      parseStamp(str(it, "updatedAt")),
+	}
+	if a := str(it, "acceptedAt"); a != "" {
+		c.AcceptedAt = parseStamp(a)
 	}
 	var err error
 	if c.Classification, err = decodeClassification(it["classification"]); err != nil {

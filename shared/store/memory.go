@@ -498,6 +498,26 @@ func (m *Memory) UpdateReferral(ctx context.Context, id string, fn func(*Referra
 				writes += len(reportstore.Increments(t.Referrals, report.ForDecision(string(d.Kind), d.At)))
 			}
 		}
+		if eff.Accept && r.CaseID != "" {
+			if cit, ok := m.lookup(t.Cases, caseKey(r.CaseID)); !ok {
+				effectOK = false
+			} else {
+				c, err := caseFrom(cit)
+				if err != nil {
+					return err
+				}
+				if c.AcceptedAt.IsZero() {
+					c.AcceptedAt = r.UpdatedAt
+				}
+				c.Version, c.UpdatedAt = c.Version+1, r.UpdatedAt
+				ci, err := caseItem(c)
+				if err != nil {
+					return err
+				}
+				x.put(t.Cases, ci)
+			}
+			writes++
+		}
 		if eff.MergeInto != "" {
 			n, err := m.merge(x, before, eff.MergeInto, r.UpdatedAt)
 			if err != nil {

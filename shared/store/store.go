@@ -532,6 +532,20 @@ type ReferralEffects struct {
 	// move to it, and the provisional case is marked merged. The closure
 	// sets r.CaseID to it.
 	MergeInto string
+	// Accept marks the referral's case accepted (Case.AcceptedAt, kept
+	// from the first acceptance): the accepting decision's effect.
+	Accept bool
+}
+
+// acceptCase is the update that records the case's first acceptance.
+func acceptCase(table, caseID string, at time.Time) types.TransactWriteItem {
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName:                 aws.String(table),
+		Key:                       caseKey(caseID).Attrs(),
+		UpdateExpression:          aws.String("SET acceptedAt = if_not_exists(acceptedAt, :at), version = version + :one, updatedAt = :at"),
+		ConditionExpression:       aws.String("attribute_exists(pk)"),
+		ExpressionAttributeValues: item{":at": dynamo.S(stamp(at)), ":one": dynamo.N(1)},
+	}}
 }
 
 // UpdateReferral is the referral's read-modify-write (shared/aggregate's
@@ -593,6 +607,9 @@ func (s *Store) UpdateReferral(ctx context.Context, id string, fn func(*Referral
 				// The Board's counters move in the same transaction (shared/reportstore).
 				items = append(items, reportstore.Increments(s.tables.Referrals, report.ForDecision(string(d.Kind), d.At))...)
 			}
+		}
+		if eff.Accept && r.CaseID != "" {
+			items = append(items, acceptCase(s.tables.Cases, r.CaseID, r.UpdatedAt))
 		}
 		if eff.MergeInto != "" {
 			merge, err := s.mergeWrites(ctx, before, eff.MergeInto, r.UpdatedAt)

@@ -19,6 +19,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/notice"
 	"github.com/mappa-coordinator/mappa/shared/noticestream"
 	"github.com/mappa-coordinator/mappa/shared/reminders"
+	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
 	"github.com/mappa-coordinator/mappa/shared/workdays"
 )
@@ -40,6 +41,11 @@ func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
 		review := noticestream.ReviewCheck{Meetings: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Send: work}
 		handlers[due.KindReviewDue], handlers[due.KindReviewOverdue] = review, review
 		handlers[due.KindDBS] = noticestream.DBSCheck{People: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Send: work}
+		// Supervision and the emergency internal risk meeting: reminded
+		// while their task is open; the monthly one asks for each month's
+		// meeting while the risk stays high.
+		handlers[due.KindSupervision], handlers[due.KindEmergencyRisk] = open, open
+		handlers[due.KindRiskMeeting] = RiskMeetings(deps, work)
 	}
 	digest := deps.Config.DigestTo
 	if len(digest) == 0 && deps.Config.MappaInbox != "" {
@@ -49,6 +55,16 @@ func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
 		Calendar: workdays.EnglandAndWales(), Handlers: handlers,
 		Default:  work,
 		DigestTo: digest, AppURL: deps.Config.AppOrigin}, nil
+}
+
+// RiskMeetings is the sweep's handler of the monthly internal risk
+// meeting, over deps' tables.
+func RiskMeetings(deps wiring.Deps, send reminders.DueWork) noticestream.RiskMeetings {
+	ms := meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock)
+	r := noticestream.RiskMeetings{Cases: store.New(deps.DB, deps.Tables, deps.Clock), People: ms, Send: send,
+		MappaInbox: deps.Config.MappaInbox, IDs: deps.IDs}
+	r.Tables.Cases, r.Tables.Meetings, r.Tables.Audit = deps.Tables.Cases, deps.Tables.Meetings, deps.Tables.Audit
+	return r
 }
 
 // Stream builds the RemindersFunction's meetings-stream consumer (keeps

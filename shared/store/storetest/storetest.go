@@ -80,6 +80,7 @@ func Run(t *testing.T, h Harness) {
 		{"UpdateReferralLostRace", testUpdateReferralLostRace},
 		{"UpdateReferralConditions", testUpdateReferralConditions},
 		{"ConcurrentDecisions", testConcurrentDecisions},
+		{"AcceptMarksTheCaseOnce", testAcceptMarksTheCase},
 		{"Merge", testMerge},
 		{"UpdateCase", testUpdateCase},
 		{"CaseHistoryPages", testCaseHistoryPages},
@@ -613,6 +614,43 @@ func testUpdateReferralConditions(t *testing.T, h Harness) {
 
 // testConcurrentDecisions: writers racing on one referral lose nothing
 // and double nothing: every success is one version and one decision.
+// Accepting marks the referral's case accepted (the cases stream carries
+// it to the rota: supervision due in 4 weeks); a later acceptance keeps
+// the first date; the rest of the case is untouched.
+func testAcceptMarksTheCase(t *testing.T, h Harness) {
+	clk := clock.NewFixed(Now)
+	s := h.New(t, clk)
+	must(t, s.CreateReferral(ctx(), NewReferral("r1", "c1", "k1", Now)))
+	accept := func() {
+		t.Helper()
+		_, err := s.UpdateReferral(ctx(), "r1", func(r *store.Referral) (store.ReferralEffects, error) {
+			return store.ReferralEffects{Accept: true}, nil
+		})
+		must(t, err)
+	}
+	before, err := s.GetCase(ctx(), "c1")
+	must(t, err)
+	if !before.AcceptedAt.IsZero() {
+		t.Fatalf("a new case is accepted at %v", before.AcceptedAt)
+	}
+	clk.Advance(time.Hour)
+	first := clk.Now()
+	accept()
+	clk.Advance(time.Hour)
+	accept()
+	c, err := s.GetCase(ctx(), "c1")
+	must(t, err)
+	if !c.AcceptedAt.Equal(first) || c.Version != before.Version+2 || len(c.CRNs) != len(before.CRNs) {
+		t.Fatalf("after two acceptances: accepted %v version %d (before %d)", c.AcceptedAt, c.Version, before.Version)
+	}
+	// A later whole-case write keeps it.
+	_, err = s.UpdateCase(ctx(), "c1", func(c *store.Case) (store.CaseEffects, error) { c.Level = 2; return store.CaseEffects{}, nil })
+	must(t, err)
+	if c, _ := s.GetCase(ctx(), "c1"); !c.AcceptedAt.Equal(first) {
+		t.Errorf("a level change lost the acceptance: %v", c.AcceptedAt)
+	}
+}
+
 func testConcurrentDecisions(t *testing.T, h Harness) {
 	s := h.New(t, clock.NewFixed(Now))
 	must(t, s.CreateReferral(ctx(), NewReferral("r1", "c1", "k1", Now)))

@@ -4,7 +4,9 @@
 // to record, referrals waiting for an agency. Social workers, team
 // managers, service managers and heads of service: the referrals of the
 // cases they work on, and for service managers and heads of service the
-// levels waiting for them. Assistant directors: the reports. Page title
+// levels waiting for them. Everyone who works on cases: their open tasks
+// (supervision, internal risk meetings, handovers), soonest due first.
+// Assistant directors: the reports. Page title
 // "Home" (never a name).
 
 import { html, table, tag } from '../html.mjs'
@@ -72,8 +74,52 @@ async function list (status) {
   return (data && data.items) || []
 }
 
+/** Tasks soonest due first (overdue ones first of all). */
+export function tasksByDue (tasks) {
+  return tasks.slice().sort((a, b) => String(a.due || '').localeCompare(String(b.due || '')) || String(a.title || '').localeCompare(String(b.title || '')))
+}
+
+function dueCell (t, today) {
+  if (!t.due) return 'No date'
+  const left = daysBetween(today, t.due)
+  const flag = left < 0 ? html` ${tag('Overdue', 'red')}` : left === 0 ? html` ${tag('Due today', 'orange')}` : ''
+  return html`${dateText(t.due)}<br><span class="govuk-body-s${left <= 7 ? ' govuk-!-font-weight-bold' : ''}">${daysLeftText(left)}</span>${flag}`
+}
+
+/**
+ * The person's open tasks (supervision of a new case, the month's internal
+ * risk meeting, an emergency one when risk rose, handovers, cover, markers),
+ * soonest due first, each linked to its case.
+ */
+function tasksSection (tasks, today) {
+  const items = tasksByDue(tasks)
+  return html`<section class="govuk-!-margin-bottom-8" aria-labelledby="your-tasks-heading" id="your-tasks">
+    <h2 class="govuk-heading-m" id="your-tasks-heading">Your tasks <span class="app-count" data-count="${items.length}">(${items.length})</span></h2>
+    <p class="govuk-body">Work given to you (and, for business support officers, to the team): supervising new cases, internal risk meetings, handovers and more. Soonest due first.</p>
+    ${items.length === 0
+      ? html`<p class="govuk-body app-secondary">You have no open tasks.</p>`
+      : html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Your tasks (scrolls sideways on a small screen)">${table({
+        id: 'your-tasks-table',
+        caption: 'Your open tasks',
+        captionSize: 's',
+        head: ['Task', 'Due', 'Case'],
+        rows: items.map((t) => [
+          t.title || 'Task',
+          dueCell(t, today),
+          t.caseId ? html`<a class="govuk-link" href="/cases/${encodeURIComponent(t.caseId)}/meetings">Open the case<span class="govuk-visually-hidden">: ${t.title || 'task'}</span></a>` : ''
+        ])
+      })}</div>`}
+  </section>`
+}
+
 /** The home page's sections for the roles of who, from the lists. */
 export function homeSections (who, lists, today) {
+  const out = roleSections(who, lists, today)
+  if (lists.tasks) out.push(tasksSection(lists.tasks, today))
+  return out
+}
+
+function roleSections (who, lists, today) {
   const { received = [], classified = [], moreInformation = [], accepted = [] } = lists
   const out = []
   const open = byUrgency([...received, ...classified])
@@ -141,10 +187,13 @@ export async function renderHome (ctx, name) {
   const who = ctx.who
   const lists = {}
   if (seesReferrals(who)) {
-    const [received, classified, moreInformation, accepted] = await Promise.all(['received', 'classified', 'more-information-needed', 'accepted'].map(list))
-    Object.assign(lists, { received, classified, moreInformation, accepted })
+    const [received, classified, moreInformation, accepted, work] = await Promise.all([
+      ...['received', 'classified', 'more-information-needed', 'accepted'].map(list),
+      api('/v1/staff/my/work')
+    ])
+    Object.assign(lists, { received, classified, moreInformation, accepted, tasks: (work && work.tasks) || [] })
   }
   ctx.show('Home', homePage(who, name, homeSections(who, lists, londonDate(new Date()))))
 }
 
-export const _test = { homePage, homeSections, byUrgency }
+export const _test = { homePage, homeSections, byUrgency, tasksByDue }
