@@ -19,10 +19,14 @@ type schemas struct {
 	defs  map[string]any
 	enums map[reflect.Type][]string
 	names map[reflect.Type]string
+	// owners is the type each component name stands for: two types of the
+	// same name in different packages (minutesapi.Body, reportapi.Body)
+	// must not share one schema.
+	owners map[string]reflect.Type
 }
 
 func newSchemas(enums map[reflect.Type][]string) *schemas {
-	return &schemas{defs: map[string]any{}, enums: enums, names: map[reflect.Type]string{}}
+	return &schemas{defs: map[string]any{}, enums: enums, names: map[reflect.Type]string{}, owners: map[string]reflect.Type{}}
 }
 
 var (
@@ -33,6 +37,15 @@ var (
 
 // named registers t under name in components/schemas and returns a $ref.
 func (s *schemas) named(name string, t reflect.Type) map[string]any {
+	if prev, ok := s.names[t]; ok {
+		name = prev
+	} else if owner, taken := s.owners[name]; taken && owner != t {
+		// Another package's type has the name: qualify this one by its
+		// package ("MinutesapiBody").
+		pkg := t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]
+		name = strings.ToUpper(pkg[:1]) + pkg[1:] + name
+	}
+	s.owners[name] = t
 	s.names[t] = name
 	if _, done := s.defs[name]; !done {
 		s.defs[name] = map[string]any{} // placeholder against recursion
