@@ -844,23 +844,28 @@ func testCaseHistoryPages(t *testing.T, h Harness) {
 	s := h.New(t, clk)
 	must(t, s.CreateReferral(ctx(), NewReferral("r1", "c1", "k1", Now)))
 	must(t, s.CreateReferral(ctx(), NewReferral("r2", "c2", "k2", Now)))
-	const changes = store.CaseHistoryPage + 5
+	// Each change adds a level and a traffic-light item: 2 x 53 history
+	// items, the case and its referral link make 108 items, over 100.
+	const changes = store.CaseHistoryPage/2 + 3
 	for i := range changes {
 		clk.Advance(time.Second)
+		l := referral.LevelChange{ID: fmt.Sprintf("l%03d", i), Action: referral.LevelSet, Level: 1 + i%3, Actor: "staff-1", At: clk.Now()}
 		g := referral.RAGChange{ID: fmt.Sprintf("g%03d", i), RAG: referral.RAGGreen, Reason: "r", Actor: "staff-1", At: clk.Now()}
-		_, err := s.UpdateCase(ctx(), "c1", func(*store.Case) (store.CaseEffects, error) { return store.CaseEffects{RAG: &g}, nil })
+		_, err := s.UpdateCase(ctx(), "c1", func(*store.Case) (store.CaseEffects, error) { return store.CaseEffects{Level: &l, RAG: &g}, nil })
 		must(t, err)
 	}
 	first, err := s.GetCaseDetail(ctx(), "c1", "")
 	must(t, err)
-	// The case item and the RAG# items come before the REFERRAL# link.
-	if first.Case.ID != "c1" || len(first.RAGs) != store.CaseHistoryPage-1 || first.RAGs[0].ID != "g000" || len(first.Referrals) != 0 || first.Next == "" {
-		t.Fatalf("first page: %d changes, %d referrals, next %q", len(first.RAGs), len(first.Referrals), first.Next)
+	// The case item, then LEVEL#, RAG# and REFERRAL# items in key order.
+	onFirst := store.CaseHistoryPage - 1 - changes
+	if first.Case.ID != "c1" || len(first.Levels) != changes || first.Levels[0].ID != "l000" || len(first.RAGs) != onFirst || first.RAGs[0].ID != "g000" ||
+		len(first.Referrals) != 0 || first.Next == "" {
+		t.Fatalf("first page: %d levels, %d traffic lights, %d referrals, next %q", len(first.Levels), len(first.RAGs), len(first.Referrals), first.Next)
 	}
 	second, err := s.GetCaseDetail(ctx(), "c1", first.Next)
 	must(t, err)
-	if second.Case.ID != "c1" || second.Case.Version != 1+changes || len(second.RAGs) != changes-(store.CaseHistoryPage-1) ||
-		second.RAGs[0].ID != fmt.Sprintf("g%03d", store.CaseHistoryPage-1) || len(second.Referrals) != 1 || second.Next != "" {
+	if second.Case.ID != "c1" || second.Case.Version != 1+changes || len(second.Levels) != 0 || len(second.RAGs) != changes-onFirst ||
+		second.RAGs[0].ID != fmt.Sprintf("g%03d", onFirst) || len(second.Referrals) != 1 || second.Next != "" {
 		t.Fatalf("second page: %+v", second)
 	}
 	for _, c := range []string{"!!", "e30", first.Next + "x"} {
