@@ -234,6 +234,7 @@ $(eval $(call lambda_target,ClassifyFunction,classify))
 $(eval $(call lambda_target,MailerFunction,mailer))
 $(eval $(call lambda_target,RotaFunction,rota))
 $(eval $(call lambda_target,RemindersFunction,reminders))
+$(eval $(call lambda_target,RetentionFunction,retention))
 
 .PHONY: sam-build
 sam-build: $(VENV_STAMP) ## sam build (offline) into .aws-sam

@@ -62,6 +62,12 @@ func buildFunctions(ctx context.Context, deps wiring.Deps) (Functions, error) {
 	}
 	f.Streams["RotaFunction"] = r.Handle
 
+	rt, err := app.Retention(ctx, deps)
+	if err != nil {
+		return Functions{}, err
+	}
+	f.Streams["RetentionFunction"] = rt.Handle
+
 	m, err := app.Mailer(ctx, deps)
 	if err != nil {
 		return Functions{}, err

@@ -390,6 +390,7 @@ func (a *App) environment() map[string]string {
 		"MAPPA_SPOC":            SPOC,
 		"MAPPA_COORDINATOR":     Coordinator,
 		"DIGEST_TO":             DigestTo,
+		"RETENTION_DAYS":        "", // the default (shared/retention.DefaultDays)
 	}
 }
 

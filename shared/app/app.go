@@ -14,11 +14,13 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/app/classifyfn"
 	"github.com/mappa-coordinator/mappa/shared/app/intakefn"
 	"github.com/mappa-coordinator/mappa/shared/app/mailerfn"
+	"github.com/mappa-coordinator/mappa/shared/app/retentionfn"
 	"github.com/mappa-coordinator/mappa/shared/app/rotafn"
 	"github.com/mappa-coordinator/mappa/shared/app/webfn"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/classify"
 	"github.com/mappa-coordinator/mappa/shared/mailer"
+	"github.com/mappa-coordinator/mappa/shared/retentionstream"
 	"github.com/mappa-coordinator/mappa/shared/rotastream"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
@@ -54,4 +56,10 @@ func Mailer(ctx context.Context, deps wiring.Deps) (mailer.Handler, error) {
 // Rota builds the RotaFunction's handler (meetings and cases streams).
 func Rota(ctx context.Context, deps wiring.Deps) (*rotastream.Handler, error) {
 	return rotafn.New(ctx, deps)
+}
+
+// Retention builds the RetentionFunction's handler (cases, referrals and
+// meetings streams: expiry audited, records follow the case's expiry).
+func Retention(ctx context.Context, deps wiring.Deps) (*retentionstream.Handler, error) {
+	return retentionfn.New(ctx, deps)
 }

@@ -11,7 +11,7 @@ import (
 const module = "github.com/mappa-coordinator/mappa/"
 
 // domain packages: standard library and other domain packages only.
-var domain = []string{"eligibility", "cadence", "workdays", "risk", "referral", "civil", "validation", "meeting", "rota", "staff", "report", "clock", "ids", "minutes"}
+var domain = []string{"eligibility", "cadence", "workdays", "risk", "referral", "civil", "validation", "meeting", "rota", "staff", "report", "clock", "ids", "minutes", "retention"}
 
 type pkg struct {
 	ImportPath string

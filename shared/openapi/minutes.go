@@ -5,6 +5,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/minutesapi"
+	"github.com/mappa-coordinator/mappa/shared/retentionapi"
 )
 
 // minutesOperations documents the records kept about MAPPA minutes
@@ -28,6 +29,12 @@ func minutesOperations() []Operation {
 		{Method: "PUT", Path: "/v1/staff/meetings/{id}/minutes/extract", ID: "setMinutesExtract", Tag: "Minutes", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "Write (or replace, until the minutes are destroyed) the child-relevant extract. Only those who may see the child's record; kept apart from the record and from children's files.",
 			Request: t[minutesapi.ExtractRequest](), Responses: merge(map[int]reflect.Type{200: body}, p(404, 409)), Params: []Param{idParam}},
+		{Method: "POST", Path: "/v1/staff/cases/{id}/close", ID: "closeCase", Tag: "Retention", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "Close a case with a reason: its records expire the retention period (retentionDays) after the closure unless a hold is placed. Service managers and heads of service. 409 if already closed.",
+			Request: t[retentionapi.CloseRequest](), Responses: merge(map[int]reflect.Type{200: t[retentionapi.Body]()}, p(404, 409)), Params: []Param{idParam}},
+		{Method: "PUT", Path: "/v1/staff/cases/{id}/hold", ID: "holdCase", Tag: "Retention", Security: "staff", Scope: auth.ScopeStaff,
+			Summary: "Place (held: true) or lift (held: false) a hold with a reason: a hold stops the case's records expiring; lifting restores the expiry (at least 30 days away). Heads of service and administrators. The answer is the retention state only.",
+			Request: t[retentionapi.HoldRequest](), Responses: merge(map[int]reflect.Type{200: t[retentionapi.Body]()}, p(404, 409)), Params: []Param{idParam}},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/retention"
 	"github.com/mappa-coordinator/mappa/shared/risk"
 )
 
@@ -55,7 +56,14 @@ const (
 const (
 	CaseOpen   = "open"
 	CaseMerged = "merged"
+	// CaseClosed: closed by a person; its records expire after the
+	// retention period unless held (shared/retention).
+	CaseClosed = "closed"
 )
+
+// ExpiresAttr is the time-to-live attribute of the cases, referrals and
+// meetings tables (template.yaml TimeToLiveSpecification): epoch seconds.
+const ExpiresAttr = "expiresAt"
 
 // ---- keys (typed constructors: one per item type)
 
@@ -197,9 +205,11 @@ type Case struct {
 	// is written once, in the accepting decision's transaction, so the
 	// cases stream carries it to the rota.
 	AcceptedAt time.Time
-	Version    int
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Retention is the case's closure, hold and expiry (shared/retention).
+	Retention retention.State
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // SuggestedLevel is the latest classification's suggested level (0 before).
@@ -517,6 +527,19 @@ func caseItem(c Case) (item, error) {
 	if c.Status == CaseMerged {
 		it["gsi1pk"] = dynamo.S("CASES#merged")
 	}
+	if r := c.Retention; r.Closed != nil || r.Hold != nil {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return nil, fmt.Errorf("store: encode case %s retention: %w", c.ID, err)
+		}
+		it["retention"] = dynamo.S(string(b))
+		if !r.ExpiresAt.IsZero() {
+			// The table's time to live (epoch seconds): DynamoDB deletes
+			// the item after it; the retention function stamps the
+			// case's other records with the same value.
+			it[ExpiresAttr] = dynamo.N(r.ExpiresAt.Unix())
+		}
+	}
 	if c.Classification != nil {
 		// The classification itself is its own item (caseClassificationItem).
 		it["suggestedLevel"] = dynamo.N(int64(c.SuggestedLevel()))
@@ -585,6 +608,11 @@ func caseFrom(it item) (Case, error) {
 	}
 	if err := json.Unmarshal([]byte(str(it, "person")), &c.Person); err != nil {
 		return Case{}, fmt.Errorf("store: decode case %s: %w", c.ID, err)
+	}
+	if r := str(it, "retention"); r != "" {
+		if err := json.Unmarshal([]byte(r), &c.Retention); err != nil {
+			return Case{}, fmt.Errorf("store: decode case %s retention: %w", c.ID, err)
+		}
 	}
 	return c, nil
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,6 +24,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/ids"
+	"github.com/mappa-coordinator/mappa/shared/retention"
 )
 
 // Config is the functions' settings.
@@ -49,6 +51,9 @@ type Config struct {
 	SPOC        string
 	Coordinator string
 	DigestTo    []string
+	// RetentionDays is how long a closed case's records are kept
+	// (shared/retention; 0 means retention.DefaultDays).
+	RetentionDays int
 }
 
 // ConfigFrom reads Config through getenv (os.Getenv on Lambda).
@@ -69,7 +74,26 @@ func ConfigFrom(getenv func(string) string) Config {
 		SPOC:               getenv("MAPPA_SPOC"),
 		Coordinator:        getenv("MAPPA_COORDINATOR"),
 		DigestTo:           splitList(getenv("DIGEST_TO")),
+		RetentionDays:      atoi(getenv("RETENTION_DAYS")),
 	}
+}
+
+// Retention is the deployment's retention policy (RETENTION_DAYS, or the
+// product's default).
+func Retention(c Config) retention.Policy {
+	if c.RetentionDays > 0 {
+		return retention.Policy{Days: c.RetentionDays}
+	}
+	return retention.Default()
+}
+
+// atoi reads a whole number; anything else is 0 (the default).
+func atoi(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 func splitList(s string) []string {

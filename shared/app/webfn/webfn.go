@@ -32,6 +32,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/report"
 	"github.com/mappa-coordinator/mappa/shared/reportapi"
 	"github.com/mappa-coordinator/mappa/shared/reportstore"
+	"github.com/mappa-coordinator/mappa/shared/retentionapi"
 	"github.com/mappa-coordinator/mappa/shared/staffapi"
 	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
@@ -56,6 +57,7 @@ func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 		Store:    minutestore.New(deps.DB, deps.Tables.Meetings, deps.Tables.Audit, deps.Tables.Outbox, deps.Clock),
 		Meetings: ms, Cases: st, Access: cases, Audit: aud, Clock: deps.Clock, IDs: deps.IDs,
 	})
+	retentionapi.Register(rt, &retentionapi.API{Cases: st, Access: cases, Policy: wiring.Retention(deps.Config), Clock: deps.Clock, IDs: deps.IDs})
 	eligibilityapi.Register(rt, deps.Clock)
 	reportapi.Register(rt, func(ctx context.Context, months []string) (map[string]map[report.Metric]int, error) {
 		return reportstore.Read(ctx, deps.DB, deps.Tables.Referrals, months)
