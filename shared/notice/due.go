@@ -18,7 +18,9 @@ import (
 )
 
 // Kinds lists the due kinds Effects handles.
-var Kinds = []due.Kind{due.KindRemind7, due.KindRemind1, due.KindChase, due.KindReport, due.KindAttendance, due.KindEscalate, due.KindInvite}
+// (Invitations not yet sent, due.KindInvite, are noticestream.InviteCheck's:
+// they need the meeting's attendees as the rota chose them.)
+var Kinds = []due.Kind{due.KindRemind7, due.KindRemind1, due.KindChase, due.KindReport, due.KindAttendance, due.KindEscalate}
 
 // Effects returns what a due meeting item causes today: the emails (and
 // any follow-up due item or invitation change) to commit in the same
@@ -66,7 +68,7 @@ func (s *Service) Effects(ctx context.Context, it due.Item, now time.Time) ([]ty
 			}
 			out = append(out, w...)
 		}
-	case due.KindChase, due.KindInvite:
+	case due.KindChase:
 		inv, ok := find(invs, it.InvitationID)
 		if !ok || inv.Reply != attendance.ReplyAwaiting {
 			return nil, nil

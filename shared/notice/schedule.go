@@ -46,17 +46,33 @@ const ReportChaseDays = 5
 // cancellation. Nothing changed sends nothing. A short-notice meeting
 // (by the one notice rule, cadence.CheckNotice) is marked urgent and the single point of contact is told.
 func (s *Service) Schedule(ctx context.Context, actor string, in Meeting, invitees []Invitee) (Meeting, error) {
-	if err := s.validate(in, invitees); err != nil {
+	m, writes, err := s.Plan(ctx, actor, in, invitees)
+	if err != nil || len(writes) == 0 {
+		return m, err
+	}
+	if err := s.commit(ctx, writes); err != nil {
 		return Meeting{}, err
+	}
+	return m, nil
+}
+
+// Plan is Schedule without the commit: the meeting as it will be and the
+// writes that bring its invitations up to date (none when nothing
+// changed), for a caller that commits them in its own transaction (the
+// reminders sweep's invitation check). The meeting's write is conditional
+// on the version read, so a plan overtaken by another change fails.
+func (s *Service) Plan(ctx context.Context, actor string, in Meeting, invitees []Invitee) (Meeting, []types.TransactWriteItem, error) {
+	if err := s.validate(in, invitees); err != nil {
+		return Meeting{}, nil, err
 	}
 	now := s.Clock.Now()
 	cur, invs, err := s.Get(ctx, in.ID)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
-		return Meeting{}, err
+		return Meeting{}, nil, err
 	}
 	if exists && cur.Status == StatusCancelled {
-		return Meeting{}, ErrCancelled
+		return Meeting{}, nil, ErrCancelled
 	}
 	m := in
 	m.Status = StatusScheduled
@@ -97,20 +113,20 @@ func (s *Service) Schedule(ctx context.Context, actor string, in Meeting, invite
 		}
 		msg, err := s.invitationEmail(m, inv, kind)
 		if err != nil {
-			return Meeting{}, err
+			return Meeting{}, nil, err
 		}
 		inv.SentSequence = m.Sequence
 		inv.Version = prev + 1
 		w, err := s.invitePut(inv, prev)
 		if err != nil {
-			return Meeting{}, err
+			return Meeting{}, nil, err
 		}
 		writes = append(writes, w, outbox.Enqueue(s.Tables.Outbox, msg, now))
 		emails++
 		if d, ok := s.chaseItem(m, inv, now); ok {
 			w, err := due.Put(s.Tables.Cases, d)
 			if err != nil {
-				return Meeting{}, err
+				return Meeting{}, nil, err
 			}
 			writes = append(writes, w)
 		}
@@ -128,28 +144,28 @@ func (s *Service) Schedule(ctx context.Context, actor string, in Meeting, invite
 		inv.Version = prev + 1
 		msg, err := s.cancelEmail(m, inv)
 		if err != nil {
-			return Meeting{}, err
+			return Meeting{}, nil, err
 		}
 		w, err := s.invitePut(inv, prev)
 		if err != nil {
-			return Meeting{}, err
+			return Meeting{}, nil, err
 		}
 		writes = append(writes, w, outbox.Enqueue(s.Tables.Outbox, msg, now))
 	}
 	if len(writes) == 0 && !changed {
-		return cur, nil
+		return cur, nil, nil
 	}
 	if m.ShortNotice && emails > 0 {
 		msg, err := s.spocEmail(m)
 		if err != nil {
-			return Meeting{}, err
+			return Meeting{}, nil, err
 		}
 		writes = append(writes, outbox.Enqueue(s.Tables.Outbox, msg, now))
 	}
 	for _, d := range s.meetingItems(m, now) {
 		w, err := due.Put(s.Tables.Cases, d)
 		if err != nil {
-			return Meeting{}, err
+			return Meeting{}, nil, err
 		}
 		writes = append(writes, w)
 	}
@@ -157,14 +173,11 @@ func (s *Service) Schedule(ctx context.Context, actor string, in Meeting, invite
 	m.Version++
 	mw, err := s.meetingPut(m, prev)
 	if err != nil {
-		return Meeting{}, err
+		return Meeting{}, nil, err
 	}
 	writes = append([]types.TransactWriteItem{mw}, writes...)
 	writes = append(writes, s.audit(actor, ActionSchedule, m, "sequence "+itoa(m.Sequence)))
-	if err := s.commit(ctx, writes); err != nil {
-		return Meeting{}, err
-	}
-	return m, nil
+	return m, writes, nil
 }
 
 // Cancel cancels a meeting: every invited person gets a METHOD:CANCEL with

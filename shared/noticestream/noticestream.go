@@ -4,8 +4,11 @@
 // (or the meeting moves, changes level or loses or gains an attendee) the
 // invitations are brought up to date through shared/notice (REQUEST with a
 // raised SEQUENCE, CANCEL for people no longer invited); a cancelled
-// meeting sends METHOD:CANCEL to everyone invited. A replayed record
-// changes nothing (notice.Schedule sends nothing when nothing changed).
+// meeting sends METHOD:CANCEL to everyone invited. Every record of a
+// scheduled meeting also writes its invitation check on the notice
+// deadline (InviteCheck: invitations not yet sent are sent by the sweep).
+// A replayed record changes nothing (notice.Schedule sends nothing when
+// nothing changed).
 // Failed records are reported by sequence number; Lambda bisects, retries
 // and parks them (template.yaml, RemindersFunction).
 package noticestream
@@ -19,6 +22,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/notice"
@@ -37,6 +41,7 @@ type Store interface {
 // Notices is what the handler changes (*notice.Service satisfies it).
 type Notices interface {
 	Schedule(ctx context.Context, actor string, m notice.Meeting, invitees []notice.Invitee) (notice.Meeting, error)
+	Plan(ctx context.Context, actor string, m notice.Meeting, invitees []notice.Invitee) (notice.Meeting, []types.TransactWriteItem, error)
 	Cancel(ctx context.Context, actor, meetingID string) (notice.Meeting, error)
 }
 
@@ -115,19 +120,41 @@ func (h *Handler) Sync(ctx context.Context, id string) error {
 	default:
 		return nil
 	}
+	// The notice deadline: the sweep checks then that every place is
+	// invited (InviteCheck), whatever happened to this record.
+	if err := h.scheduleInviteCheck(ctx, m); err != nil {
+		return err
+	}
 	if len(m.Attendees) == 0 {
 		return nil // the rota has not chosen anyone yet
 	}
-	var invitees []notice.Invitee
+	invitees, _, err := h.invitees(ctx, m)
+	if err != nil || len(invitees) == 0 {
+		return err
+	}
+	_, err = h.Notices.Schedule(ctx, Actor, noticeMeeting(m), invitees)
+	if errors.Is(err, notice.ErrCancelled) {
+		return nil
+	}
+	return err
+}
+
+// invitees are the meeting's attendees as the rota chose them, with their
+// work addresses; missing counts the places nobody can be invited to (no
+// one chosen, or no work address).
+func (h *Handler) invitees(ctx context.Context, m meeting.Meeting) (invitees []notice.Invitee, missing int, err error) {
+	missing = len(m.Gaps)
 	for _, a := range m.Attendees {
 		if a.StaffID == "" {
+			missing++
 			continue
 		}
 		p, err := h.Store.GetPerson(ctx, a.StaffID)
 		if err != nil {
-			return fmt.Errorf("noticestream: attendee %s: %w", a.StaffID, err)
+			return nil, 0, fmt.Errorf("noticestream: attendee %s: %w", a.StaffID, err)
 		}
 		if p.Email == "" {
+			missing++
 			continue
 		}
 		inv := notice.Invitee{StaffID: a.StaffID, Email: p.Email, Role: string(a.Role)}
@@ -138,21 +165,19 @@ func (h *Handler) Sync(ctx context.Context, id string) error {
 		}
 		invitees = append(invitees, inv)
 	}
-	if len(invitees) == 0 {
-		return nil
-	}
+	return invitees, missing, nil
+}
+
+// noticeMeeting is the meeting as its invitations describe it.
+func noticeMeeting(m meeting.Meeting) notice.Meeting {
 	minutes := m.DurationMinutes
 	if minutes <= 0 {
 		minutes = 90
 	}
-	_, err = h.Notices.Schedule(ctx, Actor, notice.Meeting{
+	return notice.Meeting{
 		ID: m.ID, CaseID: m.CaseID, CaseRef: m.CaseID, Level: m.Level, Start: m.Start,
 		End: m.Start.Add(durationMinutes(minutes)), Location: "See the meeting in MAPPA Coordinator",
-	}, invitees)
-	if errors.Is(err, notice.ErrCancelled) {
-		return nil
 	}
-	return err
 }
 
 func durationMinutes(n int) time.Duration { return time.Duration(n) * time.Minute }

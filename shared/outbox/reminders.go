@@ -180,6 +180,7 @@ type DueWork struct {
 
 // DueWorkWhat maps a due kind to the words the email uses.
 var DueWorkWhat = map[string]string{
+	"invite":         "Invitations to a MAPPA meeting have not all been sent (nobody is chosen for a place, or a chosen person has no work email)",
 	"review-due":     "A MAPPA review is due within 14 days and no meeting is booked",
 	"review-overdue": "A MAPPA review is overdue",
 	"action-due":     "An action or task is coming due",

@@ -380,7 +380,7 @@ func (d DueWork) Effects(_ context.Context, it due.Item, now time.Time) ([]types
 	}
 	msg, err := outbox.NewDueWorkEmail(outbox.DueWork{ID: "due-" + string(it.Kind) + "-" + it.Ref + "-" + it.Day.String(),
 		To: it.To, CaseRef: it.CaseRef, What: string(it.Kind), DueOn: it.DueOn, AppURL: d.AppURL, Path: it.Path,
-		Urgent: it.Kind == due.KindEmergencyRisk || it.Kind == due.KindReviewOverdue})
+		Urgent: it.Kind == due.KindEmergencyRisk || it.Kind == due.KindReviewOverdue || it.Kind == due.KindInvite})
 	if err != nil {
 		return nil, err
 	}

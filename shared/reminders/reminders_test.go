@@ -393,6 +393,9 @@ func TestSweepTwiceSendsNothingTwiceAndSESFailureRecovers(t *testing.T) {
 	}
 	e.deliver()
 	e.deliver()
+	if left := e.sender.failures.Load(); left >= 0 {
+		t.Fatalf("SES should have failed three sends and then sent (counter %d)", left)
+	}
 	in := e.inbox()
 	for _, p := range []string{"sm1", "sm2"} {
 		if n := count(in, "Reminder: MAPPA level 2 meeting", e.addr(p)); n != 1 {

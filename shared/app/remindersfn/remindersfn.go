@@ -46,6 +46,10 @@ func New(ctx context.Context, deps wiring.Deps) (*reminders.Sweeper, error) {
 		// meeting while the risk stays high.
 		handlers[due.KindSupervision], handlers[due.KindEmergencyRisk] = open, open
 		handlers[due.KindRiskMeeting] = RiskMeetings(deps, work)
+		// Invitations not yet sent by the notice deadline.
+		handlers[due.KindInvite] = noticestream.InviteCheck{H: &noticestream.Handler{
+			Store: meetingstore.New(deps.DB, meetingstore.TablesFrom(deps.Tables), deps.Clock), Notices: svc},
+			Send: work, MappaInbox: deps.Config.MappaInbox}
 	}
 	digest := deps.Config.DigestTo
 	if len(digest) == 0 && deps.Config.MappaInbox != "" {
