@@ -44,7 +44,8 @@ func TestZipSizeIsCompressed(t *testing.T) {
 // regressing: a function's main imports its own package under shared/app,
 // not the aggregate that links every function; nothing links the SDK's
 // config package (shared-file, SSO and STS providers Lambda never needs);
-// and only the mailer links the SES client.
+// only the mailer links the SES client; and nothing links the SSM client
+// (the reply-link keys are one signed GetParameter request, shared/app/noticefn).
 func TestFunctionsLinkOnlyWhatTheyUse(t *testing.T) {
 	const mod = "github.com/mappa-coordinator/mappa/"
 	root := filepath.Join("..", "..", "..")
@@ -62,6 +63,9 @@ func TestFunctionsLinkOnlyWhatTheyUse(t *testing.T) {
 		}
 		if fn != "mailer" && slices.Contains(deps, "github.com/aws/aws-sdk-go-v2/service/sesv2") {
 			t.Errorf("functions/%s links the SES client, which it never uses", fn)
+		}
+		if slices.Contains(deps, "github.com/aws/aws-sdk-go-v2/service/ssm") {
+			t.Errorf("functions/%s links the SSM client (its schema tables cost ~1.5 ms at every cold start): read parameters with noticefn's signed request", fn)
 		}
 	}
 }
