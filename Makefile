@@ -253,6 +253,10 @@ bench: go-deps $(NPM_STAMP) $(DDB_JAR) chromium ## Benchmarks (about 10 minutes;
 	@go test -run '^$$' -bench . -benchmem ./shared/... | tee dist/bench-go.txt
 	@go run ./infra/bench/cmd/bench $(BENCH_FLAGS)
 
+.PHONY: bench-scale
+bench-scale: ## make bench with the scale section at 1,000, 10,000 and 100,000 cases (100,000 takes a further 10-20 minutes on a 2-core machine)
+	@$(MAKE) --no-print-directory bench BENCH_FLAGS='-scale 1000,10000,100000 $(BENCH_FLAGS)'
+
 .PHONY: clean
 clean: ## Remove build outputs (dist, .aws-sam); keeps caches and .data
 	rm -rf dist .aws-sam

@@ -54,7 +54,8 @@ async function measure (page, cdp, url) {
   cdp.off('Network.responseReceived', onResp)
   cdp.off('Network.loadingFinished', onDone)
   const net = [...reqs.values()].filter((r) => !r.cached)
-  return { bytes: net.reduce((n, r) => n + r.bytes, 0), requests: net.length, dcl: t.dcl, main: t.main, urls: net.map((r) => new URL(r.url).pathname) }
+  const largest = [...net].sort((a, b) => b.bytes - a.bytes).slice(0, 4).map((r) => ({ path: new URL(r.url).pathname, bytes: r.bytes }))
+  return { bytes: net.reduce((n, r) => n + r.bytes, 0), requests: net.length, dcl: t.dcl, main: t.main, urls: net.map((r) => new URL(r.url).pathname), largest }
 }
 
 async function main () {
@@ -105,7 +106,8 @@ async function main () {
         requests: median(xs.map((x) => x.requests)),
         dcl: median(xs.map((x) => x.dcl)),
         main: median(xs.map((x) => x.main)),
-        urls: xs[0].urls
+        urls: xs[0].urls,
+        largest: xs[0].largest
       })
       out.push({ name: p.name, path: p.path.replace(/\/[A-Za-z0-9_-]{12,}$/, '/{id}'), first: sum(firsts), warm: sum(warms) })
       process.stderr.write(`weight: ${p.name} done\n`)

@@ -43,14 +43,20 @@ func activities() []activity {
 		{what: "decision", perMonth: 1.0 / 6, op: "decision", http: true},
 		{what: "staff read of a referral", perMonth: 4, op: "referral read", http: true},
 		{what: "staff read of a case", perMonth: 8, op: "case read", http: true},
-		{what: "meeting update (assumed units)", perMonth: 1, rcu: 4, wcu: 12, http: true},
-		{what: "attendance record (assumed units)", perMonth: 4, rcu: 2, wcu: 6, http: true},
+		{what: "meeting update", perMonth: 1, op: "meeting update", rcu: 4, wcu: 12, http: true},
+		{what: "attendance record", perMonth: 4, op: "attendance record", rcu: 2, wcu: 6, http: true},
 		{what: "email sent (outbox claim and mark)", perMonth: 6, rcu: 1, wcu: 4},
-		{what: "reminder sweep: due items read", perMonth: 2, rcu: 0.5, wcu: 2},
+		{what: "reminder sweep: a due item acted on (its emails queued)", perMonth: 2, op: "sweep per due item", rcu: 0.5, wcu: 2},
 	}
 }
 
 func costModel(_ context.Context, e *env) (string, error) {
+	if e.sweepUnits != [2]float64{} {
+		if e.units == nil {
+			e.units = map[string][2]float64{}
+		}
+		e.units["sweep per due item"] = e.sweepUnits
+	}
 	var rows [][]string
 	var b strings.Builder
 	b.WriteString("## Cost per month\n\n")

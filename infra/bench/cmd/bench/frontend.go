@@ -22,6 +22,11 @@ type weightRun struct {
 	DCL      float64  `json:"dcl"`
 	Main     float64  `json:"main"`
 	URLs     []string `json:"urls"`
+	// Largest are the biggest responses (path and bytes on the wire).
+	Largest []struct {
+		Path  string `json:"path"`
+		Bytes int64  `json:"bytes"`
+	} `json:"largest"`
 }
 
 type weightPage struct {
@@ -49,6 +54,7 @@ func frontEnd(ctx context.Context, e *env) (string, error) {
 		return "", fmt.Errorf("weight.mjs output: %w", err)
 	}
 	var rows [][]string
+	var largest, warmURLs []string
 	found := map[string]bool{}
 	for _, p := range res.Pages {
 		found[p.Name] = true
@@ -58,14 +64,30 @@ func frontEnd(ctx context.Context, e *env) (string, error) {
 		}{{"first", p.First}, {"warm", p.Warm}} {
 			fmt.Fprintf(e.raw, "BenchmarkPage/%s/%s \t%d\t%d ns/op\t%d bytes\t%d requests\t%d dcl-ns\n",
 				p.Name, v.kind, e.pageRounds, int64(v.r.Main*1e6), v.r.Bytes, v.r.Requests, int64(v.r.DCL*1e6))
-			ok := v.r.Main <= mainTarget
-			if v.kind == "first" {
-				ok = ok && v.r.Bytes <= firstLoadTarget
-			} else {
-				ok = ok && v.r.Requests <= warmReqTarget
+			var miss []string
+			if v.r.Main > mainTarget {
+				miss = append(miss, fmt.Sprintf("main content +%.0f ms", v.r.Main-mainTarget))
+			}
+			if v.kind == "first" && v.r.Bytes > firstLoadTarget {
+				miss = append(miss, fmt.Sprintf("bytes +%.1f KB (%.0f%%)", float64(v.r.Bytes-firstLoadTarget)/1000, (float64(v.r.Bytes)/firstLoadTarget-1)*100))
+				var big []string
+				for _, l := range v.r.Largest {
+					big = append(big, fmt.Sprintf("%s %.1f KB", l.Path, float64(l.Bytes)/1000))
+				}
+				if len(big) > 0 {
+					largest = append(largest, fmt.Sprintf("- %s: %s", p.Name, strings.Join(big, ", ")))
+				}
+			}
+			if v.kind == "warm" && v.r.Requests > warmReqTarget {
+				miss = append(miss, fmt.Sprintf("%d requests more", v.r.Requests-warmReqTarget))
+				warmURLs = append(warmURLs, fmt.Sprintf("- %s: %s", p.Name, strings.Join(v.r.URLs, ", ")))
+			}
+			result := "met"
+			if len(miss) > 0 {
+				result = "**missed**: " + strings.Join(miss, ", ")
 			}
 			rows = append(rows, []string{p.Name + " `" + p.Path + "`", v.kind, fmt.Sprintf("%.1f KB", float64(v.r.Bytes)/1000),
-				fmt.Sprint(v.r.Requests), fmt.Sprintf("%.0f ms", v.r.DCL), fmt.Sprintf("%.0f ms", v.r.Main), verdict(ok)})
+				fmt.Sprint(v.r.Requests), fmt.Sprintf("%.0f ms", v.r.DCL), fmt.Sprintf("%.0f ms", v.r.Main), result})
 		}
 	}
 	var missing []string
@@ -87,6 +109,12 @@ the time from navigation start until the page's heading is in #app. Targets: fir
 	if len(missing) > 0 {
 		fmt.Fprintf(&b, "\nNot measured (no such page in the app yet): %s.\n", strings.Join(missing, ", "))
 	}
+	if len(largest) > 0 {
+		b.WriteString("\nThe largest responses of each first load over 150 KB (bytes on the wire):\n\n" + strings.Join(largest, "\n") + "\n")
+	}
+	if len(warmURLs) > 0 {
+		b.WriteString("\nWhat the warm views over 3 requests asked for:\n\n" + strings.Join(warmURLs, "\n") + "\n")
+	}
 	b.WriteString(`
 Before (issue 13): the queue's first load was 24 requests and 511 KB uncompressed, DOMContentLoaded
 ~320 ms, main content ~730 ms; the 15 app modules were revalidated on every view. Now: text is
@@ -94,6 +122,12 @@ gzipped; the app's modules are served under a content-hash URL (/app/v/<hash>/) 
 so a warm view asks only for the page and its API data; index.html preloads the modules main.mjs
 imports and the fonts, and carries the app's configuration; each page's module loads with the page.
 Times on this shared 2-core machine vary by a factor of two between runs.
+
+Why the targets are still missed: the first load's bytes are led by the files listed above, which
+every page needs; they are cacheable and immutable, so a second page costs a few KB, but an empty
+cache pays them once. The main content waits for the app's modules and then the page's API calls,
+in a browser, a dev server and DynamoDB Local that share two loaded cores with the other engineers'
+work. A warm view over 3 requests is the page's own API calls (listed above).
 `)
 	return b.String(), nil
 }

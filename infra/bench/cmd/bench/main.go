@@ -35,6 +35,11 @@ type env struct {
 	n          int                   // referrals and emails in the throughput run
 	opRounds   int                   // requests per operation (overhead)
 	units      map[string][2]float64 // read and write units per operation (overhead → cost)
+	// scale
+	scaleSizes   []int
+	scaleWorkers int
+	scaleRounds  int
+	sweepUnits   [2]float64 // read and write units per due item (scale → cost)
 }
 
 func main() {
@@ -45,17 +50,31 @@ func main() {
 	pageRounds := flag.Int("page-rounds", 3, "loads of each page (front end)")
 	n := flag.Int("n", 1000, "referrals and invitations in the throughput run")
 	opRounds := flag.Int("op-rounds", 100, "requests per operation (overhead)")
+	sizes := flag.String("scale", "1000,10000", "caseload sizes of the scale section (make bench-scale adds 100000)")
+	workers := flag.Int("scale-workers", 8, "parallel BatchWriteItem workers of the scale seeder")
+	scaleRounds := flag.Int("scale-rounds", 20, "calls of each page per size (scale)")
 	flag.Parse()
+	var scaleSizes []int
+	for s := range strings.SplitSeq(*sizes, ",") {
+		var n int
+		if _, err := fmt.Sscan(strings.TrimSpace(s), &n); err != nil || n <= 0 {
+			fmt.Fprintln(os.Stderr, "bench: -scale: want sizes like 1000,10000")
+			os.Exit(2)
+		}
+		scaleSizes = append(scaleSizes, n)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *only, *out, *raw, *rounds, *pageRounds, *n, *opRounds); err != nil {
+	e := &env{rounds: *rounds, pageRounds: *pageRounds, n: *n, opRounds: *opRounds,
+		scaleSizes: scaleSizes, scaleWorkers: *workers, scaleRounds: *scaleRounds}
+	if err := run(ctx, *only, *out, *raw, e); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds, n, opRounds int) error {
+func run(ctx context.Context, only, out, rawPath string, e *env) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -73,7 +92,7 @@ func run(ctx context.Context, only, out, rawPath string, rounds, pageRounds, n, 
 		return err
 	}
 	defer rawFile.Close()
-	e := &env{root: root, tmp: tmp, raw: io.MultiWriter(rawFile, os.Stdout), log: os.Stderr, rounds: rounds, pageRounds: pageRounds, n: n, opRounds: opRounds}
+	e.root, e.tmp, e.raw, e.log = root, tmp, io.MultiWriter(rawFile, os.Stdout), os.Stderr
 	fmt.Fprintf(e.raw, "goos: %s\ngoarch: %s\npkg: github.com/mappa-coordinator/mappa/infra/bench\n", goos(), goarch())
 
 	want := map[string]bool{}
