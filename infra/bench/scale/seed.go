@@ -521,9 +521,10 @@ func caseItems(o Options, cal *workdays.Calendar, days []civil.Date, now time.Ti
 	return c, nil
 }
 
-// SetSweptUpTo writes the reminders sweep's cursor, so the next run acts
-// on the day after day only.
-func SetSweptUpTo(ctx context.Context, db interface {
+// SetCursor writes the reminders sweep's cursor on day: a run with its
+// clock on day then sweeps that day only (the sweep reads the cursor's day
+// again, and every day after it up to today).
+func SetCursor(ctx context.Context, db interface {
 	PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 }, table string, day civil.Date) error {
 	_, err := db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: map[string]types.AttributeValue{

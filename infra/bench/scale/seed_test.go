@@ -113,7 +113,7 @@ func TestLoadedCaseloadIsReadByTheSystem(t *testing.T) {
 		t.Fatal(err)
 	}
 	sw.DigestTo = nil
-	if err := scale.SetSweptUpTo(ctx, app.Deps.DB, app.Tables.Cases, day.AddDays(-1)); err != nil {
+	if err := scale.SetCursor(ctx, app.Deps.DB, app.Tables.Cases, day); err != nil {
 		t.Fatal(err)
 	}
 	got, err := sw.Run(ctx)

@@ -193,7 +193,7 @@ func scaleOne(ctx context.Context, e *env, n int) (sizeResult, error) {
 		return res, err
 	}
 	sw.DigestTo = nil // the digest reads a month of done items: not part of one day's sweep
-	if err := caseload.SetSweptUpTo(ctx, direct, a.Tables.Cases, day.AddDays(-1)); err != nil {
+	if err := caseload.SetCursor(ctx, direct, a.Tables.Cases, day); err != nil {
 		return res, err
 	}
 	px.take()
@@ -236,7 +236,7 @@ the proxy that reads every DynamoDB call's consumed capacity (ReturnConsumedCapa
 and indexes) and the items it read:
 
 - **the reminder sweep for one day** (the reminders function's sweep with its clock on a working
-  day %d+ days ahead and its cursor on the day before, so it sweeps exactly that day): due items
+  day %d+ days ahead and its cursor on that day, so it sweeps exactly that day): due items
   read against items due, every item every call read (the due items plus each meeting's notice and
   invitations), units, wall time;
 - **pages**, each called %d times straight on the web function's net/http handler (medians): the
