@@ -3,6 +3,7 @@ package intake_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -202,6 +203,51 @@ func TestConcurrentDuplicatesStoreOneReferralAndOneCase(t *testing.T) {
 	}
 	if got := len(h.Cases()); got != 1 {
 		t.Errorf("%d cases stored", got)
+	}
+}
+
+// TestConcurrentReferralsOfOnePersonAreAllStoredInOneCase: referrals of
+// the same person from different requests at once are all stored (none
+// lost to a race on the case or the identifier claims) and all join one
+// case: the losers of the race read again (one round trip) and attach.
+func TestConcurrentReferralsOfOnePersonAreAllStoredInOneCase(t *testing.T) {
+	t.Parallel()
+	h := intaketest.New(t)
+	police := h.Agency("police")
+	const n = 6
+	var (
+		wg  sync.WaitGroup
+		mu  sync.Mutex
+		bad []string
+	)
+	start := make(chan struct{})
+	for i := range n {
+		body := referraltest.With(func(m map[string]any) { m["agencyReference"] = fmt.Sprintf("TVP-PPU-2026-%05d", i) })
+		wg.Go(func() {
+			<-start
+			r, err := h.DoErr("POST", "/v1/referrals", police, body)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil || r.Status != 202 {
+				bad = append(bad, fmt.Sprintf("%v %d", err, r.Status))
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if len(bad) > 0 {
+		t.Fatalf("refused: %v", bad)
+	}
+	refs := h.Referrals()
+	if len(refs) != n {
+		t.Errorf("%d referrals stored, want %d", len(refs), n)
+	}
+	cases := map[string]int{}
+	for _, r := range refs {
+		cases[intaketest.S(r, "caseId")]++
+	}
+	if got := len(h.Cases()); got != 1 || len(cases) != 1 {
+		t.Errorf("%d cases stored, the referrals are in %v", got, cases)
 	}
 }
 
