@@ -125,6 +125,17 @@ func attrs(it Item, k dynamo.Key) (map[string]types.AttributeValue, error) {
 	return m, nil
 }
 
+// DBSOnce is the idempotency key of a DBS re-check reminder of staffID
+// for the check due on next: the warning, or (onTheDay) the reminder on
+// the day. Every writer of these reminders uses it, so each goes once.
+func DBSOnce(staffID string, next civil.Date, onTheDay bool) string {
+	k := "dbs:" + staffID + ":" + next.String()
+	if onTheDay {
+		return k + ":due"
+	}
+	return k + ":warn"
+}
+
 // OnceKey is where the claim of an idempotency key (Item.Once) is kept
 // (cases table): written once, with attribute_not_exists, in the
 // transaction that acts on the first item carrying the key.

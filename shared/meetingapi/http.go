@@ -1012,8 +1012,10 @@ func dbsReminder(before, after, manager staff.Person) ([]due.Item, []dynamo.Key)
 	if manager.Email != "" {
 		to = append(to, manager.Email)
 	}
+	// The reminders function's staff-stream consumer schedules the same
+	// reminder (noticestream.scheduleDBS): the shared key sends it once.
 	return []due.Item{{Day: after.DBSNextDue.AddDays(-DBSReminderDays), Kind: due.KindDBS, Ref: ref, To: to,
-		Path: "/staff/" + after.ID, DueOn: after.DBSNextDue.String()}}, undue
+		Path: "/staff/" + after.ID, DueOn: after.DBSNextDue.String(), Once: due.DBSOnce(after.ID, after.DBSNextDue, false)}}, undue
 }
 
 func (s *Service) addLeave(w http.ResponseWriter, r *http.Request, a actor) {

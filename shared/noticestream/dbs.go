@@ -50,15 +50,18 @@ func (h *Handler) scheduleDBS(ctx context.Context, rec events.DynamoDBEventRecor
 	today := civil.Today(h.Work.Clock.Now())
 	var writes []types.TransactWriteItem
 	for _, day := range []civil.Date{next.AddDays(-DBSWarningDays), next} {
+		onTheDay := day == next
 		if day.Before(today) {
-			if day == next {
+			if onTheDay {
 				day = today
 			} else {
 				continue
 			}
 		}
+		// The staff API schedules the warning too (meetingapi): the shared
+		// key sends it once.
 		w, err := due.Put(h.Work.CasesTable, due.Item{Day: day, Kind: due.KindDBS, Ref: "dbs." + id + "." + next.String(),
-			To: to, Path: "/staff/" + id, DueOn: next.String()})
+			To: to, Path: "/staff/" + id, DueOn: next.String(), Once: due.DBSOnce(id, next, onTheDay)})
 		if err != nil {
 			return err
 		}
