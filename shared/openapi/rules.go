@@ -8,8 +8,11 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingapi"
+	"github.com/mappa-coordinator/mappa/shared/minutes"
+	"github.com/mappa-coordinator/mappa/shared/minutesapi"
 	"github.com/mappa-coordinator/mappa/shared/noticeapi"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/retentionapi"
 	"github.com/mappa-coordinator/mappa/shared/staff"
 )
 
@@ -358,6 +361,25 @@ var rules = map[reflect.Type]map[string]member{
 		"dbsNextDue":    x("after dbsCheckedOn"),
 	},
 
+	// ------------------------------------------------------------ minutes
+	t[minutesapi.StepRequest](): {
+		"step":        member{required: true, schema: map[string]any{"enum": []any{"received", "shared", "destroyed", "filed"}}},
+		"on":          needed.with("not in the future, not before the minutes were received (received: not before the meeting); the step must fit the record (409 otherwise)"),
+		"from":        oneLine(false, 200).with("required for step received, refused for the others"),
+		"to":          oneLine(false, 200).with("required for step shared, refused for the others"),
+		"approvedBy":  oneLine(false, 200).with("the chair who agreed: required for step shared, refused for the others"),
+		"destroyedBy": oneLine(false, 200).with("required for step destroyed, refused for the others"),
+		"where":       oneLine(false, 200).with("required for step filed (only where the offender is a child), refused for the others"),
+	},
+	t[minutesapi.ExtractRequest](): {
+		"text": longText(true, minutes.MaxExtract),
+	},
+	// ---------------------------------------------------------- retention
+	t[retentionapi.CloseRequest](): {"reason": longText(true, 500)},
+	t[retentionapi.HoldRequest](): {
+		"held":   needed,
+		"reason": longText(true, 500),
+	},
 	// ------------------------------------------------------------ notices
 	t[noticeapi.AttendanceInput](): {
 		"invitationId": x("required: an invitation of this meeting"),

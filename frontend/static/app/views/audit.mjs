@@ -144,14 +144,14 @@ export async function renderAudit (ctx, params) {
   try {
     if (caseId) {
       const page = await api(`/v1/admin/audit/cases/${encodeURIComponent(caseId)}`)
-      result = html`<h2 class="govuk-heading-m" id="audit-result">Case ${caseId}</h2>
+      result = html`<h2 class="govuk-heading-m govuk-!-text-break-word" id="audit-result">Case ${caseId}</h2>
         <p class="govuk-body">${page.count} ${page.count === 1 ? 'record' : 'records'}, newest first: the case and each of its referrals. Your reading of this is recorded too.</p>
         ${recordsTable(page, names, `Who viewed or changed case ${caseId}`)}`
     } else if (person) {
       const q = new URLSearchParams({ from, to })
       const page = await api(`/v1/admin/audit/people/${encodeURIComponent(person)}?${q}`)
       const name = names[person] || person
-      result = html`<h2 class="govuk-heading-m" id="audit-result">${name}</h2>
+      result = html`<h2 class="govuk-heading-m govuk-!-text-break-word" id="audit-result">${name}</h2>
         <p class="govuk-body">${page.count} ${page.count === 1 ? 'record' : 'records'} from ${dateText(from)} to ${dateText(to)}, newest first. Your reading of this is recorded too.</p>
         ${recordsTable(page, names, `What ${name} did from ${dateText(from)} to ${dateText(to)}`)}`
     }
