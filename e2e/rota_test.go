@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,7 +57,8 @@ func newRotaFlow(t *testing.T) *rotaFlow {
 		t.Fatal(err)
 	}
 	f.rota, err = rotastream.New(rotastream.Options{Store: f.ms, Clock: h.Clock, IDs: ids.Random{Clock: h.Clock},
-		MappaInbox: "mappa-inbox@example.gov.uk", AppOrigin: appOrigin, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		MappaInbox: "mappa-inbox@example.gov.uk", AppOrigin: appOrigin, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Reviews: h.Store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,6 +278,71 @@ func TestRotaThroughTheStreams(t *testing.T) {
 	f.drain(f.consumers())
 	if _, again, _ := f.ms.CaseWork(ctx, caseID); len(again) != len(tasks) {
 		t.Fatalf("replay made tasks: %d -> %d", len(tasks), len(again))
+	}
+}
+
+// The risk register follows the meetings through the rota stream: a
+// booked meeting is the next review; once it is held (and nothing else is
+// booked) the next review is the end of the level's window after it; a
+// cancelled meeting counts for nothing; a replay writes nothing.
+func TestRegisterFollowsTheMeetingsThroughTheStreams(t *testing.T) {
+	f := newRotaFlow(t)
+	ctx := context.Background()
+	caseID := f.newCase()
+	f.setLevel(caseID, 2)
+	cs := f.consumers()
+	next := func() (string, string) {
+		t.Helper()
+		c, err := f.h.Store.GetCase(ctx, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, basis := c.RegisterEntry().Next, c.RegisterEntry().Basis
+		if d.IsZero() {
+			return "", string(basis)
+		}
+		return d.String(), string(basis)
+	}
+	f.drain(cs)
+	if d, b := next(); d != "" || b != "none" {
+		t.Fatalf("no meeting yet: %s %s", d, b)
+	}
+	f.meet(caseID, "rv1", 2, civil.New(2026, 12, 10))
+	f.meet(caseID, "rv2", 2, civil.New(2026, 12, 3))
+	f.drain(cs)
+	if d, b := next(); d != "2026-12-03" || b != "booked" {
+		t.Fatalf("two booked: %s %s, want the earlier", d, b)
+	}
+	if _, err := f.ms.UpdateMeeting(ctx, "rv2", func(m *meeting.Meeting) (meetingstore.Effects, error) {
+		return meetingstore.Effects{}, m.Cancel("Chair ill", f.h.Clock.Now(), "staff-bso")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(cs)
+	if d, _ := next(); d != "2026-12-10" {
+		t.Fatalf("after the cancellation: %s", d)
+	}
+	f.h.Clock.Set(time.Date(2026, 12, 10, 15, 0, 0, 0, time.UTC))
+	if _, err := f.ms.UpdateMeeting(ctx, "rv1", func(m *meeting.Meeting) (meetingstore.Effects, error) {
+		return meetingstore.Effects{}, m.Hold(f.h.Clock.Now(), "staff-bso")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	f.drain(cs)
+	// Held on Thursday 10 December 2026 at level 2: the window closes 16
+	// weeks later, Thursday 1 April 2027.
+	if d, b := next(); d != "2027-04-01" || b != "due" {
+		t.Fatalf("after the meeting was held: %s %s", d, b)
+	}
+	before := len(f.h.Audit("case:" + caseID))
+	f.drain(f.consumers())
+	if n := len(f.h.Audit("case:" + caseID)); n != before {
+		t.Fatalf("a replay wrote %d audit entries", n-before)
+	}
+	// The register page shows it.
+	r := f.h.Do("GET", "/v1/staff/register", f.h.StaffToken("staff-bso"), nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"date":"2027-04-01","basis":"due"`) {
+		t.Fatalf("register: %d %s", r.Status, r.Body)
 	}
 }
 

@@ -34,11 +34,11 @@ async function noSidewaysScroll (page) {
 }
 
 const ROLES = [
-  { role: 'Business support officer', nav: ['Home', 'Referrals', 'Enter a referral', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Short-notice meetings|Possible matches to check/ },
-  { role: 'Social worker', nav: ['Home', 'Referrals', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Referrals about your children’s offenders/ },
-  { role: 'Team manager', nav: ['Home', 'Referrals', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Referrals of your team’s cases/ },
-  { role: 'Service manager', nav: ['Home', 'Referrals', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Levels to confirm/ },
-  { role: 'Head of service', nav: ['Home', 'Referrals', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Levels to confirm/ },
+  { role: 'Business support officer', nav: ['Home', 'Referrals', 'Risk register', 'Enter a referral', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Short-notice meetings|Possible matches to check/ },
+  { role: 'Social worker', nav: ['Home', 'Referrals', 'Risk register', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Referrals about your children’s offenders/ },
+  { role: 'Team manager', nav: ['Home', 'Referrals', 'Risk register', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Referrals of your team’s cases/ },
+  { role: 'Service manager', nav: ['Home', 'Referrals', 'Risk register', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Levels to confirm/ },
+  { role: 'Head of service', nav: ['Home', 'Referrals', 'Risk register', 'Check eligibility', 'Meetings', 'Staff and rota', 'Sign out'], first: /Levels to confirm/ },
   { role: 'Assistant director', nav: ['Home', 'Check eligibility', 'Staff and rota', 'Reports', 'Sign out'], first: /Reports for the Strategic Management Board/ }
 ]
 

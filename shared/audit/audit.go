@@ -36,6 +36,12 @@ const (
 	ActionCaseRead         Action = "case.read"
 	ActionCaseLevel        Action = "case.level"
 	ActionCaseRAG          Action = "case.rag"
+	// ActionRegisterRead: a page or the CSV of the risk register (one
+	// record naming every case it showed).
+	ActionRegisterRead Action = "register.read"
+	// ActionCaseReview: the case's next and last meeting dates changed
+	// (the rota stream, as meetings are booked, moved, held, cancelled).
+	ActionCaseReview Action = "case.review"
 )
 
 // Entry is one audit record.

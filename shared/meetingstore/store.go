@@ -736,6 +736,31 @@ func nextMonth(m string) string {
 	return t.AddDate(0, 1, 0).Format("2006-01")
 }
 
+// CaseMeetings returns every meeting of a case, each read consistently
+// (the case's index names them; BatchGetItem reads them), so a stream
+// consumer sees the change that woke it even if the index lags.
+func (s *Store) CaseMeetings(ctx context.Context, caseID string) ([]meeting.Meeting, error) {
+	items, err := s.queryIndexAll(ctx, s.t.Meetings, "CASE#"+caseID, "MEETING#")
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(items))
+	for _, it := range items {
+		ids = append(ids, str(it, "id"))
+	}
+	byID, err := s.GetMeetings(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]meeting.Meeting, 0, len(byID))
+	for _, id := range ids {
+		if m, ok := byID[id]; ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
 // Upcoming returns the case's meetings that are scheduled and not over.
 func (s *Store) Upcoming(ctx context.Context, caseID string, now time.Time) ([]meeting.Meeting, error) {
 	items, err := s.queryIndexAll(ctx, s.t.Meetings, "CASE#"+caseID, "MEETING#")

@@ -141,6 +141,17 @@ func Operations() []Operation {
 			Responses: with(map[int]reflect.Type{200: t[reportapi.Body]()}, 422),
 			Params: []Param{{Name: "from", In: "query", Description: "First month, YYYY-MM (default: 11 months before to).", Schema: month, Rule: "not after to, and at most 24 months before it"},
 				{Name: "to", In: "query", Description: "Last month, YYYY-MM (default: this month). At most 24 months.", Schema: month}}},
+		{Method: "GET", Path: "/v1/staff/register", ID: "riskRegister", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary:   "The risk register: every open case the caller may see with its traffic light, level, category, risk of serious harm, next review date and days to it; filtered and sorted on the server, paginated by an opaque cursor. Business support officers see every open case; the others the cases assigned to them or their team. Audited.",
+			Responses: with(map[int]reflect.Type{200: t[staffapi.RegisterList]()}, 422),
+			Params:    registerParams},
+		{Method: "GET", Path: "/v1/staff/register/export", ID: "riskRegisterCSV", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary:   "The risk register as CSV (text/csv, RFC 4180), with the same filters, order and row rules as the page (every matching row, at most 5,000; X-Register-Truncated: true when more matched). Audited.",
+			Responses: with(map[int]reflect.Type{200: nil}, 422),
+			Params:    registerParams},
+		{Method: "GET", Path: "/v1/staff/register/counts", ID: "riskRegisterCounts", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
+			Summary:   "The risk register in numbers: open cases by traffic light and level, and overdue reviews. No person or case id. Assistant directors count every open case; case workers the cases they may see.",
+			Responses: with(map[int]reflect.Type{200: t[staffapi.RegisterCountsBody]()})},
 		{Method: "GET", Path: "/v1/staff/referrals", ID: "listReferrals", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,
 			Summary:   "Referrals by status, newest first, paginated by an opaque cursor.",
 			Responses: with(map[int]reflect.Type{200: t[staffapi.List]()}, 422),
@@ -392,4 +403,25 @@ func completeResponses(op Operation) map[int]reflect.Type {
 		}
 	}
 	return out
+}
+
+// registerParams are the risk register's filters, order and page
+// (register.ParseQuery).
+var registerParams = []Param{
+	{Name: "rag", In: "query", Description: "Traffic lights to keep: red, amber, green, none (not set); comma-separated or repeated.",
+		Schema: whole(`^((red|amber|green|none)(,(red|amber|green|none))*)?$`)},
+	{Name: "level", In: "query", Description: "Confirmed level to keep: 1, 2, 3, or none (not confirmed).", Schema: enum("1", "2", "3", "none")},
+	{Name: "category", In: "query", Description: "MAPPA category to keep: 1 to 4.", Schema: enum("1", "2", "3", "4")},
+	{Name: "overdue", In: "query", Description: "true: only cases whose next review date has passed.", Schema: enum("true", "false")},
+	{Name: "sort", In: "query", Description: "review (soonest next review first, the default) or rag (red, amber, green, not set; soonest review first within each).", Schema: enum("review", "rag")},
+	{Name: "limit", In: "query", Description: "Rows per page, 1 to 100 (default 25).", Schema: whole(`^[+]?0*([1-9][0-9]?|100)$`)},
+	{Name: "cursor", In: "query", Description: "The next cursor of the previous page (made for the same sort).", Rule: cursorRule},
+}
+
+func enum(vals ...string) map[string]any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = v
+	}
+	return map[string]any{"type": "string", "enum": out}
 }

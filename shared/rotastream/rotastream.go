@@ -53,6 +53,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
+	"github.com/mappa-coordinator/mappa/shared/register"
 	"github.com/mappa-coordinator/mappa/shared/risk"
 	"github.com/mappa-coordinator/mappa/shared/rota"
 	"github.com/mappa-coordinator/mappa/shared/staff"
@@ -83,6 +84,13 @@ type Store interface {
 	GetTask(ctx context.Context, caseID, id string) (meeting.Task, error)
 	CreateTask(ctx context.Context, t meeting.Task, e meetingstore.Effects) (meeting.Task, error)
 	WriteEffects(ctx context.Context, e meetingstore.Effects) error
+	CaseMeetings(ctx context.Context, caseID string) ([]meeting.Meeting, error)
+}
+
+// Reviews keeps the dates the risk register needs on the case item
+// (*store.Store satisfies it): the next booked meeting and the last held.
+type Reviews interface {
+	SetReview(ctx context.Context, caseID string, r register.Review, entry audit.Entry) (bool, error)
 }
 
 var _ Store = (*meetingstore.Store)(nil)
@@ -95,6 +103,9 @@ type Options struct {
 	MappaInbox string
 	AppOrigin  string
 	Logger     *slog.Logger
+	// Reviews, if set, is told the case's meeting dates after every
+	// meeting record (the risk register's next review).
+	Reviews Reviews
 }
 
 // Handler handles batches of the meetings and cases streams.
@@ -179,7 +190,15 @@ func (h *Handler) record(ctx context.Context, rec events.DynamoDBEventRecord) (w
 		if !ok || id == "" {
 			return "", errors.New("rotastream: meeting record without a meeting key")
 		}
-		return h.Assign(ctx, id, 0)
+		what, err := h.Assign(ctx, id, 0)
+		if err != nil {
+			return "", err
+		}
+		rev, err := h.review(ctx, attr(img, "caseId"))
+		if err != nil {
+			return "", err
+		}
+		return what + rev, nil
 	case "child-link":
 		return h.recheckCase(ctx, attr(img, "caseId"), 0)
 	case "child":
@@ -199,6 +218,30 @@ func (h *Handler) record(ctx context.Context, rec events.DynamoDBEventRecord) (w
 		return strings.Join(outs, ";"), nil
 	case "case":
 		return h.caseChanged(ctx, rec)
+	}
+	return "", nil
+}
+
+// review recomputes the case's meeting dates for the risk register from
+// all its meetings (read consistently) and stores them if they changed; a
+// replayed record finds them unchanged and writes nothing.
+func (h *Handler) review(ctx context.Context, caseID string) (string, error) {
+	if h.o.Reviews == nil || caseID == "" {
+		return "", nil
+	}
+	ms, err := h.o.Store.CaseMeetings(ctx, caseID)
+	if err != nil {
+		return "", err
+	}
+	changed, err := h.o.Reviews.SetReview(ctx, caseID, register.FromMeetings(ms), audit.Entry{
+		ID: h.o.IDs.New(), At: h.o.Clock.Now(), Actor: Actor, Action: audit.ActionCaseReview,
+		Subject: "case:" + caseID, CaseID: caseID, Reason: "meetings changed",
+	})
+	if err != nil {
+		return "", err
+	}
+	if changed {
+		return ";review", nil
 	}
 	return "", nil
 }

@@ -39,6 +39,7 @@ func Register(rt *auth.Router, s *Service) {
 		RouteMe: s.handleMe, RouteReferralList: s.handleList, RouteReferralCreate: s.handleCreate,
 		RouteReferralGet: s.handleGet, RouteDecision: s.handleDecision, RouteMatch: s.handleMatch,
 		RouteCaseGet: s.handleCase, RouteCaseLevel: s.handleLevel, RouteCaseRAG: s.handleRAG,
+		RouteRegister: s.handleRegister, RouteRegisterExport: s.handleRegisterExport, RouteRegisterCounts: s.handleRegisterCounts,
 	} {
 		rt.HandleFunc(pattern, access.Policy(pattern), h)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibility"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/register"
 	"github.com/mappa-coordinator/mappa/shared/retention"
 	"github.com/mappa-coordinator/mappa/shared/risk"
 )
@@ -205,6 +206,9 @@ type Case struct {
 	// is written once, in the accepting decision's transaction, so the
 	// cases stream carries it to the rota.
 	AcceptedAt time.Time
+	// Review is what the register needs of the case's meetings (the next
+	// booked, the last held), kept by the rota stream as meetings change.
+	Review register.Review
 	// Retention is the case's closure, hold and expiry (shared/retention).
 	Retention retention.State
 	Version   int
@@ -219,6 +223,28 @@ func (c Case) SuggestedLevel() int {
 	}
 	return c.Classification.SuggestedLevel()
 }
+
+// Category is the MAPPA category of the latest classification (1-4; 0 when
+// not eligible, undecided or not classified).
+func (c Case) Category() int {
+	if c.Classification == nil || c.Classification.Result.Outcome != eligibility.Eligible {
+		return 0
+	}
+	return int(c.Classification.Result.PrimaryCategory)
+}
+
+// RegisterEntry is the case as the risk register shows it.
+func (c Case) RegisterEntry() register.Entry {
+	next, basis := register.NextReview(c.Level, c.Review, nil)
+	return register.Entry{
+		CaseID: c.ID, GivenNames: c.Person.GivenNames, FamilyName: c.Person.FamilyName,
+		Light: register.Light(string(c.RAG)), Level: c.Level, Category: c.Category(), Risk: string(c.Risk),
+		Next: next, Basis: basis,
+	}
+}
+
+// RegisterPK is the register index partition of a traffic light.
+func RegisterPK(light string) string { return "REGISTER#" + light }
 
 // Identifiers returns the case's identifiers (for claims).
 func (c Case) Identifiers() []referral.Identifier {
@@ -260,6 +286,14 @@ func str(it item, name string) string {
 		return v.Value
 	}
 	return ""
+}
+
+func date(it item, name string) civil.Date {
+	d, err := civil.Parse(str(it, name))
+	if err != nil {
+		return civil.Date{}
+	}
+	return d
 }
 
 func num(it item, name string) int {
@@ -540,6 +574,26 @@ func caseItem(c Case) (item, error) {
 			it[ExpiresAttr] = dynamo.N(r.ExpiresAt.Unix())
 		}
 	}
+	for name, d := range map[string]civil.Date{"nextMeeting": c.Review.NextMeeting, "lastHeld": c.Review.LastHeld,
+		"releaseDate": c.Review.Custody.ReleaseDate, "paroleDate": c.Review.Custody.ParoleEligibilityDate} {
+		if !d.IsZero() {
+			it[name] = dynamo.S(d.String())
+		}
+	}
+	if c.Status == CaseOpen {
+		// The risk register's sparse index (gsi2): open cases only, one
+		// partition per traffic light, soonest next review first.
+		e := c.RegisterEntry()
+		it["gsi2pk"] = dynamo.S(RegisterPK(e.Light))
+		it["gsi2sk"] = dynamo.S(e.Key())
+		it["givenNames"] = dynamo.S(c.Person.GivenNames)
+		it["familyName"] = dynamo.S(c.Person.FamilyName)
+		it["category"] = dynamo.N(int64(e.Category))
+		it["reviewBasis"] = dynamo.S(string(e.Basis))
+		if !e.Next.IsZero() {
+			it["nextReview"] = dynamo.S(e.Next.String())
+		}
+	}
 	if c.Classification != nil {
 		// The classification itself is its own item (caseClassificationItem).
 		it["suggestedLevel"] = dynamo.N(int64(c.SuggestedLevel()))
@@ -602,6 +656,10 @@ func caseFrom(it item) (Case, error) {
 	if a := str(it, "acceptedAt"); a != "" {
 		c.AcceptedAt = parseStamp(a)
 	}
+	c.Review.NextMeeting = date(it, "nextMeeting")
+	c.Review.LastHeld = date(it, "lastHeld")
+	c.Review.Custody.ReleaseDate = date(it, "releaseDate")
+	c.Review.Custody.ParoleEligibilityDate = date(it, "paroleDate")
 	var err error
 	if c.Classification, err = decodeClassification(it["classification"]); err != nil {
 		return Case{}, err

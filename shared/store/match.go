@@ -66,7 +66,7 @@ func (s *Store) mergeWrites(ctx context.Context, r Referral, targetID string, no
 	items = append(items, types.TransactWriteItem{Update: &types.Update{
 		TableName:                 aws.String(t.Cases),
 		Key:                       caseKey(prov.Case.ID).Attrs(),
-		UpdateExpression:          aws.String("SET #status = :merged, mergedInto = :target, gsi1pk = :g1, version = version + :one, updatedAt = :now"),
+		UpdateExpression:          aws.String("SET #status = :merged, mergedInto = :target, gsi1pk = :g1, version = version + :one, updatedAt = :now REMOVE gsi2pk, gsi2sk"),
 		ConditionExpression:       aws.String("version = :pv AND #status = :open"),
 		ExpressionAttributeNames:  map[string]string{"#status": "status"},
 		ExpressionAttributeValues: item{":merged": dynamo.S(CaseMerged), ":target": dynamo.S(target.ID), ":g1": dynamo.S("CASES#merged"), ":one": dynamo.N(1), ":now": dynamo.S(stamp(now)), ":pv": dynamo.N(int64(prov.Case.Version)), ":open": dynamo.S(CaseOpen)},

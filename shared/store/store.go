@@ -594,11 +594,12 @@ func (s *Store) UpdateReferral(ctx context.Context, id string, fn func(*Referral
 				return err
 			}
 			items = append(items, put(s.tables.Referrals, ci, "attribute_not_exists(pk)"), put(s.tables.Cases, cc, ""), types.TransactWriteItem{Update: &types.Update{
-				TableName:                 aws.String(s.tables.Cases),
-				Key:                       caseKey(r.CaseID).Attrs(),
-				UpdateExpression:          aws.String("SET suggestedLevel = :l, version = version + :one, updatedAt = :now"),
+				TableName: aws.String(s.tables.Cases),
+				Key:       caseKey(r.CaseID).Attrs(),
+				// category is the risk register index's copy (gsi2 projects it).
+				UpdateExpression:          aws.String("SET suggestedLevel = :l, category = :cat, version = version + :one, updatedAt = :now"),
 				ConditionExpression:       aws.String("attribute_exists(pk)"),
-				ExpressionAttributeValues: item{":l": dynamo.N(int64(r.SuggestedLevel())), ":one": dynamo.N(1), ":now": dynamo.S(stamp(r.UpdatedAt))},
+				ExpressionAttributeValues: item{":l": dynamo.N(int64(r.SuggestedLevel())), ":cat": dynamo.N(int64(Case{Classification: r.Classification}.Category())), ":one": dynamo.N(1), ":now": dynamo.S(stamp(r.UpdatedAt))},
 			}})
 		}
 		if d := eff.Decision; d != nil {

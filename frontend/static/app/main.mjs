@@ -22,12 +22,14 @@ const renderCase = async (...a) => (await import('./views/case.mjs')).renderCase
 const renderHome = async (...a) => (await import('./views/home.mjs')).renderHome(...a)
 const renderReports = async (...a) => (await import('./views/reports.mjs')).renderReports(...a)
 const renderAudit = async (...a) => (await import('./views/audit.mjs')).renderAudit(...a)
+const renderRegister = async (...a) => (await import('./views/register.mjs')).renderRegister(...a)
 const routeMeetings = async (...a) => (await import('./views/meetings-routes.mjs')).routeMeetings(...a)
 
 const PREFETCH = [
   [/^\/referrals$/, () => import('./views/queue.mjs')],
   [/^\/reports$/, () => import('./views/reports.mjs')],
   [/^\/audit$/, () => import('./views/audit.mjs')],
+  [/^\/register$/, () => import('./views/register.mjs')],
   [/^\/(home)?$/, () => import('./views/home.mjs')],
   [/^\/referrals\/new$/, () => import('./views/enter-referral.mjs')],
   [/^\/eligibility$/, () => import('./views/eligibility.mjs')],
@@ -238,6 +240,18 @@ async function route () {
         return
       }
       await renderQueue(ctx, new URLSearchParams(location.search))
+      return
+    }
+    if (path === '/register') {
+      setNav(true, 'register')
+      if (!seesReferrals(who)) {
+        ctx.show('You cannot see this page', html`
+          <h1 class="govuk-heading-l">You cannot see this page</h1>
+          <p class="govuk-body">The risk register lists people’s cases, which your role does not work on. ${hasRole(who, 'assistant-director') ? html`The register’s figures are on your <a class="govuk-link" href="/">home page</a>.` : ''}</p>
+          <p class="govuk-body"><a class="govuk-link" href="/">Go to your home page</a></p>`)
+        return
+      }
+      await renderRegister(ctx, new URLSearchParams(location.search))
       return
     }
     if (path === '/referrals/new') {

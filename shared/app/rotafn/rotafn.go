@@ -9,6 +9,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/rotastream"
+	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/wiring"
 )
 
@@ -20,6 +21,7 @@ func New(_ context.Context, deps wiring.Deps) (*rotastream.Handler, error) {
 		IDs:        deps.IDs,
 		MappaInbox: deps.Config.MappaInbox,
 		AppOrigin:  deps.Config.AppOrigin,
+		Reviews:    store.New(deps.DB, deps.Tables, deps.Clock),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("app: rota: %w", err)

@@ -10,7 +10,7 @@
 // "Home" (never a name).
 
 import { html, table, tag } from '../html.mjs'
-import { api, hasRole, seesReferrals, ROLE_BSO } from '../api.mjs'
+import { api, hasRole, seesReferrals, ROLE_BSO, SignedOut } from '../api.mjs'
 import { roleText, dateText, shortNoticeTag, statusTag, levelText } from '../format.mjs'
 import { pick, referralId, personName, isShortNotice } from '../model.mjs'
 import { daysBetween, londonDate, daysLeftText } from './facts-view.mjs'
@@ -153,6 +153,25 @@ function roleSections (who, lists, today) {
   return out
 }
 
+/** The risk register in numbers (assistant directors: counts, no names). */
+export function registerCountsPanel (c) {
+  if (!c) return ''
+  const light = c.byLight || {}
+  const level = c.byLevel || {}
+  return html`<section id="register-counts" aria-labelledby="register-counts-heading" class="govuk-!-margin-bottom-8">
+    <h2 class="govuk-heading-m" id="register-counts-heading">The risk register today</h2>
+    <p class="govuk-body">${c.total} open ${c.total === 1 ? 'case' : 'cases'}; <strong>${c.overdue}</strong> with the review overdue.</p>
+    <div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
+      id: 'register-counts-table',
+      caption: 'Open cases by traffic light and level',
+      captionSize: 's',
+      head: ['', 'RED', 'AMBER', 'GREEN', 'Not set', 'Level 1', 'Level 2', 'Level 3', 'Level not confirmed'],
+      numeric: [1, 2, 3, 4, 5, 6, 7, 8],
+      rows: [['Cases', ...['red', 'amber', 'green', 'none'].map((k) => String(light[k] || 0)), ...['1', '2', '3', 'none'].map((k) => String(level[k] || 0))]]
+    })}</div>
+  </section>`
+}
+
 function reportsPanel () {
   return html`<section id="reports-panel" aria-labelledby="reports-heading">
     <h2 class="govuk-heading-m" id="reports-heading">Reports for the Strategic Management Board</h2>
@@ -167,17 +186,19 @@ function toolsPanel (who) {
       ${hasRole(who, ROLE_BSO) ? html`<li><a class="govuk-link" href="/referrals/new">Enter a referral that came by email</a></li>` : ''}
       ${seesReferrals(who) ? html`<li><a class="govuk-link" href="/referrals">See every referral you may see, by status</a></li>` : ''}
       ${hasRole(who, 'administrator') ? html`<li><a class="govuk-link" href="/audit">Read the audit: who viewed or changed a case, or what a person did</a></li>` : ''}
+      ${seesReferrals(who) ? html`<li><a class="govuk-link" href="/register">See the risk register: open cases by traffic light and next review</a></li>` : ''}
       <li><a class="govuk-link" href="/eligibility">Check whether someone is eligible for MAPPA</a></li>
     </ul>`
 }
 
-export function homePage (who, name, sections) {
+export function homePage (who, name, sections, { counts } = {}) {
   const roles = (who && who.roles) || []
   return html`
     <span class="govuk-caption-l">${roles.map(roleText).join(', ') || 'Signed in'}</span>
     <h1 class="govuk-heading-l">${name ? `Hello, ${name.split(' ')[0]}` : 'Home'}</h1>
     <p class="govuk-body-l">What needs you today, most urgent first.</p>
     ${hasRole(who, 'assistant-director') ? reportsPanel() : ''}
+    ${hasRole(who, 'assistant-director') ? registerCountsPanel(counts) : ''}
     ${sections}
     ${!seesReferrals(who) && !hasRole(who, 'assistant-director') ? html`<p class="govuk-body" id="no-cases">Your role does not work on MAPPA cases in this service.</p>` : ''}
     ${toolsPanel(who)}`
@@ -193,7 +214,16 @@ export async function renderHome (ctx, name) {
     ])
     Object.assign(lists, { received, classified, moreInformation, accepted, tasks: (work && work.tasks) || [] })
   }
-  ctx.show('Home', homePage(who, name, homeSections(who, lists, londonDate(new Date()))))
+  let counts = null
+  if (hasRole(who, 'assistant-director')) {
+    try {
+      counts = await api('/v1/staff/register/counts')
+    } catch (err) {
+      if (err instanceof SignedOut) throw err
+      console.error(err)
+    }
+  }
+  ctx.show('Home', homePage(who, name, homeSections(who, lists, londonDate(new Date())), { counts }))
 }
 
 export const _test = { homePage, homeSections, byUrgency, tasksByDue }
