@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/mappa-coordinator/mappa/infra/intaketest"
+	"github.com/mappa-coordinator/mappa/shared/aggregate"
 	"github.com/mappa-coordinator/mappa/shared/assignstore"
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/civil"
@@ -38,13 +39,19 @@ func registerFixture(t *testing.T, h *intaketest.Harness, rows []registerCase) m
 	ids := map[string]string{}
 	for i, rc := range rows {
 		body := referraltest.Person(fmt.Sprintf("REG-%d", i), rc.name, fmt.Sprintf("198%d-01-0%d", i%10, 1+i%9), "", "", "")
-		_, caseID := post(t, h, body)
+		refID, caseID := post(t, h, body)
 		ids[rc.name] = caseID
+		if rc.category > 0 {
+			// Classified as classify would (the case's copy of the category
+			// is written in the classification's transaction).
+			c := classification(2)
+			c.Result.PrimaryCategory = eligibility.Category(rc.category)
+			if err := saveClassification(h, refID, c, aggregate.Effects{}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		_, err := h.Store.UpdateCase(context.Background(), caseID, func(c *store.Case) (store.CaseEffects, error) {
 			c.RAG, c.Level = rc.rag, rc.level
-			if rc.category > 0 {
-				c.Classification = &referral.Classification{Result: eligibility.Result{Outcome: eligibility.Eligible, PrimaryCategory: eligibility.Category(rc.category), Reasons: []eligibility.Reason{}}}
-			}
 			return store.CaseEffects{}, nil
 		})
 		if err != nil {
