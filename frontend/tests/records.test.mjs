@@ -96,6 +96,9 @@ test('administrator: audit of a case and of a person, by keyboard; reading it is
   assert.match(personRows, new RegExp(`Case ${caseId}`))
   assert.doesNotMatch(personRows, /Read the audit/, 'the officer did not read the audit')
   await fitsAt320(page, 'the audit of a person')
+  // Each case in a person's records links to that case's audit.
+  await page.locator('#audit-table').getByRole('link', { name: `Case ${caseId}` }).first().click()
+  await page.locator('#audit-table caption', { hasText: `Who viewed or changed case ${caseId}` }).waitFor()
 
   // The administrator's own reads of the audit are in the audit.
   await page.selectOption('#person', { label: 'Nia Imaginary' })

@@ -82,7 +82,7 @@ export function recordsTable (page, names, caption) {
       dateTimeText(r.at),
       whoText(r.actor, names),
       actionText(r.action),
-      html`${subjectText(r.subject)}${r.subjects && r.subjects.length ? html`<br><span class="govuk-hint govuk-!-font-size-16">and ${r.subjects.length} more shown in a list</span>` : ''}`,
+      html`${/^case:[A-Za-z0-9_-]{1,100}$/.test(r.subject || '') ? html`<a class="govuk-link" href="/audit?case=${encodeURIComponent(r.subject.slice(5))}">${subjectText(r.subject)}</a>` : subjectText(r.subject)}${r.subjects && r.subjects.length ? html`<br><span class="govuk-hint govuk-!-font-size-16">and ${r.subjects.length} more shown in a list</span>` : ''}`,
       r.reason || ''
     ])
   })}</div>`
