@@ -362,6 +362,7 @@ var digestLines = []struct {
 	{due.KindActionOverdue, "Actions and tasks overdue"},
 	{due.KindSupervision, "Supervisions due"},
 	{due.KindRiskMeeting, "Internal risk meetings due"},
+	{due.KindEmergencyRisk, "Emergency internal risk meetings chased"},
 	{due.KindDBS, "DBS re-checks due"},
 }
 
