@@ -209,7 +209,8 @@ func TestConcurrentDuplicatesStoreOneReferralAndOneCase(t *testing.T) {
 // TestConcurrentReferralsOfOnePersonAreAllStoredInOneCase: referrals of
 // the same person from different requests at once are all stored (none
 // lost to a race on the case or the identifier claims) and all join one
-// case: the losers of the race read again (one round trip) and attach.
+// case: the losers of the race read again and attach (store.Lookup reads
+// the claims before the name key, so a case seen by one is seen by both).
 func TestConcurrentReferralsOfOnePersonAreAllStoredInOneCase(t *testing.T) {
 	t.Parallel()
 	h := intaketest.New(t)

@@ -137,9 +137,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	}
 	var receipt Receipt
 	err = s.retry.Retry(ctx, retryable, func(ctx context.Context, _ int) error {
-		// One round trip: the idempotency records of the keys and the
-		// claims of the identifiers (one BatchGetItem) with the name-key
-		// Query beside it. The transaction re-checks all of it.
+		// Two round trips: the idempotency records of the keys and the
+		// claims of the identifiers (one BatchGetItem), then the name-key
+		// Query. The transaction re-checks all of it.
 		look, err := s.store.Lookup(ctx, store.LookupQuery{Scope: sub.Scope, Keys: keys, Identifiers: idents, NameKey: nameKey})
 		if err != nil {
 			return fmt.Errorf("intake: read idempotency records and matches: %w", err)

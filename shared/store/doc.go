@@ -36,11 +36,11 @@
 //     STATUS#<status>, ScanIndexForward false; all statuses: Query gsi1
 //     gsi1pk REFERRALS. Pages continue from an opaque cursor (the
 //     LastEvaluatedKey, base64url JSON).
-//   - Before intake stores a referral (Lookup, one round trip): one
+//   - Before intake stores a referral (Lookup, two round trips): one
 //     consistent BatchGetItem of IDEMPOTENCY#<scope>#<sha256(key)> for each
 //     key (scope the agency id, key the Idempotency-Key header or the
 //     agency's own reference) and of IDENT#crn#<X123456>,
-//     IDENT#pnc#<YY/NNNNNNNL>, IDENT#councilNumber#<N>, beside a Query of
+//     IDENT#pnc#<YY/NNNNNNNL>, IDENT#councilNumber#<N>, then a Query of
 //     pk NAMEKEY#<sha256(family name|dob)> (likely matches). Each record
 //     and claim is written with attribute_not_exists(pk) in the referral's
 //     transaction, so one key names one referral and one identifier

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -190,22 +189,20 @@ type Lookup struct {
 	Matches     referral.Matches
 }
 
-// Lookup reads, in one round trip, the idempotency records of the keys
+// Lookup reads, in two round trips, the idempotency records of the keys
 // and the claims of the identifiers (one consistent BatchGetItem over
-// both tables) and, at the same time, the cases sharing the name key
-// (a Query of one partition). No scan.
+// both tables), then the cases sharing the name key (a consistent Query
+// of one partition). No scan.
+//
+// The Query must come after the claims: a case and its name-key entry are
+// written in one transaction, so a claim seen means its case's name-key
+// entry is seen too, and PlanMatch attaches the referral. Read the other
+// way round (or at the same time) a case created in between shows its
+// claim but not its name, which PlanMatch takes for another person with
+// the same identifier (a provisional case flagged as a possible match).
+// intake TestConcurrentReferralsOfOnePersonAreAllStoredInOneCase.
 func (s *Store) Lookup(ctx context.Context, q LookupQuery) (Lookup, error) {
 	l := Lookup{Idempotency: make([]*Idempotency, len(q.Keys)), Matches: referral.Matches{Claimed: map[referral.Identifier]string{}}}
-	var named []item
-	var namedErr error
-	var wg sync.WaitGroup
-	if q.NameKey != "" {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			named, namedErr = s.queryAll(ctx, s.tables.Cases, nameIndexKey(q.NameKey, "").PK, "CASE#")
-		}()
-	}
 	req := map[string]types.KeysAndAttributes{}
 	addKey := func(table string, k dynamo.Key) {
 		ka := req[table]
@@ -224,12 +221,14 @@ func (s *Store) Lookup(ctx context.Context, q LookupQuery) (Lookup, error) {
 		addKey(s.tables.Cases, claimKey(id))
 	}
 	got, err := s.batchGet(ctx, req)
-	wg.Wait()
 	if err != nil {
 		return l, err
 	}
-	if namedErr != nil {
-		return l, namedErr
+	var named []item
+	if q.NameKey != "" {
+		if named, err = s.queryAll(ctx, s.tables.Cases, nameIndexKey(q.NameKey, "").PK, "CASE#"); err != nil {
+			return l, err
+		}
 	}
 	for i, key := range q.Keys {
 		if it, ok := got[idempotencyKey(q.Scope, key)]; ok {

@@ -108,7 +108,7 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 			func() error { return s.CreateReferral(ctx, first) }},
 		{"GetIdempotency (a retried request)", []string{"Referrals:idempotency"}, nil,
 			func() error { _, err := s.GetIdempotency(ctx, "police", "key-1"); return err }},
-		{"Lookup (intake's one read: 2 keys, 3 identifiers, the name key)", []string{"Referrals:idempotency", "Referrals:idempotency",
+		{"Lookup (intake's reads: 2 keys, 3 identifiers, the name key)", []string{"Referrals:idempotency", "Referrals:idempotency",
 			"Cases:identifier-claim", "Cases:identifier-claim", "Cases:identifier-claim", "Cases:name-key"}, nil,
 			func() error {
 				_, err := s.Lookup(ctx, store.LookupQuery{Scope: "police", Keys: append([]string{first.IdempotencyKey}, first.AlsoKeys...), Identifiers: ids, NameKey: nameKey})
