@@ -2,13 +2,17 @@ package e2e_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/infra/localapp"
+	"github.com/mappa-coordinator/mappa/infra/seed"
+	"github.com/mappa-coordinator/mappa/shared/app/noticefn"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/notice"
 	"github.com/mappa-coordinator/mappa/shared/referral/referraltest"
 	"github.com/mappa-coordinator/mappa/shared/report"
 )
@@ -126,5 +130,166 @@ func TestBoardReportCountsTheEventsOfTheMonth(t *testing.T) {
 	}
 	if status, _ := call(ad, "GET", "/v1/staff/reports?from=2026-13", nil); status != 422 {
 		t.Errorf("a bad month: %d", status)
+	}
+}
+
+// The Board's meeting figures are counted as events happen too: attendance
+// by seniority and level (a corrected outcome counted once), written
+// reports (once, however often recorded), reviews held on time, and
+// actions agreed, completed, open and overdue now. Each figure equals what
+// the test did.
+func TestBoardReportCountsMeetingsAttendanceAndActions(t *testing.T) {
+	ctx := context.Background()
+	app := startApp(t, localapp.Options{Seed: true})
+	caseID, err := seed.DemoCaseID(ctx, app.Deps.DB, app.Tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := func(who string) string {
+		s, err := app.Issuer.StaffToken(who, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	bso, ad := tok(seed.BSO1), tok(seed.AD1)
+	call := func(token, method, path string, body any) (int, map[string]any) {
+		t.Helper()
+		var b []byte
+		if body != nil {
+			b, _ = json.Marshal(body)
+		}
+		return callJSON(t, app, token, method, path, b)
+	}
+	type figures struct {
+		month         map[string]map[string]float64 // month -> metric -> count
+		open, overdue float64
+	}
+	thisMonth := report.Month(time.Now())
+	// This month and the next five (the next review falls 12-16 weeks on).
+	to := time.Now().AddDate(0, 5, 0)
+	read := func() figures {
+		t.Helper()
+		status, out := call(ad, "GET", "/v1/staff/reports?from="+thisMonth+"&to="+report.Month(to), nil)
+		if status != 200 {
+			t.Fatalf("reports: %d %v", status, out)
+		}
+		f := figures{month: map[string]map[string]float64{}}
+		for _, m := range out["months"].([]any) {
+			m := m.(map[string]any)
+			counts := map[string]float64{}
+			for k, v := range m["counts"].(map[string]any) {
+				counts[k] = v.(float64)
+			}
+			f.month[m["month"].(string)] = counts
+		}
+		now := out["now"].(map[string]any)
+		f.open, f.overdue = now["openActions"].(float64), now["overdueActions"].(float64)
+		return f
+	}
+	before := read()
+
+	// Attendance at a level 2 meeting today: the service manager attended;
+	// the social worker's "apologies" is corrected to a written report;
+	// the council's written report is recorded twice.
+	svc, err := noticefn.Notices(ctx, app.Deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lon, _ := time.LoadLocation("Europe/London")
+	n := time.Now().In(lon)
+	start := time.Date(n.Year(), n.Month(), n.Day(), 0, 1, 0, 0, lon)
+	mid := "m-report-" + randHex()
+	if _, err := svc.Schedule(ctx, "staff-bso-1", notice.Meeting{ID: mid, CaseID: caseID, CaseRef: caseID, Level: 2, Start: start, End: start.Add(2 * time.Hour)},
+		[]notice.Invitee{{StaffID: seed.ServiceMgr1, Email: "sm@example.gov.uk", Role: "service-manager"}, {StaffID: seed.SocialWorker1, Email: "sw@example.gov.uk", Role: "social-worker"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range []map[string]any{
+		{"invitationId": seed.ServiceMgr1, "outcome": "attended"},
+		{"invitationId": seed.SocialWorker1, "outcome": "apologies"},
+		{"invitationId": seed.SocialWorker1, "outcome": "written-report"},
+	} {
+		if status, out := call(bso, "POST", "/v1/staff/meetings/"+mid+"/attendance", rec); status != 200 {
+			t.Fatalf("attendance %v: %d %v", rec, status, out)
+		}
+	}
+	for range 2 {
+		if status, out := call(bso, "POST", "/v1/staff/meetings/"+mid+"/report", nil); status != 200 {
+			t.Fatalf("report: %d %v", status, out)
+		}
+	}
+
+	// Two reviews held: the first (nothing held before it: neither on time
+	// nor late), then the review the cadence booked after it (on time).
+	date := civil.Today(time.Now()).AddDays(1)
+	for date.Weekday() == time.Saturday || date.Weekday() == time.Sunday {
+		date = date.AddDays(1)
+	}
+	status, created := call(bso, "POST", "/v1/staff/cases/"+caseID+"/meetings", map[string]any{
+		"level": 2, "kind": "review", "date": date.String(), "time": "10:00", "place": "Exampleton Police Station"})
+	if status != 201 {
+		t.Fatalf("meeting: %d %v", status, created)
+	}
+	id := created["meeting"].(map[string]any)["id"].(string)
+	// Three actions: one done on time, one due yesterday (overdue), one
+	// open and not yet due.
+	today := civil.Today(time.Now())
+	var actionIDs []string
+	for _, due := range []civil.Date{today.AddDays(10), today.AddDays(-1), today.AddDays(20)} {
+		status, a := call(bso, "POST", "/v1/staff/meetings/"+id+"/actions", map[string]any{"text": "Share the plan", "ownerAgency": "Probation", "due": due.String()})
+		if status != 201 {
+			t.Fatalf("action: %d %v", status, a)
+		}
+		actionIDs = append(actionIDs, a["id"].(string))
+	}
+	if status, out := call(bso, "POST", "/v1/staff/cases/"+caseID+"/actions/"+actionIDs[0]+"/close", map[string]any{"reason": "done"}); status != 200 {
+		t.Fatalf("close: %d %v", status, out)
+	}
+	if status, _ := call(bso, "POST", "/v1/staff/cases/"+caseID+"/actions/"+actionIDs[0]+"/close", map[string]any{"reason": "done"}); status == 200 {
+		t.Fatal("an action closed twice")
+	}
+	status, held := call(bso, "POST", "/v1/staff/meetings/"+id+"/held", nil)
+	if status != 200 {
+		t.Fatalf("held: %d %v", status, held)
+	}
+	next, _ := held["nextReview"].(map[string]any)
+	if next == nil || next["meetingId"] == nil {
+		t.Fatalf("no next review booked: %v", held["nextReview"])
+	}
+	nextDate, _ := civil.Parse(next["date"].(string))
+	if status, out := call(bso, "POST", "/v1/staff/meetings/"+next["meetingId"].(string)+"/held", nil); status != 200 {
+		t.Fatalf("held again: %d %v", status, out)
+	}
+
+	after := read()
+	want := map[string]map[report.Metric]float64{thisMonth: {
+		report.InvitedSM: 1, report.PresentSM: 1, report.InvitedSW: 1, report.PresentSW: 0,
+		report.InvitedLevel2: 2, report.PresentLevel2: 1, report.WrittenInstead: 1, report.WrittenReport: 1,
+		report.ActionAgreed: 3, report.ActionDone: 1, report.ActionDoneLate: 0,
+	}}
+	// Reviews count in the month of the meeting: the first held (nothing
+	// before it to be on time for), then the booked one on time.
+	add := func(month string, m report.Metric) {
+		if want[month] == nil {
+			want[month] = map[report.Metric]float64{}
+		}
+		want[month][m]++
+	}
+	add(report.Month(date.In(lon)), report.ReviewHeld)
+	add(report.Month(nextDate.In(lon)), report.ReviewHeld)
+	add(report.Month(nextDate.In(lon)), report.ReviewOnTime)
+	want[report.Month(nextDate.In(lon))][report.ReviewLate] += 0
+	for month, metrics := range want {
+		if _, ok := after.month[month]; !ok {
+			t.Fatalf("month %s not in the report", month)
+		}
+		for m, n := range metrics {
+			if got := after.month[month][string(m)] - before.month[month][string(m)]; got != n {
+				t.Errorf("%s %s: %v more, want %v", month, m, got, n)
+			}
+		}
+	}
+	if after.open-before.open != 2 || after.overdue-before.overdue != 1 {
+		t.Errorf("open now %v (+%v), overdue now %v (+%v); want +2 and +1", after.open, after.open-before.open, after.overdue, after.overdue-before.overdue)
 	}
 }

@@ -107,13 +107,15 @@ test('an assistant director opens the Board reports and downloads the figures as
   await page.getByRole('heading', { level: 1, name: 'Reports' }).waitFor()
   assert.equal(await page.title(), 'Reports – MAPPA Coordinator')
   // Each chart is an image with a title and a description, beside its table.
-  for (const id of ['referrals', 'categories', 'decisions', 'levels']) {
+  for (const id of ['referrals', 'categories', 'decisions', 'levels', 'attendance-seniority', 'attendance-level', 'written-reports', 'reviews', 'actions']) {
     const svg = page.locator(`#chart-${id} svg[role="img"]`)
     assert.equal(await svg.count(), 1, id)
     assert.ok((await svg.locator('title').textContent()).length > 5)
     assert.match(await svg.locator('desc').textContent(), /in total/)
     assert.equal(await page.locator(`#table-${id} tbody tr`).count(), 12, 'twelve months')
   }
+  // Today's actions: open and overdue, as numbers.
+  assert.match(await page.locator('#table-now').innerText(), /Open actions\s+\d+[\s\S]*past their due date\s+\d+/)
   // The demo's three referrals arrived this month; one at short notice.
   const thisMonth = page.locator('#table-referrals tbody tr').last()
   const cells = await thisMonth.locator('th, td').allInnerTexts()

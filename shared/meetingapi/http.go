@@ -22,6 +22,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/report"
 	"github.com/mappa-coordinator/mappa/shared/rota"
 	"github.com/mappa-coordinator/mappa/shared/staff"
 	"github.com/mappa-coordinator/mappa/shared/store"
@@ -558,7 +559,20 @@ func (s *Service) markerRequest(w http.ResponseWriter, r *http.Request, a actor)
 }
 
 func (s *Service) closeAction(w http.ResponseWriter, r *http.Request, a actor) {
-	closeWork(s, w, r, a, "actionId", s.ms.UpdateAction)
+	// Closing an open action moves the Board's figures in the same
+	// transaction: completed (and late), and one fewer open on its due date.
+	closeWork(s, w, r, a, "actionId", func(ctx context.Context, caseID, id string, fn func(*meeting.Action) (meetingstore.Effects, error)) (meeting.Action, error) {
+		return s.ms.UpdateAction(ctx, caseID, id, func(act *meeting.Action) (meetingstore.Effects, error) {
+			wasOpen := act.Status == meeting.Open
+			e, err := fn(act)
+			if err != nil || !wasOpen || act.Status != meeting.Closed {
+				return e, err
+			}
+			e.Counts = append(e.Counts, report.ForActionClosed(act.CloseReason == meeting.ClosedDone, act.Due, s.clock.Now())...)
+			e.OpenActions = append(e.OpenActions, report.OpenAction{Due: act.Due, Delta: -1})
+			return e, nil
+		})
+	})
 }
 
 func (s *Service) closeTask(w http.ResponseWriter, r *http.Request, a actor) {
@@ -773,7 +787,10 @@ func (s *Service) addAction(w http.ResponseWriter, r *http.Request, a actor) {
 		httpapi.Invalid(w, r, errs)
 		return
 	}
-	act, err = s.ms.CreateAction(r.Context(), act, s.effects(a, ActionWorkWrite, "meeting:"+m.ID, m.CaseID))
+	e := s.effects(a, ActionWorkWrite, "meeting:"+m.ID, m.CaseID)
+	e.Counts = report.ForActionAgreed(s.clock.Now())
+	e.OpenActions = []report.OpenAction{{Due: act.Due, Delta: 1}}
+	act, err = s.ms.CreateAction(r.Context(), act, e)
 	if err != nil {
 		fail(w, r, err)
 		return
@@ -801,9 +818,16 @@ func (s *Service) held(w http.ResponseWriter, r *http.Request, a actor) {
 		fail(w, r, err)
 		return
 	}
+	prev := s.lastHeld(r.Context(), m.CaseID)
 	m, err = s.ms.UpdateMeeting(r.Context(), id, func(m *meeting.Meeting) (meetingstore.Effects, error) {
 		e := s.effects(a, ActionMeetingChange, "meeting:"+m.ID, m.CaseID)
 		e.Tasks = meeting.FrontDoorTasks(*m, kids, acts, s.clock.Now(), a.Identity.Subject)
+		if m.Kind == meeting.KindReview {
+			// Reviews held, and whether within the level's longest
+			// interval after the last meeting held (the Board's figures).
+			known := !prev.Date.IsZero() && prev.ID != m.ID
+			e.Counts = report.ForReviewHeld(m.Start, known, known && meeting.CheckReviewDate(m.Level, prev.Date, m.Date) == nil)
+		}
 		return e, m.Hold(s.clock.Now(), a.Identity.Subject)
 	})
 	if err != nil {

@@ -35,6 +35,8 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
+	"github.com/mappa-coordinator/mappa/shared/report"
+	"github.com/mappa-coordinator/mappa/shared/reportstore"
 )
 
 // Errors callers test with errors.Is. None carries personal data.
@@ -62,11 +64,14 @@ type Tables struct {
 	// Cases holds the assignments of shared/assignstore (who may see a
 	// case), written in the same transactions as what causes them.
 	Cases string
+	// Reports holds the Board's counters (shared/reportstore; the referrals
+	// table), moved in the same transactions as what they count.
+	Reports string
 }
 
 // TablesFrom picks the store's tables from the application's.
 func TablesFrom(t dynamo.Tables) Tables {
-	return Tables{Meetings: t.Meetings, Rota: t.Rota, Audit: t.Audit, Outbox: t.Outbox, Cases: t.Cases}
+	return Tables{Meetings: t.Meetings, Rota: t.Rota, Audit: t.Audit, Outbox: t.Outbox, Cases: t.Cases, Reports: t.Referrals}
 }
 
 // Store is the DynamoDB repository of meetings and the staff directory.
@@ -107,6 +112,10 @@ type Effects struct {
 	// cases table); Undue removes scheduled items that no longer apply.
 	Due   []due.Item
 	Undue []dynamo.Key
+	// Counts are the Board's figures the change moves (shared/report);
+	// OpenActions the open-actions counters (an action agreed or closed).
+	Counts      []report.Event
+	OpenActions []report.OpenAction
 }
 
 // Assignment is one person (by sign-in subject) assigned to a case.
@@ -126,6 +135,8 @@ func (e *Effects) Merge(other Effects) {
 	e.Team = append(e.Team, other.Team...)
 	e.Due = append(e.Due, other.Due...)
 	e.Undue = append(e.Undue, other.Undue...)
+	e.Counts = append(e.Counts, other.Counts...)
+	e.OpenActions = append(e.OpenActions, other.OpenActions...)
 }
 
 // ---------------------------------------------------------------- keys
@@ -378,6 +389,10 @@ func (s *Store) effectItems(e Effects, now time.Time, base int) ([]types.Transac
 		if w, err := due.Put(s.t.Cases, d); err == nil {
 			items = append(items, w)
 		}
+	}
+	if s.t.Reports != "" {
+		items = append(items, reportstore.Increments(s.t.Reports, e.Counts)...)
+		items = append(items, reportstore.OpenActions(s.t.Reports, e.OpenActions)...)
 	}
 	return items, opt
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/replylink"
+	"github.com/mappa-coordinator/mappa/shared/report"
+	"github.com/mappa-coordinator/mappa/shared/reportstore"
 )
 
 // ReplyView is what a reply page may show: no names, no case details
@@ -205,6 +207,7 @@ func (s *Service) RecordAttendance(ctx context.Context, actor, meetingID, invite
 	}
 	prev := inv.Version
 	wasAbsent := inv.Outcome.Unexplained()
+	previousOutcome := inv.Outcome
 	inv.Version++
 	inv.Outcome, inv.OutcomeDeputy = rec.Outcome, strings.TrimSpace(rec.Deputy)
 	inv.RecordedBy, inv.RecordedAt = actor, ts(now)
@@ -246,6 +249,11 @@ func (s *Service) RecordAttendance(ctx context.Context, actor, meetingID, invite
 	}
 	writes = append([]types.TransactWriteItem{w}, writes...)
 	writes = append(writes, s.audit(actor, ActionAttendance, m, string(rec.Outcome)))
+	// The Board's attendance figures, in the same transaction: this
+	// invitee counted once (a correction takes the earlier outcome back).
+	if s.Tables.Referrals != "" {
+		writes = append(writes, reportstore.Increments(s.Tables.Referrals, report.ForAttendance(inv.Role, m.Level, string(previousOutcome), string(rec.Outcome), m.Start))...)
+	}
 	if err := s.commit(ctx, writes); err != nil {
 		return Invitation{}, err
 	}
@@ -272,7 +280,12 @@ func (s *Service) MarkReportReceived(ctx context.Context, actor, meetingID strin
 	if err != nil {
 		return Meeting{}, err
 	}
-	if err := s.commit(ctx, []types.TransactWriteItem{w, s.audit(actor, ActionReport, m, "report-received")}); err != nil {
+	writes := []types.TransactWriteItem{w, s.audit(actor, ActionReport, m, "report-received")}
+	if s.Tables.Referrals != "" {
+		// Counted once: a second call finds ReportReceived and writes nothing.
+		writes = append(writes, reportstore.Increments(s.Tables.Referrals, report.ForWrittenReport(m.Start))...)
+	}
+	if err := s.commit(ctx, writes); err != nil {
 		return Meeting{}, err
 	}
 	return m, nil

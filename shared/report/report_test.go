@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/mappa-coordinator/mappa/shared/civil"
 )
 
 func TestMonthIsLondon(t *testing.T) {
@@ -70,5 +72,40 @@ func TestMonths(t *testing.T) {
 	}
 	if _, err := ParseMonth("2026-13"); err == nil {
 		t.Error("month 13 accepted")
+	}
+}
+
+func TestMeetingAndActionEvents(t *testing.T) {
+	at := time.Date(2027, 3, 10, 12, 0, 0, 0, time.UTC)
+	sum := func(evs []Event) map[Metric]int {
+		out := map[Metric]int{}
+		for _, e := range Net(evs) {
+			out[e.Metric] += e.Delta()
+		}
+		return out
+	}
+	// A correction from apologies to attended counts the invitee once.
+	got := sum(append(ForAttendance("service-manager", 2, "", "apologies", at), ForAttendance("service-manager", 2, "apologies", "attended", at)...))
+	if len(got) != 4 || got[InvitedSM] != 1 || got[PresentSM] != 1 || got[InvitedLevel2] != 1 || got[PresentLevel2] != 1 {
+		t.Errorf("corrected attendance: %v", got)
+	}
+	if evs := ForAttendance("social-worker", 3, "deputy", "deputy", at); evs != nil {
+		t.Errorf("the same outcome again counts %v", evs)
+	}
+	if got := sum(ForAttendance("social-worker", 3, "", "written-report", at)); got[WrittenInstead] != 1 || got[PresentSW] != 0 || got[InvitedLevel3] != 1 {
+		t.Errorf("written report instead: %v", got)
+	}
+	if got := sum(ForReviewHeld(at, true, false)); got[ReviewHeld] != 1 || got[ReviewLate] != 1 || got[ReviewOnTime] != 0 {
+		t.Errorf("late review: %v", got)
+	}
+	if got := sum(ForReviewHeld(at, false, false)); len(got) != 1 {
+		t.Errorf("first review: %v", got)
+	}
+	due := civil.New(2027, 3, 9)
+	if got := sum(ForActionClosed(true, due, at)); got[ActionDone] != 1 || got[ActionDoneLate] != 1 {
+		t.Errorf("late action: %v", got)
+	}
+	if got := ForActionClosed(false, due, at); got != nil {
+		t.Errorf("closed not done: %v", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/clock"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/report"
@@ -25,6 +26,19 @@ const MaxMonths = 24
 
 // Reader reads the counters of months.
 type Reader func(ctx context.Context, months []string) (map[string]map[report.Metric]int, error)
+
+// OpenActionsReader reads how many actions are open now and how many of
+// them are overdue on today (nil: not shown).
+type OpenActionsReader func(ctx context.Context, today civil.Date) (open, overdue int, err error)
+
+// Now is the figures of today rather than of a month.
+type Now struct {
+	Today civil.Date `json:"today"`
+	// OpenActions are the actions agreed at meetings and not closed;
+	// OverdueActions those of them past their due date.
+	OpenActions    int `json:"openActions"`
+	OverdueActions int `json:"overdueActions"`
+}
 
 // Metric is one metric's id and words.
 type Metric struct {
@@ -47,7 +61,10 @@ type Month struct {
 
 // Body is the answer.
 type Body struct {
+	// Area is the MAPPA area the figures are for: the council this
+	// deployment serves ("all": one deployment is one council's area).
 	Area   string  `json:"area"`
+	Now    *Now    `json:"now,omitempty"`
 	From   string  `json:"from"`
 	To     string  `json:"to"`
 	Charts []Chart `json:"charts"`
@@ -55,7 +72,7 @@ type Body struct {
 }
 
 // Register adds the route.
-func Register(rt *auth.Router, read Reader, clk clock.Clock) {
+func Register(rt *auth.Router, read Reader, open OpenActionsReader, clk clock.Clock) {
 	rt.HandleFunc(Route, access.Policy(Route), func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		now := clk.Now()
@@ -79,6 +96,15 @@ func Register(rt *auth.Router, read Reader, clk clock.Clock) {
 			return
 		}
 		out := Body{Area: reportstore.Area, From: months[0], To: months[len(months)-1]}
+		if open != nil {
+			today := civil.Today(now)
+			o, od, err := open(r.Context(), today)
+			if err != nil {
+				httpapi.Internal(w, r, err)
+				return
+			}
+			out.Now = &Now{Today: today, OpenActions: o, OverdueActions: od}
+		}
 		for _, g := range report.Groups {
 			c := Chart{ID: g.ID, Title: g.Title}
 			for _, m := range g.Metrics {

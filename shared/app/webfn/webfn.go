@@ -19,6 +19,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/audit"
 	"github.com/mappa-coordinator/mappa/shared/auditapi"
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/eligibilityapi"
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
@@ -61,6 +62,8 @@ func Router(ctx context.Context, deps wiring.Deps) (*auth.Router, error) {
 	eligibilityapi.Register(rt, deps.Clock)
 	reportapi.Register(rt, func(ctx context.Context, months []string) (map[string]map[report.Metric]int, error) {
 		return reportstore.Read(ctx, deps.DB, deps.Tables.Referrals, months)
+	}, func(ctx context.Context, today civil.Date) (int, int, error) {
+		return reportstore.ReadOpenActions(ctx, deps.DB, deps.Tables.Referrals, today)
 	}, deps.Clock)
 	eligibilityapi.RegisterOffences(rt)
 	openapi.Register(rt)

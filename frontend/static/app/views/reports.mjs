@@ -22,6 +22,11 @@ function shortMonth (m) {
   return `${(MONTHS[Number(mm) - 1] || mm).slice(0, 3)} ${y.slice(2)}`
 }
 
+function monthDayText (d) {
+  const [y, m, day] = String(d || '').split('-')
+  return day ? `${Number(day)} ${MONTHS[Number(m) - 1] || m} ${y}` : String(d || '')
+}
+
 /** An SVG grouped bar chart of chart's metrics over months. */
 export function barChart (chart, months, id) {
   const metrics = chart.metrics
@@ -76,7 +81,7 @@ export function reportsPage (body) {
   return html`
     <span class="govuk-caption-l">Strategic Management Board</span>
     <h1 class="govuk-heading-l">Reports</h1>
-    <p class="govuk-body">Figures from ${monthText(body.from)} to ${monthText(body.to)}, counted as referrals arrive, are classified and decided, and as levels are recorded. Months are in UK time.</p>
+    <p class="govuk-body">Figures from ${monthText(body.from)} to ${monthText(body.to)} for ${body.area && body.area !== 'all' ? body.area : 'this council’s MAPPA area'}, counted as referrals arrive, are classified and decided, as levels are recorded, as meetings are held and attendance recorded, and as actions are agreed and completed. Months are in UK time; meeting figures count in the month of the meeting.</p>
     <form id="range-form" class="govuk-!-margin-bottom-6" novalidate>
       <div class="govuk-form-group govuk-!-display-inline-block govuk-!-margin-right-4">
         <label class="govuk-label" for="from">From</label>
@@ -89,6 +94,17 @@ export function reportsPage (body) {
       ${button('Show', { secondary: true })}
     </form>
     <p class="govuk-body">${button('Download the figures (CSV)', { type: 'button', attrs: 'id="download-csv"' })}</p>
+    ${body.now ? html`<section class="govuk-!-margin-bottom-9" aria-labelledby="now-heading" id="now">
+      <h2 class="govuk-heading-m" id="now-heading">Actions today</h2>
+      ${table({
+        id: 'table-now',
+        caption: `Actions agreed at meetings and not closed, on ${monthDayText(body.now.today)}`,
+        captionSize: 's',
+        head: ['Figure', 'Number'],
+        numeric: [1],
+        rows: [['Open actions', String(body.now.openActions)], ['Of them, past their due date', String(body.now.overdueActions)]]
+      })}
+    </section>` : ''}
     ${(body.charts || []).map((c) => html`<section class="govuk-!-margin-bottom-9" aria-labelledby="chart-${c.id}-heading" id="chart-${c.id}">
       <h2 class="govuk-heading-m" id="chart-${c.id}-heading">${c.title}</h2>
       <div class="govuk-grid-row">
