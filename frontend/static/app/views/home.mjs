@@ -210,9 +210,12 @@ export async function renderHome (ctx, name) {
   if (seesReferrals(who)) {
     const [received, classified, moreInformation, accepted, work] = await Promise.all([
       ...['received', 'classified', 'more-information-needed', 'accepted'].map(list),
-      api('/v1/staff/my/work')
+      // A member of staff not (yet) in the directory has no tasks: the
+      // rest of the page still shows.
+      api('/v1/staff/my/work').catch(() => null)
     ])
-    Object.assign(lists, { received, classified, moreInformation, accepted, tasks: (work && work.tasks) || [] })
+    Object.assign(lists, { received, classified, moreInformation, accepted })
+    if (work) lists.tasks = work.tasks || []
   }
   let counts = null
   if (hasRole(who, 'assistant-director')) {
