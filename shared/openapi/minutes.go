@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"github.com/mappa-coordinator/mappa/shared/auth"
+	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/minutesapi"
 	"github.com/mappa-coordinator/mappa/shared/retentionapi"
 )
@@ -14,7 +15,7 @@ func minutesOperations() []Operation {
 	p := func(codes ...int) map[int]reflect.Type {
 		out := map[int]reflect.Type{}
 		for _, c := range codes {
-			out[c] = nil
+			out[c] = t[httpapi.Problem]()
 		}
 		return out
 	}
@@ -22,7 +23,7 @@ func minutesOperations() []Operation {
 	return []Operation{
 		{Method: "GET", Path: "/v1/staff/meetings/{id}/minutes", ID: "getMinutesRecord", Tag: "Minutes", Security: "staff", Scope: auth.ScopeStaff,
 			Summary:   "The record of a meeting's minutes: received (date, from whom), who made the child-relevant extract and when, onward sharing on the chair's authority, destroyed (date, by whom), filed where the offender is the child. The extract's text only for those who may see the child's record (extractVisible). Audited.",
-			Responses: map[int]reflect.Type{200: body, 404: nil}, Params: []Param{idParam}},
+			Responses: merge(map[int]reflect.Type{200: body}, p(404)), Params: []Param{idParam}},
 		{Method: "POST", Path: "/v1/staff/meetings/{id}/minutes", ID: "recordMinutesStep", Tag: "Minutes", Security: "staff", Scope: auth.ScopeStaff,
 			Summary: "Record one step: received (on, from), shared (on, to, approvedBy: the chair), destroyed (on, destroyedBy) or filed (on, where; only where the offender is the child). 409 when the step does not fit the record (not received yet, already destroyed, filed minutes are not destroyed).",
 			Request: t[minutesapi.StepRequest](), Responses: merge(map[int]reflect.Type{200: body, 201: body}, p(404, 409)), Params: []Param{idParam}},
