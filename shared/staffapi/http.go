@@ -15,6 +15,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/httpapi"
 	"github.com/mappa-coordinator/mappa/shared/intake"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/retention"
 	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/validation"
 )
@@ -272,9 +273,12 @@ type CaseBody struct {
 	// change, oldest first.
 	RAG        referral.RAG         `json:"rag,omitempty"`
 	RAGHistory []referral.RAGChange `json:"ragHistory"`
-	CreatedAt  time.Time            `json:"createdAt"`
-	UpdatedAt  time.Time            `json:"updatedAt"`
-	Links      Links                `json:"links"`
+	// Retention is the case's closure, hold and expiry (absent while the
+	// case is open and not held; docs/security.md "Retention and holds").
+	Retention *retention.State `json:"retention,omitempty"`
+	CreatedAt time.Time        `json:"createdAt"`
+	UpdatedAt time.Time        `json:"updatedAt"`
+	Links     Links            `json:"links"`
 }
 
 // LevelBody is the 200 answer to a level change.
@@ -473,6 +477,9 @@ func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
 		RAG:          c.RAG, RAGHistory: orEmpty(v.Detail.RAGs),
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Links: Links{Self: caseLink(c.ID)},
+	}
+	if r := c.Retention; r.Closed != nil || r.Hold != nil {
+		out.Retention = &r
 	}
 	if v.Detail.Next != "" {
 		out.Links.Next = caseLink(c.ID) + "?cursor=" + url.QueryEscape(v.Detail.Next)

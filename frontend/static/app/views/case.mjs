@@ -44,6 +44,45 @@ export function ragSection (c, who, state = {}) {
   </section>`
 }
 
+const CLOSERS = ['service-manager', 'head-of-service']
+
+/**
+ * Closure and retention: when the case closed, whether it is on hold, when
+ * its records expire; the close form for service managers and heads of
+ * service, the hold form for heads of service (administrators hold through
+ * the API). docs/security.md "Retention and holds".
+ */
+export function retentionSection (c, who, state = {}) {
+  const r = c.retention || {}
+  const errs = state.errors || {}
+  const v = state.values || {}
+  const canClose = !r.closed && c.status !== 'merged' && CLOSERS.some((x) => hasRole(who, x))
+  const canHold = hasRole(who, 'head-of-service') && c.status !== 'merged'
+  const names = c.names
+  return html`<section id="retention" aria-labelledby="retention-heading">
+    <h2 class="govuk-heading-m" id="retention-heading">Closure and retention</h2>
+    ${summaryList([
+      { key: 'Status', id: 'ret-status', value: r.closed ? html`Closed on ${dateTimeText(r.closed.at)} by ${actorText(r.closed.by, { who, names })}: ${r.closed.reason}` : 'Open' },
+      { key: 'Hold', id: 'ret-hold', value: r.hold ? html`${tag('On hold', 'orange')} since ${dateTimeText(r.hold.at)} (${actorText(r.hold.by, { who, names })}): ${r.hold.reason}` : 'None' },
+      { key: 'Records expire', id: 'ret-expires', value: r.expiresAt ? html`After ${dateText(String(r.expiresAt).slice(0, 10))} (deleted within a few days of that date; the audit is kept)` : (r.hold ? 'Not while the hold stands' : 'Not until the case is closed') }
+    ])}
+    ${canClose
+      ? html`<details class="govuk-details" id="close-case"${errs['close-reason'] ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Close this case</span></summary>
+        <div class="govuk-details__text"><form id="close-form" novalidate>
+          ${textarea({ id: 'close-reason', name: 'reason', label: 'Why the case is closing', hint: 'The case and its records will expire at the end of the retention period unless a hold is placed.', error: errs['close-reason'], value: v.closeReason || '', rows: 3 })}
+          ${button('Close the case', { warning: true })}
+        </form></div></details>`
+      : ''}
+    ${canHold
+      ? html`<details class="govuk-details" id="hold-case"${errs['hold-reason'] ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">${r.hold ? 'Lift the hold' : 'Place a hold'}</span></summary>
+        <div class="govuk-details__text"><form id="hold-form" data-held="${r.hold ? 'false' : 'true'}" novalidate>
+          ${textarea({ id: 'hold-reason', name: 'reason', label: r.hold ? 'Why the hold can be lifted' : 'Why the records must be kept', hint: r.hold ? '' : 'For example: litigation, an inquiry, a safeguarding practice review, a subject access request.', error: errs['hold-reason'], value: v.holdReason || '', rows: 3 })}
+          ${button(r.hold ? 'Lift the hold' : 'Place a hold', { secondary: true })}
+        </form></div></details>`
+      : ''}
+  </section>`
+}
+
 function riskSection (latest) {
   const r = (latest && latest.referral && latest.referral.currentRisk) || null
   if (!r) return ''
@@ -83,7 +122,7 @@ export function casePage (c, who, { latest = null, state = {} } = {}) {
   return html`
     <span class="govuk-caption-l">Case record</span>
     <h1 class="govuk-heading-l" id="person-name">${nameOf(p) || 'Case record'}</h1>
-    ${c.status && c.status !== 'open' ? html`<div class="govuk-inset-text">This case was merged into <a class="govuk-link" href="/cases/${encodeURIComponent(c.mergedInto || '')}">another case</a>. Its referrals are on that case now.</div>` : ''}
+    ${c.status === 'merged' ? html`<div class="govuk-inset-text">This case was merged into <a class="govuk-link" href="/cases/${encodeURIComponent(c.mergedInto || '')}">another case</a>. Its referrals are on that case now.</div>` : ''}
     ${errorSummary(Object.entries(state.errors || {}).map(([id, text]) => ({ href: id.startsWith('_') ? null : `#${id}`, text })))}
     ${state.flash ? notificationBanner({ success: true, heading: state.flash }) : ''}
     <dl class="govuk-summary-list" id="case-summary">
@@ -102,6 +141,7 @@ export function casePage (c, who, { latest = null, state = {} } = {}) {
     <p class="govuk-body"><a class="govuk-link" href="/cases/${encodeURIComponent(c.id || '')}/meetings" id="meetings-link">Meetings, children and tasks</a></p>
     ${ragSection(c, who, state)}
     ${riskSection(latest)}
+    ${retentionSection(c, who, state)}
     <h2 class="govuk-heading-m" id="level-history">Category and level history</h2>
     ${levelRows(c, who).length
       ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'level-history-table', caption: 'Level of management, newest first', captionSize: 's', head: ['When', 'What happened', 'Who', 'Reason'], rows: levelRows(c, who) })}</div>`
@@ -141,6 +181,7 @@ async function load (id) {
 
 function draw (ctx, id, data, state) {
   if (!ctx.show('Case record', casePage(data.c, ctx.who, { latest: data.latest, state }), { error: Object.keys(state.errors || {}).length > 0 })) return
+  wireRetention(ctx, id, data)
   document.getElementById('rag-form')?.addEventListener('submit', async (e) => {
     e.preventDefault()
     const values = formValues(e.target)
@@ -165,8 +206,37 @@ function draw (ctx, id, data, state) {
   })
 }
 
+function wireRetention (ctx, id, data) {
+  const send = async (path, method, body, errorId, values, flash) => {
+    try {
+      await api(`/v1/staff/cases/${encodeURIComponent(id)}/${path}`, { method, body })
+      draw(ctx, id, await load(id), { flash })
+    } catch (err) {
+      if (err instanceof SignedOut) return
+      let message = 'It was not saved because of a problem with the service. Try again.'
+      if (err instanceof ApiError && err.status === 403) message = 'It was not saved: your role cannot do this for this case.'
+      if (err instanceof ApiError && err.status === 409) message = `It was not saved: ${err.message}`
+      if (err instanceof ApiError && err.status === 422) message = `It was not saved: ${err.fieldErrors.map((f) => f.detail).join('; ') || 'check the form'}.`
+      draw(ctx, id, err instanceof ApiError && err.status === 409 ? await load(id) : data, { values, errors: { [errorId]: message } })
+    }
+  }
+  document.getElementById('close-form')?.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    const reason = String(formValues(e.target).reason || '')
+    if (!reason.trim()) return draw(ctx, id, data, { values: { closeReason: reason }, errors: { 'close-reason': 'Enter why the case is closing' } })
+    await send('close', 'POST', { reason }, 'close-reason', { closeReason: reason }, 'Case closed')
+  })
+  document.getElementById('hold-form')?.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    const held = e.target.dataset.held === 'true'
+    const reason = String(formValues(e.target).reason || '')
+    if (!reason.trim()) return draw(ctx, id, data, { values: { holdReason: reason }, errors: { 'hold-reason': held ? 'Enter why the records must be kept' : 'Enter why the hold can be lifted' } })
+    await send('hold', 'PUT', { held, reason }, 'hold-reason', { holdReason: reason }, held ? 'Hold placed: the records will not expire' : 'Hold lifted')
+  })
+}
+
 export async function renderCase (ctx, id) {
   draw(ctx, id, await load(id), {})
 }
 
-export const _test = { casePage, ragSection }
+export const _test = { casePage, ragSection, retentionSection }
