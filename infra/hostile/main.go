@@ -11,21 +11,25 @@
 //
 // Usage:
 //
-//	go run ./infra/hostile -st .venv-schemathesis/bin/st [-examples N] [-time 90s] [-only staff|agency] [-log file] [-- more st args]
+//	go run ./infra/hostile -st .venv-schemathesis/bin/st [-examples N] [-time 600s] [-only staff|agency] [-log file] [-- more st args]
 //	go run ./infra/hostile -serve   # start the system, print the tokens, wait for Ctrl-C
 package main
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -117,6 +121,10 @@ func run(c config) error {
 	if err != nil {
 		return err
 	}
+	config, err := writeConfig(ctx, filepath.Join(here, "infra", "hostile", "schemathesis.toml"), work, app.URL, staff)
+	if err != nil {
+		return err
+	}
 	// The two runs go side by side (schemathesis spends its time making
 	// data, one core each), inside one time box.
 	rctx, cancel := context.WithTimeout(ctx, c.budget)
@@ -136,7 +144,7 @@ func run(c config) error {
 		if err := os.Mkdir(dir, 0o700); err != nil {
 			return err
 		}
-		args := append([]string{"--config-file", filepath.Join(here, "infra", "hostile", "schemathesis.toml"),
+		args := append([]string{"--config-file", config,
 			"--no-color", "run", spec, "--url", app.URL, "--checks", "all",
 			"--max-examples", fmt.Sprint(c.examples),
 			"-H", "Authorization: Bearer " + r.token}, r.filter...)
@@ -183,4 +191,89 @@ func run(c config) error {
 		return fmt.Errorf("schemathesis found server errors or differences between the OpenAPI document and the server")
 	}
 	return nil
+}
+
+// writeConfig writes schemathesis.toml with the ids of the demo data
+// added: half the time an operation's {id} is one of them (a referral, a
+// case, a meeting or a person), so the operations behind an id are tried
+// on real records too, not only answered 404.
+func writeConfig(ctx context.Context, base, dir, url, token string) (string, error) {
+	b, err := os.ReadFile(base)
+	if err != nil {
+		return "", err
+	}
+	var refs struct {
+		Items []struct {
+			ID     string `json:"id"`
+			CaseID string `json:"caseId"`
+		} `json:"items"`
+	}
+	var meetings struct {
+		Meetings []struct {
+			ID string `json:"id"`
+		} `json:"meetings"`
+	}
+	var people struct {
+		People []struct {
+			ID string `json:"id"`
+		} `json:"people"`
+	}
+	today := time.Now().UTC()
+	window := "/v1/staff/meetings?from=" + today.AddDate(0, -6, 0).Format(time.DateOnly) + "&to=" + today.AddDate(0, 6, 0).Format(time.DateOnly)
+	for path, into := range map[string]any{"/v1/staff/referrals?limit=100": &refs, window: &meetings, "/v1/staff/people": &people} {
+		if err := getJSON(ctx, url+path, token, into); err != nil {
+			return "", err
+		}
+	}
+	kinds := map[string]map[string]bool{"referrals": {}, "cases": {}, "meetings": {}, "people": {}}
+	for _, r := range refs.Items {
+		kinds["referrals"][r.ID], kinds["cases"][r.CaseID] = true, true
+	}
+	for _, m := range meetings.Meetings {
+		kinds["meetings"][m.ID] = true
+	}
+	for _, p := range people.People {
+		kinds["people"][p.ID] = true
+	}
+	// Each kind of id where its operations take it: /v1/staff/<kind>/{id}
+	// (and the agency's /v1/referrals/{id}).
+	paths := map[string]string{"referrals": "^/v1/(staff/)?referrals/", "cases": "^/v1/(staff|admin/audit)/cases/",
+		"meetings": "^/v1/staff/meetings/", "people": "^/v1/staff/people/"}
+	extra := "\n# Added by infra/hostile: the demo data's ids, used for {id} four times in five.\n"
+	var ops string
+	for _, kind := range []string{"cases", "meetings", "people", "referrals"} {
+		list := make([]string, 0, len(kinds[kind]))
+		for id := range kinds[kind] {
+			if id != "" {
+				list = append(list, strconv.Quote(id))
+			}
+		}
+		if len(list) == 0 {
+			continue
+		}
+		sort.Strings(list)
+		extra += "[dictionaries." + kind + "]\nvalues = [" + strings.Join(list, ", ") + "]\n\n"
+		ops += "[[operations]]\ninclude-path-regex = " + strconv.Quote(paths[kind]) + "\n" +
+			"parameters = { \"path.id\" = { dictionary = " + strconv.Quote(kind) + ", probability = 0.8 } }\n\n"
+	}
+	extra += ops
+	out := filepath.Join(dir, "schemathesis.toml")
+	return out, os.WriteFile(out, append(b, extra...), 0o600)
+}
+
+func getJSON(ctx context.Context, url, token string, into any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(into)
 }
