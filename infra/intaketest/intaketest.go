@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -259,9 +260,14 @@ func (h *Harness) query(in *dynamodb.QueryInput) []map[string]types.AttributeVal
 	}
 }
 
-// Referrals returns every referral item (via gsi1, which lists them all).
+// Referrals returns every referral item (via gsi1, which lists them all
+// over store.ListShards partitions).
 func (h *Harness) Referrals() []map[string]types.AttributeValue {
-	return h.Index(h.Tables.Referrals, dynamo.GSI1, "REFERRALS")
+	var out []map[string]types.AttributeValue
+	for shard := range store.ListShards {
+		out = append(out, h.Index(h.Tables.Referrals, dynamo.GSI1, fmt.Sprintf("REFERRALS#%d", shard))...)
+	}
+	return out
 }
 
 // Cases returns every case item that is open (gsi1 CASES).

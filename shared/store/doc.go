@@ -13,9 +13,15 @@
 // ReferralsTable (stream: INSERT of type "referral" starts classify)
 //
 //	type         pk                              sk                          gsi1pk / gsi1sk                 gsi2pk / gsi2sk
-//	referral     REFERRAL#<id>                   REFERRAL                    REFERRALS / <receivedAt>#<id>   STATUS#<status> / <receivedAt>#<id>
+//	referral     REFERRAL#<id>                   REFERRAL                    REFERRALS#<shard> / <urgency>   STATUS#<status>#<shard> / <urgency>
 //	decision     REFERRAL#<id>                   DECISION#<at>#<decisionId>  -                               -
 //	idempotency  IDEMPOTENCY#<scope>#<sha256(key)> IDEMPOTENCY               -                               -
+//	search-entry FIND#<kind>#<value>             REFERRAL#<id>               -                               -
+//	queue-count  QUEUECOUNT#<0..15>              <status>                    -                               -
+//
+// <shard> is FNV-1a(id) mod ListShards; <urgency> is UrgencyKey (queue.go);
+// search entries are written with the first classification; received
+// referrals have no counter (QueueCounts counts their list).
 //
 // CasesTable
 //
@@ -32,10 +38,14 @@
 //   - Referral by id (agency status, staff view, classify): GetItem
 //     REFERRAL#<id>/REFERRAL; with its decision history: Query pk
 //     REFERRAL#<id> (the referral item and every DECISION# item, oldest first).
-//   - Staff work list by status, newest first: Query gsi2 gsi2pk
-//     STATUS#<status>, ScanIndexForward false; all statuses: Query gsi1
-//     gsi1pk REFERRALS. Pages continue from an opaque cursor (the
-//     LastEvaluatedKey, base64url JSON).
+//   - The queue, most urgent first: by status, Query gsi2 gsi2pk
+//     STATUS#<status>#<shard> for every shard; all statuses, Query gsi1
+//     gsi1pk REFERRALS#<shard>; the shards merged in sort-key order
+//     (ListReferrals). The cursor holds every shard's position. Counts per
+//     status: one BatchGetItem of the queue-count items (QueueCounts).
+//     Search: Query FIND#<kind>#<value> per way the text can be read, then
+//     BatchGetItem of the referrals (SearchReferrals). A member of staff
+//     who sees only some cases: ReferralsOfCases.
 //   - Before intake stores a referral (Lookup, two round trips): one
 //     consistent BatchGetItem of IDEMPOTENCY#<scope>#<sha256(key)> for each
 //     key (scope the agency id, key the Idempotency-Key header or the

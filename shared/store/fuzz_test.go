@@ -3,35 +3,29 @@ package store
 import (
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// FuzzDecodeCursor: a cursor from a client can never steer a query to
-// another partition or another kind of item: whatever decodes is a key of
-// the listed partition and a referral.
-func FuzzDecodeCursor(f *testing.F) {
-	good := encodeCursor(map[string]types.AttributeValue{
-		"pk": &types.AttributeValueMemberS{Value: "REFERRAL#r1"}, "sk": &types.AttributeValueMemberS{Value: "REFERRAL"},
-		"gsi2pk": &types.AttributeValueMemberS{Value: "STATUS#received"}, "gsi2sk": &types.AttributeValueMemberS{Value: "x"},
-	})
+// FuzzDecodeListCursor: a cursor from a client can never steer a query to
+// another list or another kind of item: whatever decodes names the listed
+// list, one position per shard, and each position is empty, finished or
+// an urgency key ending in a referral id of safe characters.
+func FuzzDecodeListCursor(f *testing.F) {
+	good := encodeListCursor(listCursor{List: "STATUS#received", Pos: []string{"", "-", "0#2026-12-01#10:00#2026-11-23T10:00:00.000000000Z#r1", "1#2026-11-23T10:00:00.000000000Z#r2"}})
 	for _, s := range []string{good, "", "bm9wZQ", "eyJwayI6IkNBU0UjMSJ9", strings.Repeat("A", 400)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, c string) {
-		k, err := decodeCursor(c, "gsi2pk", "gsi2sk", "STATUS#received")
+		cur, err := decodeListCursor(c, "STATUS#received")
 		if err != nil {
 			return
 		}
-		s := func(n string) string {
-			v, _ := k[n].(*types.AttributeValueMemberS)
-			if v == nil {
-				t.Fatalf("cursor without %s: %v", n, k)
-			}
-			return v.Value
+		if cur.List != "STATUS#received" || len(cur.Pos) != ListShards {
+			t.Fatalf("cursor %q steers the query to %+v", c, cur)
 		}
-		if s("gsi2pk") != "STATUS#received" || !strings.HasPrefix(s("pk"), "REFERRAL#") || s("sk") != "REFERRAL" || len(k) != 4 {
-			t.Fatalf("cursor %q steers the query to %v", c, k)
+		for _, p := range cur.Pos {
+			if p != "" && p != shardDone && urgencyID(p) == "" {
+				t.Fatalf("cursor %q holds position %q", c, p)
+			}
 		}
 	})
 }

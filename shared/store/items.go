@@ -80,11 +80,6 @@ func referralClassificationKey(id string) dynamo.Key {
 	return dynamo.Key{PK: dynamo.PK("REFERRAL#" + id), SK: "REFERRAL#CLASSIFICATION"}
 }
 
-// allReferralsPK and statusPK are the list indexes' partition keys.
-const allReferralsPK dynamo.PK = "REFERRALS"
-
-func statusPK(s referral.Status) dynamo.PK { return dynamo.PK("STATUS#" + string(s)) }
-
 func decisionKey(referralID string, at time.Time, id string) dynamo.Key {
 	return dynamo.Key{PK: dynamo.PK("REFERRAL#" + referralID), SK: dynamo.SK("DECISION#" + stamp(at) + "#" + id)}
 }
@@ -349,10 +344,13 @@ type referralState struct {
 	ShortNotice     bool                `dynamodbav:"shortNotice,omitempty"`
 	MeetingDate     string              `dynamodbav:"meetingDate,omitempty"`
 	MeetingTime     string              `dynamodbav:"meetingTime,omitempty"`
-	GSI1PK          string              `dynamodbav:"gsi1pk"`
-	GSI1SK          string              `dynamodbav:"gsi1sk"`
-	GSI2PK          string              `dynamodbav:"gsi2pk"`
-	GSI2SK          string              `dynamodbav:"gsi2sk"`
+	// NameKey is the person's likely-match key (referral.NameKey, a
+	// SHA-256): the queue groups possible duplicates by it.
+	NameKey string `dynamodbav:"nameKey,omitempty"`
+	GSI1PK  string `dynamodbav:"gsi1pk"`
+	GSI1SK  string `dynamodbav:"gsi1sk"`
+	GSI2PK  string `dynamodbav:"gsi2pk"`
+	GSI2SK  string `dynamodbav:"gsi2sk"`
 }
 
 // referralBody is the referral as received (sk REFERRAL#BODY), written
@@ -372,12 +370,16 @@ func stateOf(r Referral) referralState {
 		CreatedAt: received, UpdatedAt: stamp(r.UpdatedAt),
 		GivenNames: r.Body.Person.GivenNames, FamilyName: r.Body.Person.FamilyName,
 		ReferringAgency: r.Body.ReferringAgency, AgencyReference: r.Body.AgencyReference, LevelRequested: r.Body.LevelRequested,
-		GSI1PK: string(allReferralsPK), GSI1SK: received + "#" + r.ID,
-		GSI2PK: string(statusPK(r.Status)), GSI2SK: received + "#" + r.ID,
+		NameKey: referral.NameKey(r.Body.Person.FamilyName, r.Body.Person.DateOfBirth),
 	}
 	if m := r.Body.MeetingInvitation; m != nil && !m.Date.IsZero() {
 		st.MeetingDate, st.MeetingTime = m.Date.String(), m.Time
 	}
+	// The list keys: sharded by id, sorted by urgency (queue.go).
+	urgency := UrgencyKey(r.Status, st.MeetingDate, st.MeetingTime, r.CreatedAt, r.ID)
+	shard := listShard(r.ID)
+	st.GSI1PK, st.GSI1SK = string(allReferralsPK(shard)), urgency
+	st.GSI2PK, st.GSI2SK = string(statusPK(r.Status, shard)), urgency
 	if c := r.Classification; c != nil {
 		st.Outcome = c.Result.Outcome
 		if c.Result.Outcome == eligibility.Eligible {
@@ -504,8 +506,11 @@ type Summary struct {
 	// the meeting the referral invites to.
 	MeetingDate string
 	MeetingTime string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// NameKey is the person's likely-match key ("" without a family name
+	// and date of birth).
+	NameKey   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 func summaryFrom(it item) (Summary, error) {
@@ -518,7 +523,7 @@ func summaryFrom(it item) (Summary, error) {
 		GivenNames: st.GivenNames, FamilyName: st.FamilyName, ReferringAgency: st.ReferringAgency,
 		AgencyReference: st.AgencyReference, LevelRequested: st.LevelRequested, Outcome: st.Outcome,
 		PrimaryCategory: st.PrimaryCategory, SuggestedLevel: st.SuggestedLevel, ShortNotice: st.ShortNotice,
-		MeetingDate: st.MeetingDate, MeetingTime: st.MeetingTime,
+		MeetingDate: st.MeetingDate, MeetingTime: st.MeetingTime, NameKey: st.NameKey,
 		CreatedAt: parseStamp(st.CreatedAt), UpdatedAt: parseStamp(st.UpdatedAt),
 	}, nil
 }

@@ -5,9 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -110,30 +107,6 @@ func encodeCursor(k map[string]types.AttributeValue) string {
 	}
 	b, _ := json.Marshal(m)
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// decodeCursor reads a cursor back and checks it belongs to the index
-// partition being listed, so a cursor cannot steer a query elsewhere.
-func decodeCursor(c, pkName, skName, pk string) (map[string]types.AttributeValue, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return nil, ErrBadCursor
-	}
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, ErrBadCursor
-	}
-	want := []string{"pk", "sk", pkName, skName}
-	got := slices.Sorted(maps.Keys(m))
-	slices.Sort(want)
-	if !slices.Equal(got, want) || m[pkName] != pk || !strings.HasPrefix(m["pk"], "REFERRAL#") || m["sk"] != "REFERRAL" {
-		return nil, ErrBadCursor
-	}
-	out := map[string]types.AttributeValue{}
-	for k, v := range m {
-		out[k] = dynamo.S(v)
-	}
-	return out, nil
 }
 
 // decodeCaseCursor reads a case-history cursor back and checks it belongs

@@ -457,6 +457,7 @@ func (m *Memory) UpdateReferral(ctx context.Context, id string, fn func(*Referra
 		x := m.begin()
 		x.put(t.Referrals, state)
 		writes, effectOK := 1, true
+		writes += len((&Store{}).countMove(r.ID, before.Status, r.Status)) // the queue's counters
 		if before.Classification == nil && r.Classification != nil {
 			ci, err := classificationItem(r.ID, r.Classification)
 			if err != nil {
@@ -466,6 +467,10 @@ func (m *Memory) UpdateReferral(ctx context.Context, id string, fn func(*Referra
 				effectOK = false
 			}
 			x.put(t.Referrals, ci)
+			for _, it := range searchEntryItems(r) { // the queue's search entries
+				x.put(t.Referrals, it)
+				writes++
+			}
 			if cit, ok := m.lookup(t.Cases, caseKey(r.CaseID)); !ok {
 				effectOK = false
 			} else {
@@ -638,8 +643,9 @@ func (m *Memory) merge(x *tx, r Referral, targetID string, now time.Time) (int, 
 
 // ---------------------------------------------------------------- lists
 
-// ListReferrals is Store.ListReferrals: newest first, by status or all,
-// in pages continued by a cursor that only this list accepts.
+// ListReferrals is Store.ListReferrals: most urgent first (UrgencyKey),
+// by status or all, in pages continued by a cursor that only this list
+// accepts; Next only when more rows follow.
 func (m *Memory) ListReferrals(ctx context.Context, q ListQuery) (Page, error) {
 	if err := ctx.Err(); err != nil {
 		return Page{}, err
@@ -660,33 +666,126 @@ func (m *Memory) ListReferrals(ctx context.Context, q ListQuery) (Page, error) {
 			return Page{}, ErrBadCursor
 		}
 	}
-	m.mu.Lock()
-	var rows []Summary
-	for _, part := range m.items[m.tables.Referrals] {
-		if it, ok := part["REFERRAL"]; ok && str(it, "type") == typeReferral && (q.Status == "" || str(it, "status") == string(q.Status)) {
-			s, err := summaryFrom(it)
-			if err != nil {
-				m.mu.Unlock()
-				return Page{}, err
-			}
-			rows = append(rows, s)
-		}
+	rows, err := m.summaries(func(s Summary) bool { return q.Status == "" || s.Status == q.Status })
+	if err != nil {
+		return Page{}, err
 	}
-	m.mu.Unlock()
-	order := func(s Summary) string { return stamp(s.CreatedAt) + "#" + s.ID }
-	slices.SortFunc(rows, func(a, b Summary) int { return strings.Compare(order(b), order(a)) })
+	SortByUrgency(rows)
 	var p Page
-	for _, s := range rows {
-		if after != "" && order(s) >= after {
+	for i, s := range rows {
+		if after != "" && s.UrgencyKey() <= after {
 			continue
 		}
 		p.Referrals = append(p.Referrals, s)
 		if len(p.Referrals) == limit {
-			p.Next = encodeMemoryCursor(list, order(s))
+			if i < len(rows)-1 {
+				p.Next = encodeMemoryCursor(list, s.UrgencyKey())
+			}
 			break
 		}
 	}
 	return p, nil
+}
+
+// summaries are the summaries of every referral keep says to keep.
+func (m *Memory) summaries(keep func(Summary) bool) ([]Summary, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var rows []Summary
+	for _, part := range m.items[m.tables.Referrals] {
+		if it, ok := part["REFERRAL"]; ok && str(it, "type") == typeReferral {
+			s, err := summaryFrom(it)
+			if err != nil {
+				return nil, err
+			}
+			if keep(s) {
+				rows = append(rows, s)
+			}
+		}
+	}
+	return rows, nil
+}
+
+// QueueCounts is Store.QueueCounts (counted from the referrals themselves:
+// the counters Store keeps must agree with them, which the contract shows).
+func (m *Memory) QueueCounts(ctx context.Context) (map[referral.Status]int, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := map[referral.Status]int{}
+	for _, st := range referral.Statuses {
+		out[st] = 0
+	}
+	rows, err := m.summaries(func(Summary) bool { return true })
+	for _, r := range rows {
+		out[r.Status]++
+	}
+	return out, err
+}
+
+// SearchReferrals is Store.SearchReferrals, over the same search entries.
+func (m *Memory) SearchReferrals(ctx context.Context, text string) (SearchResult, error) {
+	if err := ctx.Err(); err != nil {
+		return SearchResult{}, err
+	}
+	var res SearchResult
+	var ids []string
+	m.mu.Lock()
+	for _, part := range SearchPartitions(text) {
+		items := m.partition(m.tables.Referrals, dynamo.PK("FIND#"+part), "REFERRAL#")
+		if len(items) > SearchLimit {
+			res.More = true
+			items = items[len(items)-SearchLimit:] // the newest
+		}
+		for _, it := range items {
+			ids = append(ids, str(it, "referralId"))
+		}
+	}
+	m.mu.Unlock()
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) > SearchLimit {
+		ids = ids[len(ids)-SearchLimit:]
+		res.More = true
+	}
+	sums, err := m.GetSummaries(ctx, ids)
+	if err != nil {
+		return SearchResult{}, err
+	}
+	for _, id := range ids {
+		if r, ok := sums[id]; ok {
+			res.Referrals = append(res.Referrals, r)
+		}
+	}
+	return res, nil
+}
+
+// ReferralsOfCases is Store.ReferralsOfCases.
+func (m *Memory) ReferralsOfCases(ctx context.Context, caseIDs []string) ([]Summary, error) {
+	if len(caseIDs) > MaxScopeCases {
+		return nil, fmt.Errorf("store: %d cases is more than the %d one list reads", len(caseIDs), MaxScopeCases)
+	}
+	var ids []string
+	m.mu.Lock()
+	for _, c := range caseIDs {
+		for _, it := range m.partition(m.tables.Cases, caseKey(c).PK, "REFERRAL#") {
+			ids = append(ids, str(it, "referralId"))
+		}
+	}
+	m.mu.Unlock()
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	sums, err := m.GetSummaries(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, 0, len(sums))
+	for _, id := range ids {
+		if r, ok := sums[id]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func encodeMemoryCursor(list, after string) string {

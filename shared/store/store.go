@@ -592,6 +592,10 @@ func (s *Store) UpdateReferral(ctx context.Context, id string, fn func(*Referral
 			if err != nil {
 				return err
 			}
+			// The queue's search entries, written once, with the first
+			// classification (intake, where retries of one request
+			// arrive together, stays as small as it was).
+			items = append(items, s.searchEntries(r)...)
 			items = append(items, put(s.tables.Referrals, ci, "attribute_not_exists(pk)"), put(s.tables.Cases, cc, ""), types.TransactWriteItem{Update: &types.Update{
 				TableName: aws.String(s.tables.Cases),
 				Key:       caseKey(r.CaseID).Attrs(),
@@ -601,6 +605,8 @@ func (s *Store) UpdateReferral(ctx context.Context, id string, fn func(*Referral
 				ExpressionAttributeValues: item{":l": dynamo.N(int64(r.SuggestedLevel())), ":cat": dynamo.N(int64(Case{Classification: r.Classification}.Category())), ":one": dynamo.N(1), ":now": dynamo.S(stamp(r.UpdatedAt))},
 			}})
 		}
+		// The queue's counters follow the status in the same transaction.
+		items = append(items, s.countMove(r.ID, before.Status, r.Status)...)
 		if d := eff.Decision; d != nil {
 			items = append(items, put(s.tables.Referrals, decisionItem(r.ID, *d), "attribute_not_exists(pk)"))
 			if !strings.HasPrefix(string(d.Kind), "match:") {
@@ -634,71 +640,6 @@ func (s *Store) UpdateReferral(ctx context.Context, id string, fn func(*Referral
 		return Referral{}, fmt.Errorf("referral %s: %w: %w", id, ErrVersionConflict, err)
 	}
 	return out, err
-}
-
-// ---------------------------------------------------------------- lists
-
-// ListQuery asks for one page of referrals.
-type ListQuery struct {
-	// Status filters by status; "" lists every referral.
-	Status referral.Status
-	// Limit is the page size (1-100; 0 means 25).
-	Limit int
-	// Cursor continues a previous page ("" for the first).
-	Cursor string
-}
-
-// Page is one page of referrals, newest first.
-type Page struct {
-	Referrals []Summary
-	// Next is the cursor of the next page, "" on the last.
-	Next string
-}
-
-// ListReferrals returns a page of referrals, newest first: by status from
-// gsi2, or all from gsi1. Never a scan.
-func (s *Store) ListReferrals(ctx context.Context, q ListQuery) (Page, error) {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 25
-	}
-	limit = min(limit, 100)
-	index, pkName, skName, pk := dynamo.GSI1, "gsi1pk", "gsi1sk", string(allReferralsPK)
-	if q.Status != "" {
-		index, pkName, skName, pk = dynamo.GSI2, "gsi2pk", "gsi2sk", string(statusPK(q.Status))
-	}
-	in := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.tables.Referrals),
-		IndexName:                 aws.String(index),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": pkName},
-		ExpressionAttributeValues: item{":pk": dynamo.S(pk)},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(int32(limit)),
-	}
-	if q.Cursor != "" {
-		start, err := decodeCursor(q.Cursor, pkName, skName, pk)
-		if err != nil {
-			return Page{}, err
-		}
-		in.ExclusiveStartKey = start
-	}
-	out, err := s.db.Query(ctx, in)
-	if err != nil {
-		return Page{}, fmt.Errorf("store: list referrals: %w", err)
-	}
-	var p Page
-	for _, it := range out.Items {
-		r, err := summaryFrom(it)
-		if err != nil {
-			return Page{}, err
-		}
-		p.Referrals = append(p.Referrals, r)
-	}
-	if len(out.LastEvaluatedKey) > 0 {
-		p.Next = encodeCursor(out.LastEvaluatedKey)
-	}
-	return p, nil
 }
 
 // ---------------------------------------------------------------- cases

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -44,6 +45,9 @@ type Store interface {
 	GetSummaries(ctx context.Context, ids []string) (map[string]store.Summary, error)
 	UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error)
 	ListReferrals(ctx context.Context, q store.ListQuery) (store.Page, error)
+	QueueCounts(ctx context.Context) (map[referral.Status]int, error)
+	SearchReferrals(ctx context.Context, text string) (store.SearchResult, error)
+	ReferralsOfCases(ctx context.Context, caseIDs []string) ([]store.Summary, error)
 	GetCase(ctx context.Context, id string) (store.Case, error)
 	GetCaseDetail(ctx context.Context, id, cursor string) (store.CaseDetail, error)
 	UpdateCase(ctx context.Context, id string, fn func(*store.Case) (store.CaseEffects, error)) (store.Case, error)
@@ -85,6 +89,7 @@ func Run(t *testing.T, h Harness) {
 		{"UpdateCase", testUpdateCase},
 		{"CaseHistoryPages", testCaseHistoryPages},
 		{"ListReferrals", testList},
+		{"QueueCountsSearchAndCases", testQueue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -878,7 +883,9 @@ func testCaseHistoryPages(t *testing.T, h Harness) {
 	}
 }
 
-// testList: work lists, newest first, all or by status, in pages.
+// testList: the queue's lists, most urgent first (every referral here
+// invites to the same meeting, so the longest waiting first), all or by
+// status, in pages; a decided referral after every open one.
 func testList(t *testing.T, h Harness) {
 	clk := clock.NewFixed(Now)
 	s := h.New(t, clk)
@@ -898,33 +905,37 @@ func testList(t *testing.T, h Harness) {
 	}
 	all, err := s.ListReferrals(ctx(), store.ListQuery{})
 	must(t, err)
-	if !slices.Equal(ids(all), []string{"r4", "r3", "r2", "r1", "r0"}) || all.Next != "" {
+	if !slices.Equal(ids(all), []string{"r0", "r1", "r2", "r3", "r4"}) || all.Next != "" {
 		t.Errorf("all: %v next %q", ids(all), all.Next)
 	}
-	if all.Referrals[1].Status != referral.StatusClassified || all.Referrals[1].FamilyName == "" || all.Referrals[1].CaseID != "c3" {
-		t.Errorf("summary in the list %+v", all.Referrals[1])
+	if all.Referrals[3].Status != referral.StatusClassified || all.Referrals[3].FamilyName == "" || all.Referrals[3].CaseID != "c3" || all.Referrals[3].MeetingDate != "2026-12-10" {
+		t.Errorf("summary in the list %+v", all.Referrals[3])
 	}
 	p1, err := s.ListReferrals(ctx(), store.ListQuery{Status: referral.StatusReceived, Limit: 2})
 	must(t, err)
-	if !slices.Equal(ids(p1), []string{"r4", "r2"}) || p1.Next == "" {
+	if !slices.Equal(ids(p1), []string{"r0", "r2"}) || p1.Next == "" {
 		t.Fatalf("received, page 1: %v next %q", ids(p1), p1.Next)
 	}
 	p2, err := s.ListReferrals(ctx(), store.ListQuery{Status: referral.StatusReceived, Limit: 2, Cursor: p1.Next})
 	must(t, err)
-	if !slices.Equal(ids(p2), []string{"r0"}) || p2.Next != "" {
+	if !slices.Equal(ids(p2), []string{"r4"}) || p2.Next != "" {
 		t.Fatalf("received, page 2: %v next %q", ids(p2), p2.Next)
 	}
 	cl, err := s.ListReferrals(ctx(), store.ListQuery{Status: referral.StatusClassified})
 	must(t, err)
-	if !slices.Equal(ids(cl), []string{"r3", "r1"}) {
+	if !slices.Equal(ids(cl), []string{"r1", "r3"}) {
 		t.Errorf("classified: %v", ids(cl))
 	}
 	a1, err := s.ListReferrals(ctx(), store.ListQuery{Limit: 3})
 	must(t, err)
 	a2, err := s.ListReferrals(ctx(), store.ListQuery{Limit: 3, Cursor: a1.Next})
 	must(t, err)
-	if !slices.Equal(append(ids(a1), ids(a2)...), []string{"r4", "r3", "r2", "r1", "r0"}) {
+	if !slices.Equal(append(ids(a1), ids(a2)...), []string{"r0", "r1", "r2", "r3", "r4"}) || a2.Next != "" {
 		t.Errorf("all in pages of 3: %v %v", ids(a1), ids(a2))
+	}
+	// Exactly a page left: no Next leading to an empty page.
+	if e1, err := s.ListReferrals(ctx(), store.ListQuery{Status: referral.StatusClassified, Limit: 2}); err != nil || len(e1.Referrals) != 2 || e1.Next != "" {
+		t.Errorf("classified in a page of 2: %+v %v", e1, err)
 	}
 	if none, err := s.ListReferrals(ctx(), store.ListQuery{Status: referral.StatusDeclined}); err != nil || len(none.Referrals) != 0 || none.Next != "" {
 		t.Errorf("declined: %+v %v", none, err)
@@ -938,5 +949,86 @@ func testList(t *testing.T, h Harness) {
 		if _, err := s.ListReferrals(ctx(), q); !errors.Is(err, store.ErrBadCursor) {
 			t.Errorf("%+v: %v", q, err)
 		}
+	}
+}
+
+// testQueue: the counts per status follow every status change; a search
+// finds a referral by each identifier written the usual ways, by its
+// agency reference and by name (family name; first given and family
+// name; an alias), case and accents ignored, and nothing else; the
+// referrals of some cases are exactly theirs.
+func testQueue(t *testing.T, h Harness) {
+	s := h.New(t, clock.NewFixed(Now))
+	// r1: the fixture (Samuel O'Testperson, alias Sam Testperson, X123456,
+	// 08/0123456K, C-000123, TVP-PPU-2026-00123). r2: someone else.
+	must(t, s.CreateReferral(ctx(), NewReferral("r1", "c1", "k1", Now)))
+	other := NewReferral("r2", "c2", "k2", Now.Add(time.Minute))
+	other.Referral.Body.AgencyReference = "MPS-2026-9"
+	other.Referral.Body.Person.GivenNames, other.Referral.Body.Person.FamilyName, other.Referral.Body.Person.Aliases = "Anne", "de Souza", nil
+	other.Referral.Body.Person.Identifiers = referral.Identifiers{CRN: "A000001"}
+	must(t, s.CreateReferral(ctx(), other))
+	must(t, s.CreateReferral(ctx(), NewReferral("r3", "c3", "k3", Now.Add(2*time.Minute))))
+
+	counts, err := s.QueueCounts(ctx())
+	must(t, err)
+	if counts[referral.StatusReceived] != 3 || counts[referral.StatusClassified] != 0 || len(counts) != len(referral.Statuses) {
+		t.Errorf("counts %v", counts)
+	}
+	if res, err := s.SearchReferrals(ctx(), "X123456"); err != nil || len(res.Referrals) != 0 {
+		t.Errorf("found before classification (search entries come with it): %+v %v", res, err)
+	}
+	classify := func(id string) {
+		t.Helper()
+		_, err := s.UpdateReferral(ctx(), id, func(r *store.Referral) (store.ReferralEffects, error) {
+			cls := referral.Classify(r.Body, Now, Now)
+			r.Status, r.Classification = referral.StatusClassified, &cls
+			return store.ReferralEffects{}, nil
+		})
+		must(t, err)
+	}
+	classify("r1")
+	classify("r2")
+	classify("r3")
+	_, err = s.UpdateReferral(ctx(), "r3", decide(referral.DecisionDecline, "d2-r3", referral.StatusClassified, referral.StatusDeclined, Now))
+	must(t, err)
+	_, err = s.UpdateReferral(ctx(), "r1", decide(referral.DecisionAccept, "d-r1", referral.StatusClassified, referral.StatusAccepted, Now))
+	must(t, err)
+	counts, err = s.QueueCounts(ctx())
+	must(t, err)
+	if counts[referral.StatusReceived] != 0 || counts[referral.StatusClassified] != 1 || counts[referral.StatusDeclined] != 1 || counts[referral.StatusAccepted] != 1 {
+		t.Errorf("counts after the decisions %v", counts)
+	}
+
+	for q, want := range map[string]string{
+		"X123456": "r1,r3", " x123456 ": "r1,r3", // CRN
+		"08/0123456K": "r1,r3", "2008/123456k": "r1,r3", // PNC
+		"C-000123": "r1,r3", "c000123": "r1,r3", // council number
+		"tvp ppu 2026 00123": "r1,r3", "MPS-2026-9": "r2", // agency reference
+		"O'Testperson": "r1,r3", "otestperson": "r1,r3", "SAMUEL otestPERSON": "r1,r3", // name
+		"Testperson": "r1,r3", "Sam Testperson": "r1,r3", // alias
+		"de Souza": "r2", "Anne de Souza": "r2", "Anne Maria de Souza": "r2", "a000001": "r2",
+		"Samuel": "", "Testpers": "", "X123457": "", "": "",
+	} {
+		res, err := s.SearchReferrals(ctx(), q)
+		must(t, err)
+		var got []string
+		for _, r := range res.Referrals {
+			got = append(got, r.ID)
+		}
+		slices.Sort(got)
+		if strings.Join(got, ",") != want || res.More {
+			t.Errorf("search %q found %v (more %v), want %q", q, got, res.More, want)
+		}
+	}
+
+	rs, err := s.ReferralsOfCases(ctx(), []string{"c2", "c3", "nope"})
+	must(t, err)
+	var got []string
+	for _, r := range rs {
+		got = append(got, r.ID+":"+string(r.Status))
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, []string{"r2:classified", "r3:declined"}) {
+		t.Errorf("referrals of c2 and c3: %v", got)
 	}
 }

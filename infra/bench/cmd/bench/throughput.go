@@ -25,6 +25,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/email"
 	"github.com/mappa-coordinator/mappa/shared/mailer"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
+	"github.com/mappa-coordinator/mappa/shared/store"
 )
 
 const posters = 16 // agencies posting at once
@@ -284,23 +285,27 @@ func waitUntil(ctx context.Context, start time.Time, limit time.Duration, done f
 	}
 }
 
-// countStatus counts the referrals in a status (gsi2 "STATUS#<status>").
+// countStatus counts the referrals in a status (gsi2
+// "STATUS#<status>#<shard>", every shard).
 func countStatus(ctx context.Context, db *dynamodb.Client, table, status string) (int, error) {
 	total := 0
-	in := &dynamodb.QueryInput{TableName: aws.String(table), IndexName: aws.String(dynamo.GSI2), Select: types.SelectCount,
-		KeyConditionExpression:    aws.String("gsi2pk = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S("STATUS#" + status)}}
-	for {
-		out, err := db.Query(ctx, in)
-		if err != nil {
-			return 0, err
+	for shard := range store.ListShards {
+		in := &dynamodb.QueryInput{TableName: aws.String(table), IndexName: aws.String(dynamo.GSI2), Select: types.SelectCount,
+			KeyConditionExpression:    aws.String("gsi2pk = :pk"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": dynamo.S(fmt.Sprintf("STATUS#%s#%d", status, shard))}}
+		for {
+			out, err := db.Query(ctx, in)
+			if err != nil {
+				return 0, err
+			}
+			total += int(out.Count)
+			if len(out.LastEvaluatedKey) == 0 {
+				break
+			}
+			in.ExclusiveStartKey = out.LastEvaluatedKey
 		}
-		total += int(out.Count)
-		if len(out.LastEvaluatedKey) == 0 {
-			return total, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
+	return total, nil
 }
 
 // sesCount is how many emails local SES holds.
