@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mappa-coordinator/mappa/shared/access"
 	"github.com/mappa-coordinator/mappa/shared/auth"
@@ -165,6 +166,28 @@ type Summary struct {
 	Links   Links        `json:"links"`
 }
 
+// Row is one row of the queue: a referral and the other referrals on the
+// page that may be the same person.
+type Row struct {
+	Summary
+	// Duplicates are the other referrals on the page that may be the same
+	// person (the same case, or the same family name and date of birth),
+	// most urgent first; the row's own referral is the group's most
+	// urgent. Absent when there are none.
+	Duplicates []Summary `json:"duplicates,omitempty"`
+}
+
+// Counts are the referrals in each status that the caller may see (of
+// the search's results when searching); all is their sum.
+type Counts struct {
+	All                   int `json:"all"`
+	Received              int `json:"received"`
+	Classified            int `json:"classified"`
+	MoreInformationNeeded int `json:"more-information-needed"`
+	Accepted              int `json:"accepted"`
+	Declined              int `json:"declined"`
+}
+
 // MeetingWhen is when a meeting is: a calendar date and "HH:MM" in
 // Europe/London.
 type MeetingWhen struct {
@@ -179,9 +202,20 @@ type Links struct {
 	Next string `json:"next,omitempty"`
 }
 
-// List is GET /v1/staff/referrals.
+// List is GET /v1/staff/referrals: one page of the queue.
 type List struct {
-	Items []Summary `json:"items"`
+	// Items are the rows, most urgent first (docs/data-model.md, "The
+	// referrals queue"): one per person, the others in duplicates.
+	Items []Row `json:"items"`
+	// Counts per status (for the tabs).
+	Counts Counts `json:"counts"`
+	// Order is how the rows are sorted: "urgency".
+	Order string `json:"order"`
+	// Search is the search text the rows answer ("" when listing).
+	Search string `json:"search,omitempty"`
+	// More is true when a search found more referrals than it shows
+	// (at most 50): search by an identifier, or the full name.
+	More bool `json:"more,omitempty"`
 	// Next is the cursor of the next page; absent on the last page.
 	Next  string `json:"next,omitempty"`
 	Links Links  `json:"links"`
@@ -310,7 +344,7 @@ func (s *Service) handleMe(w http.ResponseWriter, r *http.Request) {
 func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var errs validation.Errors
-	lq := store.ListQuery{Status: referral.Status(q.Get("status")), Cursor: q.Get("cursor")}
+	lq := QueueQuery{Status: referral.Status(q.Get("status")), Cursor: q.Get("cursor"), Search: strings.TrimSpace(q.Get("q"))}
 	if lq.Status != "" && !lq.Status.Valid() {
 		errs.Add("/status", "must be one of received, classified, more-information-needed, accepted, declined (query parameter)")
 	}
@@ -321,27 +355,35 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 		}
 		lq.Limit = n
 	}
+	if utf8.RuneCountInString(lq.Search) > 100 {
+		errs.Add("/q", "must be at most 100 characters: a name, CRN, PNC number, council number or agency reference (query parameter)")
+	}
+	if lq.Search != "" && lq.Cursor != "" {
+		errs.Add("/cursor", "a search has one page: leave out the cursor (query parameter)")
+	}
 	if !errs.OK() {
 		httpapi.Invalid(w, r, errs)
 		return
 	}
-	p, err := s.List(r.Context(), actor(r, RouteReferralList), lq)
+	p, err := s.Queue(r.Context(), actor(r, RouteReferralList), lq)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	out := List{Items: []Summary{}, Next: p.Next}
-	for _, ref := range p.Referrals {
-		out.Items = append(out.Items, Summary{
-			ID: ref.ID, Status: ref.Status, ReceivedAt: ref.CreatedAt, UpdatedAt: ref.UpdatedAt, CaseID: ref.CaseID,
-			Source: ref.Source, ReferringAgency: ref.ReferringAgency, AgencyReference: ref.AgencyReference,
-			Person:         PersonName{GivenNames: ref.GivenNames, FamilyName: ref.FamilyName},
-			LevelRequested: ref.LevelRequested, SuggestedLevel: ref.SuggestedLevel,
-			PrimaryCategory: ref.PrimaryCategory, Outcome: ref.Outcome, ShortNotice: ref.ShortNotice,
-			PossibleMatch: ref.MatchState == referral.MatchPending,
-			Meeting:       summaryMeeting(ref),
-			Links:         Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)},
-		})
+	c := p.Counts
+	out := List{Items: []Row{}, Next: p.Next, Order: "urgency", Search: lq.Search, More: p.More, Counts: Counts{
+		Received: c[referral.StatusReceived], Classified: c[referral.StatusClassified], MoreInformationNeeded: c[referral.StatusMoreInformation],
+		Accepted: c[referral.StatusAccepted], Declined: c[referral.StatusDeclined],
+	}}
+	for _, n := range c {
+		out.Counts.All += n
+	}
+	for _, g := range p.Groups {
+		row := Row{Summary: summaryBody(g[0])}
+		for _, d := range g[1:] {
+			row.Duplicates = append(row.Duplicates, summaryBody(d))
+		}
+		out.Items = append(out.Items, row)
 	}
 	if p.Next != "" {
 		v := url.Values{"cursor": {p.Next}}
@@ -354,6 +396,20 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 		out.Links.Next = "/v1/staff/referrals?" + v.Encode()
 	}
 	httpapi.JSON(w, http.StatusOK, out)
+}
+
+// summaryBody is one referral of the queue as the API shows it.
+func summaryBody(ref store.Summary) Summary {
+	return Summary{
+		ID: ref.ID, Status: ref.Status, ReceivedAt: ref.CreatedAt, UpdatedAt: ref.UpdatedAt, CaseID: ref.CaseID,
+		Source: ref.Source, ReferringAgency: ref.ReferringAgency, AgencyReference: ref.AgencyReference,
+		Person:         PersonName{GivenNames: ref.GivenNames, FamilyName: ref.FamilyName},
+		LevelRequested: ref.LevelRequested, SuggestedLevel: ref.SuggestedLevel,
+		PrimaryCategory: ref.PrimaryCategory, Outcome: ref.Outcome, ShortNotice: ref.ShortNotice,
+		PossibleMatch: ref.MatchState == referral.MatchPending,
+		Meeting:       summaryMeeting(ref),
+		Links:         Links{Self: referralLink(ref.ID), Case: caseLink(ref.CaseID)},
+	}
 }
 
 func (s *Service) handleCreate(w http.ResponseWriter, r *http.Request) {

@@ -1,5 +1,6 @@
 // Package staffapi is the staff side of referrals and cases: who am I, the
-// referral work list, entering a referral received by email, reading a
+// referrals queue (most urgent first, counts, search, possible duplicates
+// grouped; queue.go), entering a referral received by email, reading a
 // referral with its classification and decisions, deciding it, resolving a
 // possible match, reading a case and confirming or setting its level.
 //
@@ -36,6 +37,9 @@ import (
 type Store interface {
 	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
 	ListReferrals(ctx context.Context, q store.ListQuery) (store.Page, error)
+	QueueCounts(ctx context.Context) (map[referral.Status]int, error)
+	SearchReferrals(ctx context.Context, text string) (store.SearchResult, error)
+	ReferralsOfCases(ctx context.Context, caseIDs []string) ([]store.Summary, error)
 	UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error)
 	GetCaseDetail(ctx context.Context, id, cursor string) (store.CaseDetail, error)
 	GetSummaries(ctx context.Context, ids []string) (map[string]store.Summary, error)
@@ -145,34 +149,6 @@ func (s *Service) Referral(ctx context.Context, a Actor, id string) (ReferralVie
 		return ReferralView{}, err
 	}
 	return ReferralView{Referral: r, Decisions: hist}, nil
-}
-
-// List returns a page of referrals after auditing the read: one audit
-// record for the list read, naming every referral it showed (the list
-// shows names), not one record per row.
-func (s *Service) List(ctx context.Context, a Actor, q store.ListQuery) (store.Page, error) {
-	scope, err := s.access.ScopeOf(ctx, a.Identity)
-	if err != nil {
-		return store.Page{}, err
-	}
-	p, err := s.store.ListReferrals(ctx, q)
-	if err != nil {
-		return store.Page{}, err
-	}
-	// Row rules: a page holds only referrals of cases the caller may see
-	// (a page may then be shorter than the limit; next still continues).
-	p.Referrals = slices.DeleteFunc(p.Referrals, func(r store.Summary) bool { return !scope.Has(r.CaseID) })
-	if len(p.Referrals) == 0 {
-		return p, nil
-	}
-	e := s.entry(a, audit.ActionReferralList, "list:referrals", "")
-	for _, r := range p.Referrals {
-		e.Subjects = append(e.Subjects, "referral:"+r.ID)
-	}
-	if err := s.audit.Record(ctx, e); err != nil {
-		return store.Page{}, err
-	}
-	return p, nil
 }
 
 // Decide records a business support officer's decision on a referral.
