@@ -121,8 +121,9 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 			func() error { return s.CreateReferral(ctx, second) }},
 		{"GetReferral", []string{"Referrals:referral", "Referrals:referral-body"}, nil,
 			func() error { _, err := s.GetReferral(ctx, "cap-r1"); return err }},
-		{"UpdateReferral: classify (email, audit)", []string{"Referrals:referral", "Referrals:referral-body"},
-			[]string{"Referrals:referral", "Referrals:classification", "Cases:case", "Cases:case-classification", "Audit:audit", "Outbox:email"},
+		{"UpdateReferral: classify (email, audit, queue counter, 8 search entries)", []string{"Referrals:referral", "Referrals:referral-body"},
+			append([]string{"Referrals:referral", "Referrals:classification", "Cases:case", "Cases:case-classification", "Audit:audit", "Outbox:email", "Referrals:queue-count"},
+				slices.Repeat([]string{"Referrals:search-entry"}, 8)...), // CRN, PNC, council number, reference, 2 names each for the person and the alias
 			func() error {
 				clk.Set(Now.Add(time.Minute))
 				_, err := s.UpdateReferral(ctx, "cap-r1", func(r *store.Referral) (store.ReferralEffects, error) {
@@ -132,8 +133,8 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 				})
 				return err
 			}},
-		{"UpdateReferral: accept (decision, Board counter, audit)", []string{"Referrals:referral", "Referrals:referral-body", "Referrals:classification"},
-			append([]string{"Referrals:referral", "Referrals:decision", "Audit:audit"}, counters(len(report.ForDecision(string(accept.Kind), accept.At)))...),
+		{"UpdateReferral: accept (decision, Board counter, queue counters, audit)", []string{"Referrals:referral", "Referrals:referral-body", "Referrals:classification"},
+			append([]string{"Referrals:referral", "Referrals:decision", "Audit:audit", "Referrals:queue-count", "Referrals:queue-count"}, counters(len(report.ForDecision(string(accept.Kind), accept.At)))...),
 			func() error {
 				clk.Set(accept.At)
 				_, err := s.UpdateReferral(ctx, "cap-r1", func(r *store.Referral) (store.ReferralEffects, error) {
@@ -153,6 +154,10 @@ func MeasureCapacity(ctx context.Context, db CapacityDB, tables dynamo.Tables) (
 				_, err := s.ListReferrals(ctx, store.ListQuery{Status: referral.StatusReceived})
 				return err
 			}},
+		{"QueueCounts (the counters written so far)", []string{"Referrals:queue-count", "Referrals:queue-count"}, nil,
+			func() error { _, err := s.QueueCounts(ctx); return err }},
+		{"SearchReferrals (by CRN: one entry, one referral)", []string{"Referrals:search-entry", "Referrals:referral"}, nil,
+			func() error { _, err := s.SearchReferrals(ctx, "X123456"); return err }},
 		{"GetCase", []string{"Cases:case", "Cases:case-classification"}, nil,
 			func() error { _, err := s.GetCase(ctx, "cap-c1"); return err }},
 		{"UpdateCase: confirm the level (history, Board counters, audit)", []string{"Cases:case", "Cases:case-classification"},
