@@ -16,9 +16,11 @@ import (
 	"github.com/mappa-coordinator/mappa/infra/localapp"
 	"github.com/mappa-coordinator/mappa/infra/localstack"
 	"github.com/mappa-coordinator/mappa/infra/seed"
+	"github.com/mappa-coordinator/mappa/infra/tables"
 	"github.com/mappa-coordinator/mappa/shared/app"
 	"github.com/mappa-coordinator/mappa/shared/auth"
 	"github.com/mappa-coordinator/mappa/shared/civil"
+	"github.com/mappa-coordinator/mappa/shared/store/storetest"
 )
 
 // overheadNotes and capacityNotes explain the results (written after
@@ -312,7 +314,50 @@ func overhead(ctx context.Context, e *env) (string, error) {
 			return "", err
 		}
 	}
-	return overheadReport(e, k, ops), nil
+	// The store's own operations, by its contract suite, on fresh tables.
+	tpl, err := st.Template()
+	if err != nil {
+		return "", err
+	}
+	capTables, err := tables.Create(ctx, db, tpl, "cap-")
+	if err != nil {
+		return "", err
+	}
+	rows, err := storetest.MeasureCapacity(ctx, db, capTables)
+	if err != nil {
+		return "", fmt.Errorf("store capacity: %w", err)
+	}
+	return overheadReport(e, k, ops) + storeCapacity(rows), nil
+}
+
+func storeCapacity(rows []storetest.CapacityRow) string {
+	var b strings.Builder
+	b.WriteString(`
+The store's own operations, measured by its contract suite (shared/store/storetest.MeasureCapacity,
+the table TestConsumedCapacity checks in make test) on fresh tables in the same DynamoDB Local: units
+per table and index as reported, beside the minimum for the items each operation needs by AWS's
+rules, index entries included. A measured figure below the minimum for a transaction is DynamoDB
+Local's accounting (one item a table, above), not a saving.
+
+`)
+	b.WriteString(storetest.CapacityMarkdown(rows))
+	var equal, under, over []string
+	for _, r := range rows {
+		switch m, n := r.MeasuredTotal(), r.MinimumTotal(); {
+		case m > n+1e-9:
+			over = append(over, fmt.Sprintf("%s (+%g)", r.Operation, m-n))
+		case m < n-1e-9:
+			under = append(under, r.Operation)
+		default:
+			equal = append(equal, r.Operation)
+		}
+	}
+	fmt.Fprintf(&b, "\nTarget (equal to the minimum): %d of %d operations equal; %d over it", len(equal), len(rows), len(over))
+	if len(over) > 0 {
+		b.WriteString(" (**missed**: " + strings.Join(over, "; ") + ")")
+	}
+	fmt.Fprintf(&b, "; %d reported under it (transactions, DynamoDB Local's accounting).\n", len(under))
+	return b.String()
 }
 
 func str(v any) string { s, _ := v.(string); return s }
