@@ -1,6 +1,7 @@
 // Package scale loads a synthetic caseload into the local tables, fast, for
 // the scale benchmarks of `make bench` (docs/benchmarks.md, "Scale"): n
-// cases, each with its referral, its next MAPPA meeting, two attendees
+// cases, each with its referral, its row in the risk register (a traffic
+// light and the next review), its next MAPPA meeting, two attendees
 // (the service manager by the rota and the child's social worker), the
 // meeting's invitations and reminders (due items), the service manager's
 // assignment and continuity, and the Board's counters for the last 24
@@ -42,11 +43,13 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/notice"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/register"
 	"github.com/mappa-coordinator/mappa/shared/report"
 	"github.com/mappa-coordinator/mappa/shared/reportstore"
 	"github.com/mappa-coordinator/mappa/shared/risk"
 	"github.com/mappa-coordinator/mappa/shared/rota"
 	"github.com/mappa-coordinator/mappa/shared/staff"
+	"github.com/mappa-coordinator/mappa/shared/store"
 	"github.com/mappa-coordinator/mappa/shared/workdays"
 )
 
@@ -419,6 +422,11 @@ func caseItems(o Options, cal *workdays.Calendar, days []civil.Date, now time.Ti
 
 	// Case, its referral link, the service manager's assignment and
 	// continuity.
+	day := meetingDay(days, i)
+	if !o.MeetingsOn.IsZero() {
+		day = o.MeetingsOn
+	}
+	light := []referral.RAG{referral.RAGRed, referral.RAGAmber, referral.RAGGreen, referral.RAGAmber, referral.RAGGreen}[i%5]
 	person, err := json.Marshal(referral.Person{GivenNames: given, FamilyName: family,
 		DateOfBirth: civil.New(1960+i%40, time.Month(1+i%12), 1+i%28), Gender: "male"})
 	if err != nil {
@@ -430,6 +438,13 @@ func caseItems(o Options, cal *workdays.Calendar, days []civil.Date, now time.Ti
 		"createdAt": dynamo.S(rs), "updatedAt": dynamo.S(rs), "risk": dynamo.S(string(risk.High)),
 		"crns":   &types.AttributeValueMemberSS{Value: []string{fmt.Sprintf("S%06d", i)}},
 		"gsi1pk": dynamo.S("CASES"), "gsi1sk": dynamo.S(rs + "#" + caseID),
+		// The risk register's row (its sparse gsi2, as store.caseItem
+		// derives it): the traffic light, and the booked meeting as the
+		// next review.
+		"rag": dynamo.S(string(light)), "category": dynamo.N(int64(1 + i%2)), "nextMeeting": dynamo.S(day.String()),
+		"nextReview": dynamo.S(day.String()), "reviewBasis": dynamo.S(string(register.BasisBooked)),
+		"givenNames": dynamo.S(given), "familyName": dynamo.S(family),
+		"gsi2pk": dynamo.S(store.RegisterPK(register.Light(string(light)))), "gsi2sk": dynamo.S(register.Key(day, caseID)),
 	})
 	add(o.Tables.Cases, map[string]types.AttributeValue{
 		"pk": dynamo.S("CASE#" + caseID), "sk": dynamo.S("REFERRAL#" + rs + "#" + refID), "type": dynamo.S("case-referral"),
@@ -443,10 +458,6 @@ func caseItems(o Options, cal *workdays.Calendar, days []civil.Date, now time.Ti
 	})
 
 	// The next meeting and its attendees (meetings table).
-	day := meetingDay(days, i)
-	if !o.MeetingsOn.IsZero() {
-		day = o.MeetingsOn
-	}
 	startAt := day.In(civil.London).Add(time.Duration(10+i%6) * time.Hour)
 	m := meeting.Meeting{ID: meetingID, CaseID: caseID, Level: level, Kind: meeting.KindReview, Origin: meeting.OriginCadence,
 		Status: meeting.StatusScheduled, Start: startAt, Date: day, Time: startAt.In(civil.London).Format("15:04"),

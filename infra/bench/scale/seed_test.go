@@ -92,6 +92,12 @@ func TestLoadedCaseloadIsReadByTheSystem(t *testing.T) {
 	if b, _ := json.Marshal(m); !strings.Contains(string(b), scale.ManagerID(7%len(res.Managers))) {
 		t.Errorf("meeting 7 lacks its service manager: %s", b)
 	}
+	// The risk register: every loaded case is an open case on it (one in
+	// five red).
+	reg := get(seed.BSO1, "/v1/staff/register?rag=red&limit=100")
+	if b, _ := json.Marshal(reg); strings.Count(string(b), `"Person-`) != n/5 {
+		t.Errorf("register of red cases: %s", b)
+	}
 	// The Board's report counts the loaded months.
 	rep := get(seed.AD1, "/v1/staff/reports")
 	if b, _ := json.Marshal(rep); !strings.Contains(string(b), `"received"`) {

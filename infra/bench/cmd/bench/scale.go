@@ -173,8 +173,15 @@ func scaleOne(ctx context.Context, e *env, n int) (sizeResult, error) {
 	if err != nil {
 		return res, err
 	}
-	res.pages = []pageResult{queue, all, board, {name: "risk register first page",
-		unmeasured: "not built yet (the register is another open issue); its page is a Query on an index with a page limit by design"}}
+	reg, err := page("risk register first page", bso, "/v1/staff/register", items)
+	if err != nil {
+		return res, err
+	}
+	red, err := page("risk register, red only", bso, "/v1/staff/register?rag=red", items)
+	if err != nil {
+		return res, err
+	}
+	res.pages = []pageResult{queue, all, reg, red, board}
 
 	// The reminder sweep for one day: the working day 20 days after the
 	// first meeting day (every kind of due item falls on it).
@@ -229,7 +236,8 @@ func scaleReport(e *env, rs []sizeResult) string {
 	}
 	fmt.Fprintf(&b, `For each size (%s cases), fresh tables in one DynamoDB Local, loaded by the seeder
 (infra/bench/scale: BatchWriteItem, %d parallel workers, with a progress bar) with synthetic cases:
-each its referral, case, service manager assignment and continuity, its next MAPPA meeting (spread
+each its referral, case (with its risk register row: one in five red, two amber, two green, the
+booked meeting as the next review), service manager assignment and continuity, its next MAPPA meeting (spread
 over the working days of %d days) with two attendees, the meeting's notice, two invitations and four
 reminders (due items), and the Board's counters for 24 months; every name is synthetic. Then, through
 the proxy that reads every DynamoDB call's consumed capacity (ReturnConsumedCapacity INDEXES: table
@@ -240,8 +248,9 @@ and indexes) and the items it read:
   read against items due, every item every call read (the due items plus each meeting's notice and
   invitations), units, wall time;
 - **pages**, each called %d times straight on the web function's net/http handler (medians): the
-  queue's first page (referrals waiting for a decision), the first page of all referrals, and the
-  Board's report (12 months of counters).
+  queue's first page (referrals waiting for a decision), the first page of all referrals, the risk
+  register's first page (every open case, by traffic light, soonest review first) and its red
+  cases only, and the Board's report (12 months of counters).
 
 Targets: items read equal to items due; units per due item flat from the smallest size to the
 largest; pages independent of table size.
