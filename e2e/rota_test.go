@@ -344,6 +344,11 @@ func TestRegisterFollowsTheMeetingsThroughTheStreams(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(string(r.Body), `"date":"2027-04-01","basis":"due"`) {
 		t.Fatalf("register: %d %s", r.Status, r.Body)
 	}
+	// And the case record.
+	r = f.h.Do("GET", "/v1/staff/cases/"+caseID, f.h.StaffToken("staff-bso"), nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"nextReview":{"date":"2027-04-01","basis":"due"`) {
+		t.Fatalf("case record: %d %s", r.Status, r.Body)
+	}
 }
 
 // Nobody available: the meeting shows the gap and the business support

@@ -137,3 +137,71 @@ test('A social worker sees only their own cases; an assistant director sees coun
   assert.deepEqual(ad.problems, [])
   await ad.context.close()
 })
+
+/** Calls the staff API from the page with the signed-in person's token. */
+async function apiCall (page, method, path, body) {
+  return await page.evaluate(async ([method, path, body]) => {
+    const s = JSON.parse(sessionStorage.getItem('mappa.session'))
+    const res = await fetch(path, { method, headers: { Authorization: `Bearer ${s.accessToken}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+    return { status: res.status, body: await res.json().catch(() => null) }
+  }, [method, path, body])
+}
+
+test('The case record shows the next review, children, the MAPPA marker, the meetings timeline, actions and the referrals, by keyboard and at 320 px', { timeout: 180000 }, async () => {
+  const { context, page, problems } = await newPage(browser)
+  await signInAs(page, server.url, 'Business support officer')
+  await page.goto(new URL('register?level=2', server.url).href)
+  await page.locator('#register-table a', { hasText: 'Adam Demoperson' }).click()
+  await page.waitForURL(/\/cases\/[^/]+$/)
+  const caseId = new URL(page.url()).pathname.split('/').pop()
+
+  // What the business support officer records elsewhere: a review meeting
+  // in four weeks, an action agreed there that is already overdue, and a
+  // MAPPA marker request.
+  const day = new Date(Date.now() + 28 * 86400000)
+  while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1)
+  const date = day.toISOString().slice(0, 10)
+  const m = await apiCall(page, 'POST', `/v1/staff/cases/${caseId}/meetings`, { level: 2, kind: 'review', date, time: '10:00', place: 'Exampleton Police Station' })
+  assert.equal(m.status, 201, JSON.stringify(m.body))
+  const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10)
+  const a = await apiCall(page, 'POST', `/v1/staff/meetings/${m.body.meeting.id}/actions`, { text: 'Share the safety plan with the school', ownerAgency: 'Probation', due: yesterday })
+  assert.equal(a.status, 201, JSON.stringify(a.body))
+  const mk = await apiCall(page, 'POST', `/v1/staff/cases/${caseId}/marker-requests`, { caseNumber: 'DEMO-A-1', reason: 'Level 2 MAPPA nominal' })
+  assert.ok(mk.status === 201 || mk.status === 200, JSON.stringify(mk.body))
+
+  // The rota function books the review into the case within seconds (the
+  // meetings stream): reload until the next review shows the date.
+  let next = ''
+  const booked = 'A meeting is booked for that day'
+  for (let i = 0; i < 40 && !next.includes(booked); i++) {
+    await page.reload()
+    await page.locator('#next-review').waitFor()
+    next = await page.locator('#next-review').innerText()
+    if (!next.includes(booked)) await page.waitForTimeout(500)
+  }
+  assert.match(next, /in \d+ days[\s\S]*A meeting is booked for that day/)
+  assert.equal(await page.title(), 'Case record – MAPPA Coordinator')
+  assert.match(await page.locator('#case-summary').innerText(), /Risk of serious harm\s+High/)
+  assert.match(await page.locator('#case-children').innerText(), /Bea Sample/)
+  assert.match(await page.locator('#marker-status').innerText(), /Requested on[\s\S]*DEMO-A-1[\s\S]*Requested/)
+  assert.match(await page.locator('#meetings-timeline').innerText(), /Level 2 review/)
+  assert.match(await page.locator('#case-actions').innerText(), /Share the safety plan[\s\S]*Probation[\s\S]*Overdue/)
+  assert.match(await page.locator('#category-history-table').innerText(), /Category 2/)
+  assert.ok(await page.locator('#case-referrals tbody tr').count() >= 1)
+  await assertNoAxe(page, 'the case record')
+  await screenshot(page, 'case-record')
+
+  // Keyboard: "On this page" takes you to the meetings.
+  await page.locator('h1').focus()
+  await tabTo(page, 'nav[aria-label="On this page"] a[href="#meetings"]')
+  await page.keyboard.press('Enter')
+  await page.waitForFunction(() => location.hash === '#meetings')
+
+  // At 320 px nothing but the tables' own regions scrolls sideways.
+  await page.setViewportSize({ width: 320, height: 800 })
+  await noSidewaysScroll(page)
+  await assertNoAxe(page, 'the case record at 320 px')
+  await screenshot(page, 'case-record-320')
+  assert.deepEqual(problems, [])
+  await context.close()
+})

@@ -280,7 +280,12 @@ type CaseReferral struct {
 	Agency          string          `json:"agency"`
 	AgencyReference string          `json:"agencyReference"`
 	LevelRequested  int             `json:"levelRequested"`
-	Links           Links           `json:"links"`
+	// Outcome and PrimaryCategory are the referral's classification (the
+	// category history of the case); absent before classification.
+	Outcome         eligibility.Outcome `json:"outcome,omitempty"`
+	PrimaryCategory int                 `json:"primaryCategory,omitempty"`
+	SuggestedLevel  int                 `json:"suggestedLevel,omitempty"`
+	Links           Links               `json:"links"`
 }
 
 // IdentifierLists are a case's identifiers, normalised.
@@ -310,9 +315,14 @@ type CaseBody struct {
 	// Retention is the case's closure, hold and expiry (absent while the
 	// case is open and not held; docs/security.md "Retention and holds").
 	Retention *retention.State `json:"retention,omitempty"`
-	CreatedAt time.Time        `json:"createdAt"`
-	UpdatedAt time.Time        `json:"updatedAt"`
-	Links     Links            `json:"links"`
+	// Risk is the highest risk of serious harm in the latest referral.
+	Risk string `json:"risk,omitempty"`
+	// NextReview is when the case's next review is (the register's):
+	// absent when none is due.
+	NextReview *NextReview `json:"nextReview,omitempty"`
+	CreatedAt  time.Time   `json:"createdAt"`
+	UpdatedAt  time.Time   `json:"updatedAt"`
+	Links      Links       `json:"links"`
 }
 
 // LevelBody is the 200 answer to a level change.
@@ -537,6 +547,14 @@ func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
 	if r := c.Retention; r.Closed != nil || r.Hold != nil {
 		out.Retention = &r
 	}
+	out.Risk = string(c.Risk)
+	if c.Status == store.CaseOpen {
+		today := civil.Today(s.clock.Now())
+		if e := c.RegisterEntry(); !e.Next.IsZero() {
+			d, _ := e.DaysTo(today)
+			out.NextReview = &NextReview{Date: e.Next, Basis: e.Basis, Days: d, Overdue: d < 0}
+		}
+	}
 	if v.Detail.Next != "" {
 		out.Links.Next = caseLink(c.ID) + "?cursor=" + url.QueryEscape(v.Detail.Next)
 	}
@@ -544,6 +562,7 @@ func (s *Service) handleCase(w http.ResponseWriter, r *http.Request) {
 		cr := CaseReferral{ID: l.ReferralID, ReceivedAt: l.ReceivedAt, Agency: l.Agency, Links: Links{Self: referralLink(l.ReferralID)}}
 		if ref, ok := v.Referrals[l.ReferralID]; ok {
 			cr.Status, cr.AgencyReference, cr.LevelRequested = ref.Status, ref.AgencyReference, ref.LevelRequested
+			cr.Outcome, cr.PrimaryCategory, cr.SuggestedLevel = ref.Outcome, ref.PrimaryCategory, ref.SuggestedLevel
 		}
 		out.Referrals = append(out.Referrals, cr)
 	}

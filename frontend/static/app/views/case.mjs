@@ -1,13 +1,18 @@
 // The case record: one person managed under MAPPA. Identifiers; category and
-// level with their history; the referrals that formed it. Page title: "Case
-// record" (never a name).
+// level with their history; risk of serious harm and the traffic light with
+// its history; the next review; associated children; the MAPPA marker
+// request and its status; meetings as a timeline; actions; the referrals
+// that formed it. Changes are made where they belong (the traffic light
+// here; meetings, children, actions and the marker request on the case's
+// meetings page). Page title: "Case record" (never a name).
 
 import { html, summaryList, summaryCard, table, tag, radios, textarea, button, errorSummary, notificationBanner } from '../html.mjs'
-import { api, hasRole, staffNames, ApiError, SignedOut } from '../api.mjs'
+import { api, hasRole, staffNames, ApiError, SignedOut, ROLE_BSO } from '../api.mjs'
 import { categoryText, categoryNumber, levelNumber, dateText, dateTimeText, statusTag, agencyText, actorText, ragTag, riskTag } from '../format.mjs'
 import { classificationOf } from '../model.mjs'
 import { formValues } from '../forms.mjs'
-import { nameOf } from './facts-view.mjs'
+import { nameOf, daysLeftText, londonDate } from './facts-view.mjs'
+import { timeline } from './meetings.mjs'
 
 const RAG_ROLES = ['social-worker', 'team-manager', 'service-manager', 'head-of-service']
 const RAG_ITEMS = [
@@ -85,7 +90,12 @@ export function retentionSection (c, who, state = {}) {
 
 function riskSection (latest) {
   const r = (latest && latest.referral && latest.referral.currentRisk) || null
-  if (!r) return ''
+  if (!r) {
+    return html`<section id="risk" aria-labelledby="risk-heading">
+      <h2 class="govuk-heading-m" id="risk-heading">Risk of serious harm</h2>
+      <p class="govuk-body">The latest referral gave no risk of serious harm.</p>
+    </section>`
+  }
   return html`<section id="risk" aria-labelledby="risk-heading">
     <h2 class="govuk-heading-m" id="risk-heading">Risk of serious harm</h2>
     <p class="govuk-body">As the latest referral gave it${latest.receivedAt ? html` (${dateText(String(latest.receivedAt).slice(0, 10))})` : ''}.</p>
@@ -112,7 +122,100 @@ function levelRows (c, who, names = c.names) {
   ])
 }
 
-export function casePage (c, who, { latest = null, state = {} } = {}) {
+const CLOSED = { done: 'Done', 'circumstances-changed': 'Circumstances changed', 'not-done-by-agency': 'Not done by the agency' }
+const enc = encodeURIComponent
+
+function staffName (names, id) {
+  return (names && id && names[id]) || (id ? 'a member of staff' : undefined)
+}
+
+/** The next review: the date, the days to it (overdue flagged) and why. */
+export function nextReviewText (n) {
+  if (!n) return html`<span class="app-not-known">None due</span> <span class="govuk-body-s app-secondary">(level 1, no level confirmed, or no meeting held or booked yet)</span>`
+  return html`${dateText(n.date)} ${n.overdue ? tag(`Overdue by ${-n.days} ${-n.days === 1 ? 'day' : 'days'}`, 'red') : html`<span class="govuk-body-s">(${daysLeftText(n.days)})</span>`}<br><span class="govuk-body-s app-secondary">${n.basis === 'booked' ? 'A meeting is booked for that day.' : 'No meeting is booked: the review window after the last meeting ends that day.'}</span>`
+}
+
+function unavailable (what) {
+  return html`<p class="govuk-body app-secondary">The ${what} could not be loaded. Reload the page to try again.</p>`
+}
+
+/** Associated children, read only (they are changed on the meetings page). */
+export function childrenSection (kids, caseId) {
+  const list = kids && kids.children
+  return html`<section id="children" aria-labelledby="children-heading">
+    <h2 class="govuk-heading-m" id="children-heading">Associated children</h2>
+    ${!kids
+      ? unavailable('children')
+      : list.length
+        ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
+            id: 'case-children',
+            caption: 'Children linked to the person',
+            captionSize: 's',
+            head: ['Child', 'Date of birth', 'Relationship', 'Open to children’s social care', 'Social worker'],
+            rows: list.map((k) => [
+              [k.givenNames, k.familyName].filter(Boolean).join(' ') || 'Child',
+              k.dateOfBirth ? dateText(k.dateOfBirth) : undefined,
+              k.relationship,
+              k.openToChildrensSocialCare ? 'Yes' : 'No',
+              staffName(kids.names, k.socialWorkerId)
+            ])
+          })}</div>`
+        : html`<p class="govuk-body">No children are recorded.</p>`}
+    <p class="govuk-body"><a class="govuk-link" href="/cases/${enc(caseId)}/meetings#children">Add or change children<span class="govuk-visually-hidden"> of this case</span></a></p>
+  </section>`
+}
+
+/** The MAPPA marker request(s) on the adult's council file and their status. */
+export function markerSection (work, who, caseId) {
+  const markers = ((work && work.tasks) || []).filter((t) => t.kind === 'mappa-marker')
+  return html`<section id="marker" aria-labelledby="marker-heading">
+    <h2 class="govuk-heading-m" id="marker-heading">MAPPA marker</h2>
+    ${!work
+      ? unavailable('marker request')
+      : markers.length
+        ? html`<ul class="govuk-list" id="marker-status">${markers.map((t) => html`<li>Requested on ${dateText(String(t.createdAt || '').slice(0, 10))}${t.caseNumber ? html` for council case number ${t.caseNumber}` : ''}: ${t.status === 'open' ? html`${tag('Requested', 'blue')} waiting for business support to put it on the file` : html`${tag('Closed', 'grey')} ${CLOSED[t.closeReason] || ''}${t.closedAt ? html` on ${dateText(String(t.closedAt).slice(0, 10))}` : ''}`}</li>`)}</ul>`
+        : html`<p class="govuk-body" id="marker-status">No MAPPA marker has been requested on the adult’s council file.</p>`}
+    ${hasRole(who, ROLE_BSO) ? html`<p class="govuk-body"><a class="govuk-link" href="/cases/${enc(caseId)}/meetings#marker">Request a MAPPA marker</a></p>` : ''}
+  </section>`
+}
+
+/** Meetings as a timeline, newest first. */
+export function meetingsSection (page, caseId) {
+  const ms = ((page && page.meetings) || []).slice().sort((a, b) => String(b.start).localeCompare(String(a.start)))
+  return html`<section id="meetings" aria-labelledby="meetings-heading">
+    <h2 class="govuk-heading-m" id="meetings-heading">Meetings</h2>
+    ${page ? timeline(ms, page.names || {}) : unavailable('meetings')}
+    <p class="govuk-body"><a class="govuk-link" href="/cases/${enc(caseId)}/meetings" id="meetings-link">Record or change meetings, children and tasks</a></p>
+  </section>`
+}
+
+/** Actions agreed at meetings: open ones first, overdue flagged. */
+export function actionsSection (work, today) {
+  const acts = ((work && work.actions) || []).slice().sort((a, b) => (a.status === b.status ? String(a.due).localeCompare(String(b.due)) : (a.status === 'open' ? -1 : 1)))
+  return html`<section id="actions" aria-labelledby="actions-heading">
+    <h2 class="govuk-heading-m" id="actions-heading">Actions</h2>
+    ${!work
+      ? unavailable('actions')
+      : acts.length
+        ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
+            id: 'case-actions',
+            caption: 'Actions agreed at meetings, open first',
+            captionSize: 's',
+            head: ['Action', 'Owner', 'Due', 'Status'],
+            rows: acts.map((a) => [
+              a.text,
+              a.ownerId ? staffName(work.names, a.ownerId) : a.ownerAgency,
+              a.due ? dateText(a.due) : undefined,
+              a.status === 'open'
+                ? (a.due && a.due < today ? tag('Overdue', 'red') : tag('Open', 'blue'))
+                : html`${tag('Closed', 'grey')} ${CLOSED[a.closeReason] || ''}`
+            ])
+          })}</div>`
+        : html`<p class="govuk-body">No actions have been agreed.</p>`}
+  </section>`
+}
+
+export function casePage (c, who, { latest = null, state = {}, meetings = null, children = null, work = null, today = '' } = {}) {
   const p = c.person || {}
   const cl = classificationOf(c)
   const level = levelNumber(c.level)
@@ -128,6 +231,8 @@ export function casePage (c, who, { latest = null, state = {} } = {}) {
     <dl class="govuk-summary-list" id="case-summary">
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Traffic light</dt><dd class="govuk-summary-list__value">${c.rag ? ragTag(c.rag) : html`<span class="app-not-known">Not set yet</span>`} <a class="govuk-link" href="#traffic-light">${c.rag ? 'Change' : 'Set'}<span class="govuk-visually-hidden"> the traffic light</span></a></dd></div>
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Category</dt><dd class="govuk-summary-list__value">${category || html`<span class="app-not-known">Not classified yet</span>`}</dd></div>
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Risk of serious harm</dt><dd class="govuk-summary-list__value">${c.risk ? riskTag(c.risk) : html`<span class="app-not-known">Not given</span>`} <a class="govuk-link" href="#risk">Details<span class="govuk-visually-hidden"> of the risk of serious harm</span></a></dd></div>
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Next review</dt><dd class="govuk-summary-list__value" id="next-review">${nextReviewText(c.nextReview)}</dd></div>
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Level of management</dt><dd class="govuk-summary-list__value">${level ? html`Level ${level} ${tag('Confirmed', 'green')}` : html`Not confirmed yet${suggested ? html` (level ${suggested} suggested)` : ''}`}</dd></div>
     </dl>
     ${summaryCard('Identifiers', summaryList([
@@ -138,14 +243,42 @@ export function casePage (c, who, { latest = null, state = {} } = {}) {
       { key: 'Council case number', value: listOr(c.identifiers && c.identifiers.councilNumber) },
       { key: 'Case opened', value: c.createdAt ? dateTimeText(c.createdAt) : undefined }
     ]))}
-    <p class="govuk-body"><a class="govuk-link" href="/cases/${encodeURIComponent(c.id || '')}/meetings" id="meetings-link">Meetings, children and tasks</a></p>
+    <nav aria-label="On this page" class="govuk-!-margin-bottom-6"><h2 class="govuk-heading-s">On this page</h2>
+      <ul class="govuk-list">
+        <li><a class="govuk-link" href="#traffic-light">Traffic light</a></li>
+        <li><a class="govuk-link" href="#risk">Risk of serious harm</a></li>
+        <li><a class="govuk-link" href="#level-history">Category and level history</a></li>
+        <li><a class="govuk-link" href="#children">Associated children</a></li>
+        <li><a class="govuk-link" href="#marker">MAPPA marker</a></li>
+        <li><a class="govuk-link" href="#meetings">Meetings</a></li>
+        <li><a class="govuk-link" href="#actions">Actions</a></li>
+        <li><a class="govuk-link" href="#referrals">Referrals</a></li>
+      </ul>
+    </nav>
     ${ragSection(c, who, state)}
     ${riskSection(latest)}
     ${retentionSection(c, who, state)}
     <h2 class="govuk-heading-m" id="level-history">Category and level history</h2>
+    ${referrals.length
+      ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
+          id: 'category-history-table',
+          caption: 'Category as each referral was classified, newest first',
+          captionSize: 's',
+          head: ['Referral received', 'Category', 'Suggested level'],
+          rows: referrals.map((r) => [
+            dateTimeText(r.receivedAt),
+            r.outcome === 'eligible' && categoryNumber(r.primaryCategory) ? categoryText(r.primaryCategory) : (r.outcome === 'not-eligible' ? 'Not eligible' : (r.outcome === 'cannot-decide' ? 'Cannot decide: information missing' : 'Not classified yet')),
+            levelNumber(r.suggestedLevel) ? `Level ${levelNumber(r.suggestedLevel)}` : 'None'
+          ])
+        })}</div>`
+      : ''}
     ${levelRows(c, who).length
       ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({ id: 'level-history-table', caption: 'Level of management, newest first', captionSize: 's', head: ['When', 'What happened', 'Who', 'Reason'], rows: levelRows(c, who) })}</div>`
       : html`<p class="govuk-body">No level has been confirmed yet.</p>`}
+    ${childrenSection(children, c.id || '')}
+    ${markerSection(work, who, c.id || '')}
+    ${meetingsSection(meetings, c.id || '')}
+    ${actionsSection(work, today)}
     <h2 class="govuk-heading-m" id="referrals">Referrals</h2>
     ${referrals.length
       ? html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
@@ -163,8 +296,20 @@ export function casePage (c, who, { latest = null, state = {} } = {}) {
       : html`<p class="govuk-body">No referrals.</p>`}`
 }
 
+/** A part of the record that may fail on its own (null: show it could not load). */
+async function part (path) {
+  try {
+    return await api(path)
+  } catch (err) {
+    if (err instanceof SignedOut) throw err
+    console.warn(err)
+    return null
+  }
+}
+
 async function load (id) {
-  const [c0, names] = await Promise.all([api(`/v1/staff/cases/${encodeURIComponent(id)}`), staffNames()])
+  const base = `/v1/staff/cases/${encodeURIComponent(id)}`
+  const [c0, names, meetings, children, work] = await Promise.all([api(base), staffNames(), part(`${base}/meetings?limit=100`), part(`${base}/children`), part(`${base}/work`)])
   const c = c0 || {}
   c.names = names
   const refs = (c.referrals || []).slice().sort((a, b) => String(b.receivedAt).localeCompare(String(a.receivedAt)))
@@ -176,11 +321,12 @@ async function load (id) {
       if (err instanceof SignedOut) throw err
     }
   }
-  return { c, latest }
+  return { c, latest, meetings, children, work }
 }
 
 function draw (ctx, id, data, state) {
-  if (!ctx.show('Case record', casePage(data.c, ctx.who, { latest: data.latest, state }), { error: Object.keys(state.errors || {}).length > 0 })) return
+  const today = londonDate(new Date())
+  if (!ctx.show('Case record', casePage(data.c, ctx.who, { latest: data.latest, state, meetings: data.meetings, children: data.children, work: data.work, today }), { error: Object.keys(state.errors || {}).length > 0 })) return
   wireRetention(ctx, id, data)
   document.getElementById('rag-form')?.addEventListener('submit', async (e) => {
     e.preventDefault()
@@ -239,4 +385,4 @@ export async function renderCase (ctx, id) {
   draw(ctx, id, await load(id), {})
 }
 
-export const _test = { casePage, ragSection, retentionSection }
+export const _test = { casePage, ragSection, retentionSection, childrenSection, markerSection, meetingsSection, actionsSection, nextReviewText }
