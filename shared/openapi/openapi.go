@@ -157,7 +157,7 @@ func Operations() []Operation {
 			Responses: with(map[int]reflect.Type{200: t[staffapi.List]()}, 422),
 			Params: []Param{{Name: "status", In: "query", Description: "received, classified, more-information-needed, accepted or declined.", Schema: statusParam()},
 				{Name: "q", In: "query", Description: "Search: a CRN, PNC number, council number or agency reference written any usual way, or a family name, or a first given name and family name (whole names, case and accents ignored). One page of at most 50.",
-					Schema: map[string]any{"type": "string", "maxLength": 100}, Rule: "must not come with a cursor (a search has one page)"},
+					Schema: map[string]any{"type": "string", "maxLength": 100, "pattern": textPattern}, Rule: "must not come with a cursor (a search has one page); at most 100 characters once trimmed"},
 				{Name: "limit", In: "query", Description: "Referrals per page, 1 to 100 (default 25).", Schema: whole(`^[+]?0*([1-9][0-9]?|100)$`)},
 				{Name: "cursor", In: "query", Description: "The next cursor of the previous page.", Rule: cursorRule}}},
 		{Method: "POST", Path: "/v1/staff/referrals", ID: "enterReferral", Tag: "Staff", Security: "staff", Scope: auth.ScopeStaff,

@@ -367,6 +367,9 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	if utf8.RuneCountInString(lq.Search) > 100 {
 		errs.Add("/q", "must be at most 100 characters: a name, CRN, PNC number, council number or agency reference (query parameter)")
+	} else if httpapi.HasForbiddenRune(lq.Search) {
+		// As for any string of a body: the answer echoes the search.
+		errs.Add("/q", "must not contain control or bidirectional-override characters (query parameter)")
 	}
 	if lq.Search != "" && lq.Cursor != "" {
 		errs.Add("/cursor", "a search has one page: leave out the cursor (query parameter)")
