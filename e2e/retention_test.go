@@ -230,4 +230,45 @@ func TestRetentionCloseHoldLiftAndAuditedExpiry(t *testing.T) {
 			t.Errorf("%d %s entries, want 1", count[a], a)
 		}
 	}
+
+	// A new referral for the person (same CRN) is never refused or left
+	// to expire with the closed case: it reopens the case (audited), the
+	// case and its records stop expiring, and the referral joins it.
+	again := referraltest.With(func(m map[string]any) { m["agencyReference"] = "TVP-PPU-2027-00999" })
+	if err := app.PostReferral(ctx, "dev-agency-police", "retention-2", again); err != nil {
+		t.Fatalf("a referral for the person of a closed case: %v", err)
+	}
+	if err := app.DrainStreams(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.GetCase(ctx, caseID)
+	if err != nil || c.Status != store.CaseOpen || c.Retention.Closed != nil || !c.Retention.ExpiresAt.IsZero() {
+		t.Fatalf("after a new referral the case is %q, retention %+v (%v); want open, not expiring", c.Status, c.Retention, err)
+	}
+	if got := expiresOf(app.Tables.Cases, caseKey); got != "" {
+		t.Errorf("reopened case still expires at %s", got)
+	}
+	allHave("")
+	page, err = st.ListReferrals(ctx, store.ListQuery{})
+	if err != nil || len(page.Referrals) != 2 {
+		t.Fatalf("%d referrals, %v", len(page.Referrals), err)
+	}
+	for _, r := range page.Referrals {
+		if r.CaseID != caseID {
+			t.Errorf("referral %s joined case %s, want the reopened %s", r.ID, r.CaseID, caseID)
+		}
+	}
+	es, err = audit.Reader{DB: app.Deps.DB, Table: app.Tables.Audit}.BySubject(ctx, "case:"+caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reopened := 0
+	for _, e := range es {
+		if e.Action == audit.ActionCaseReopen {
+			reopened++
+		}
+	}
+	if reopened != 1 {
+		t.Errorf("%d case.reopen audit entries, want 1", reopened)
+	}
 }

@@ -33,9 +33,12 @@ const (
 	ActionReferralDecide   Action = "referral.decide"
 	ActionReferralMatch    Action = "referral.match"
 	ActionCaseCreate       Action = "case.create"
-	ActionCaseRead         Action = "case.read"
-	ActionCaseLevel        Action = "case.level"
-	ActionCaseRAG          Action = "case.rag"
+	// ActionCaseReopen: a new referral for the person reopened a closed
+	// case (its records no longer expire).
+	ActionCaseReopen Action = "case.reopen"
+	ActionCaseRead   Action = "case.read"
+	ActionCaseLevel  Action = "case.level"
+	ActionCaseRAG    Action = "case.rag"
 	// ActionRegisterRead: a page or the CSV of the risk register (one
 	// record naming every case it showed).
 	ActionRegisterRead Action = "register.read"

@@ -25,6 +25,7 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/dynamo"
 	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/referral"
+	"github.com/mappa-coordinator/mappa/shared/retention"
 	"github.com/mappa-coordinator/mappa/shared/store"
 )
 
@@ -34,6 +35,7 @@ type Store interface {
 	CreateReferral(ctx context.Context, nr store.NewReferral) error
 	ReferralWithHistory(ctx context.Context, id string) (store.Referral, []referral.Decision, error)
 	UpdateReferral(ctx context.Context, id string, fn func(*store.Referral) (store.ReferralEffects, error)) (store.Referral, error)
+	UpdateCase(ctx context.Context, id string, fn func(*store.Case) (store.CaseEffects, error)) (store.Case, error)
 }
 
 // Auditor records stand-alone audit entries (reads); audit.Writer
@@ -187,6 +189,17 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 			Referral: r, IdempotencyScope: sub.Scope, IdempotencyKey: sub.Key, AlsoKeys: keys[1:],
 			NewCase: plan.NewCase, Claim: plan.Claim, NameKey: nameKey, Audit: entries,
 		}); err != nil {
+			var closed *store.ClosedCaseError
+			if errors.As(err, &closed) {
+				// The person is known to a closed case: a new referral means
+				// they are worked with again, so the case reopens (its
+				// records stop expiring) and the next attempt joins it.
+				// Nothing is lost: the referral is never refused for it.
+				if rerr := s.reopen(ctx, closed.CaseID, sub); rerr != nil {
+					return rerr
+				}
+				return store.ErrMatchChanged
+			}
 			return err
 		}
 		receipt = Receipt{ReferralID: refID, CaseID: plan.CaseID, Status: referral.StatusReceived,
@@ -202,6 +215,29 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 		return Receipt{}, fmt.Errorf("intake: store referral: %w", err)
 	}
 	return Receipt{}, err
+}
+
+// reopen reopens a closed case for a new referral, audited as the
+// submitter's act (the case.reopen entry names the route).
+func (s *Service) reopen(ctx context.Context, caseID string, sub Submission) error {
+	_, err := s.store.UpdateCase(ctx, caseID, func(c *store.Case) (store.CaseEffects, error) {
+		if c.Status != store.CaseClosed {
+			return store.CaseEffects{}, nil // reopened by a concurrent referral
+		}
+		if _, err := retention.Reopen(&c.Retention); err != nil {
+			return store.CaseEffects{}, err
+		}
+		c.Status = store.CaseOpen
+		now := s.clock.Now()
+		return store.CaseEffects{Effects: aggregate.Effects{Audit: []audit.Entry{{
+			ID: s.ids.New(), At: now, Actor: sub.Actor, Action: audit.ActionCaseReopen,
+			Subject: "case:" + caseID, CaseID: caseID, Reason: "a new referral for the person (" + sub.Route + ")", RequestID: sub.RequestID,
+		}}}}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("intake: reopen case %s: %w", caseID, err)
+	}
+	return nil
 }
 
 func retryable(err error) bool {

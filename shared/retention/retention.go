@@ -33,6 +33,7 @@ const LiftGraceDays = 30
 // Errors the rules return; none carries personal data.
 var (
 	ErrClosed    = errors.New("retention: the case is closed already")
+	ErrNotClosed = errors.New("retention: the case is not closed")
 	ErrHeld      = errors.New("retention: the case is on hold already")
 	ErrNotHeld   = errors.New("retention: the case is not on hold")
 	ErrNoReason  = errors.New("retention: a reason is required")
@@ -92,6 +93,19 @@ func (p Policy) Close(s *State, by, reason string, now time.Time) error {
 		s.ExpiresAt = st.At.AddDate(0, 0, p.Days)
 	}
 	return nil
+}
+
+// Reopen ends a closure because the person is being worked with again (a
+// new referral joined the case): nothing expires while the case is open.
+// A hold stays. It returns the closure it ended; ErrNotClosed if the case
+// was not closed.
+func Reopen(s *State) (Step, error) {
+	if s.Closed == nil {
+		return Step{}, ErrNotClosed
+	}
+	closed := *s.Closed
+	s.Closed, s.ExpiresAt = nil, time.Time{}
+	return closed, nil
 }
 
 // PlaceHold stops the expiry (an open case's too: it will not expire when

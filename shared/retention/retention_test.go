@@ -57,3 +57,27 @@ func TestHoldClearsAndLiftRestoresWithGrace(t *testing.T) {
 		t.Errorf("late lift: %v %v", err, s.ExpiresAt)
 	}
 }
+
+func TestReopenEndsTheClosureAndTheExpiryButKeepsAHold(t *testing.T) {
+	p := retention.Policy{Days: 10}
+	var s retention.State
+	if _, err := retention.Reopen(&s); !errors.Is(err, retention.ErrNotClosed) {
+		t.Errorf("reopening an open case: %v", err)
+	}
+	if err := p.Close(&s, "sm", "ended", now); err != nil {
+		t.Fatal(err)
+	}
+	closed, err := retention.Reopen(&s)
+	if err != nil || closed.By != "sm" || s.Closed != nil || !s.ExpiresAt.IsZero() {
+		t.Fatalf("reopen: %+v %v, state %+v", closed, err, s)
+	}
+	if err := p.PlaceHold(&s, "hos", "inquiry", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(&s, "sm", "ended again", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := retention.Reopen(&s); err != nil || s.Hold == nil {
+		t.Errorf("a hold must survive reopening: %+v %v", s, err)
+	}
+}

@@ -259,7 +259,7 @@ func (m *Memory) CreateReferral(ctx context.Context, nr NewReferral) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var idemTaken, matchChanged, collision bool
+	var idemTaken, matchChanged, collision, closed bool
 	exists := func(table string, k dynamo.Key) bool { _, ok := m.lookup(table, k); return ok }
 	x := m.begin()
 	for _, key := range append([]string{nr.IdempotencyKey}, nr.AlsoKeys...) {
@@ -297,6 +297,7 @@ func (m *Memory) CreateReferral(ctx context.Context, nr NewReferral) error {
 			}
 		}
 		if !ok || c.Status != CaseOpen {
+			closed = ok && c.Status == CaseClosed
 			matchChanged = true
 		} else {
 			if nameKeys != nil {
@@ -326,6 +327,8 @@ func (m *Memory) CreateReferral(ctx context.Context, nr NewReferral) error {
 		return x.commit()
 	case idemTaken:
 		return ErrIdempotencyTaken
+	case closed:
+		return &ClosedCaseError{CaseID: r.CaseID}
 	case matchChanged:
 		return ErrMatchChanged
 	case collision || !fresh:

@@ -35,6 +35,9 @@ var (
 	// ErrMatchChanged: an identifier claim or the case changed between
 	// matching and writing; match again.
 	ErrMatchChanged = errors.New("store: case or identifier changed while writing")
+	// ErrCaseClosed: the referral would join a case that was closed; it
+	// must be reopened first (a *ClosedCaseError names it).
+	ErrCaseClosed = errors.New("store: the case the referral joins is closed")
 	// ErrTransactionConflict: concurrent transactions kept colliding after
 	// retries; try again later.
 	ErrTransactionConflict = errors.New("store: transaction conflict")
@@ -381,6 +384,14 @@ func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 		}
 	}
 	for _, i := range failed {
+		if roles[i] == roleCase && !nr.NewCase {
+			// Rare: read the case to say why (closed, or changed).
+			if c, err := s.GetCase(ctx, r.CaseID); err == nil && c.Status == CaseClosed {
+				return &ClosedCaseError{CaseID: r.CaseID}
+			}
+		}
+	}
+	for _, i := range failed {
 		if roles[i] == roleCase || roles[i] == roleClaim {
 			return ErrMatchChanged
 		}
@@ -389,6 +400,14 @@ func (s *Store) CreateReferral(ctx context.Context, nr NewReferral) error {
 	// with fresh ids succeeds.
 	return fmt.Errorf("%w: id collision", ErrMatchChanged)
 }
+
+// ClosedCaseError is ErrCaseClosed for one case.
+type ClosedCaseError struct{ CaseID string }
+
+func (e *ClosedCaseError) Error() string { return "store: case " + e.CaseID + " is closed" }
+
+// Is makes errors.Is(err, ErrCaseClosed) true.
+func (e *ClosedCaseError) Is(target error) bool { return target == ErrCaseClosed }
 
 // caseTouch is the update that attaches something to an open case: bump
 // the version, add identifiers and name keys to its sets, and set the

@@ -302,11 +302,19 @@ func testCreateConditions(t *testing.T, h Harness) {
 		return store.ReferralEffects{MergeInto: "ct"}, nil
 	})
 	must(t, err)
+	must(t, s.CreateReferral(ctx(), NewReferral("rc", "cc", "kc", Now)))
+	_, err = s.UpdateCase(ctx(), "cc", func(c *store.Case) (store.CaseEffects, error) {
+		c.Status = store.CaseClosed
+		return store.CaseEffects{}, nil
+	})
+	must(t, err)
 	cases := []struct {
 		name string
 		nr   store.NewReferral
 		want error
 	}{
+		// A closed case is named, so intake can reopen it (never refused).
+		{"joining a closed case", attach("r10", "cc", "k10", Now), store.ErrCaseClosed},
 		{"the same key", NewReferral("r2", "c2", "k1", Now), store.ErrIdempotencyTaken},
 		{"a further key taken", func() store.NewReferral {
 			nr := NewReferral("r3", "c3", "k3", Now)
