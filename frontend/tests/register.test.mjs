@@ -3,8 +3,12 @@
 // keyboard alone (the server filters: the URL carries the filters), sorts
 // it, downloads the CSV and opens a case record from it; a social worker
 // sees only their own case; an assistant director sees the register's
-// counts on their home page and no names. Checked at 320 px (nothing but the
-// table's own region scrolls sideways).
+// counts on their home page and no names. The case record shows what the
+// business support officer recorded (meeting, action, marker) with the next
+// review the rota stream keeps; home pages show a social worker's meetings
+// and actions and a service manager's replies owed and team picture.
+// Checked with axe, at 320 px (nothing but the tables' own regions scrolls
+// sideways) and by keyboard.
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -204,4 +208,67 @@ test('The case record shows the next review, children, the MAPPA marker, the mee
   await screenshot(page, 'case-record-320')
   assert.deepEqual(problems, [])
   await context.close()
+})
+
+test('Home: a social worker sees their meetings and actions; a service manager their meetings with the replies owed and the team’s picture', { timeout: 180000 }, async () => {
+  // A business support officer books a meeting of the demo case and gives
+  // the demo social worker an action (the rota invites the social worker
+  // and a service manager).
+  const bso = await newPage(browser)
+  await signInAs(bso.page, server.url, 'Business support officer')
+  await bso.page.goto(new URL('register?level=2', server.url).href)
+  await bso.page.locator('#register-table a', { hasText: 'Adam Demoperson' }).click()
+  await bso.page.waitForURL(/\/cases\/[^/]+$/)
+  const caseId = new URL(bso.page.url()).pathname.split('/').pop()
+  const day = new Date(Date.now() + 35 * 86400000)
+  while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1)
+  const m = await apiCall(bso.page, 'POST', `/v1/staff/cases/${caseId}/meetings`, { level: 2, kind: 'review', date: day.toISOString().slice(0, 10), time: '14:00', place: 'Exampleton Civic Centre' })
+  assert.equal(m.status, 201, JSON.stringify(m.body))
+  const a = await apiCall(bso.page, 'POST', `/v1/staff/meetings/${m.body.meeting.id}/actions`, { text: 'Visit the school with the plan', ownerId: 'staff-sw-1', due: new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10) })
+  assert.equal(a.status, 201, JSON.stringify(a.body))
+  await bso.context.close()
+
+  const sw = await newPage(browser)
+  await signInAs(sw.page, server.url, 'Social worker')
+  await sw.page.waitForURL((u) => u.pathname === '/')
+  await sw.page.locator('#my-actions').waitFor()
+  assert.match(await sw.page.locator('#my-actions-table').innerText(), /Visit the school with the plan[\s\S]*in 7 days/)
+  // The rota invites the social worker within seconds: reload until the meeting shows.
+  for (let i = 0; i < 40 && await sw.page.locator('#my-meetings-table').count() === 0; i++) {
+    await sw.page.waitForTimeout(500)
+    await sw.page.reload()
+    await sw.page.locator('#my-meetings').waitFor()
+  }
+  assert.match(await sw.page.locator('#my-meetings-table').innerText(), /Level 2 review[\s\S]*at 2:00pm/)
+  await assertNoAxe(sw.page, 'a social worker’s home with meetings and actions')
+  assert.deepEqual(sw.problems, [])
+  await sw.context.close()
+
+  const sm = await newPage(browser)
+  await signInAs(sm.page, server.url, 'Service manager')
+  await sm.page.waitForURL((u) => u.pathname === '/')
+  await sm.page.locator('#team-picture').waitFor()
+  assert.match(await sm.page.locator('#team-picture').innerText(), /\d+ in all/)
+  // The invitation goes out through the meetings stream: reload until the reply is owed.
+  for (let i = 0; i < 40 && !/Reply owed/.test(await sm.page.locator('#my-meetings').innerText()); i++) {
+    await sm.page.waitForTimeout(500)
+    await sm.page.reload()
+    await sm.page.locator('#my-meetings').waitFor()
+  }
+  assert.match(await sm.page.locator('#replies-owed').innerText(), /You owe a reply to \d+ invitation/)
+  assert.match(await sm.page.locator('#my-meetings-table').innerText(), /Reply owed/)
+  await assertNoAxe(sm.page, 'a service manager’s home')
+  await sm.page.setViewportSize({ width: 320, height: 800 })
+  await noSidewaysScroll(sm.page)
+  await assertNoAxe(sm.page, 'a service manager’s home at 320 px')
+  await screenshot(sm.page, 'home-service-manager-picture')
+  // By keyboard: the team picture's link opens the register.
+  await sm.page.setViewportSize({ width: 1280, height: 900 })
+  await sm.page.locator('h1').focus()
+  await tabTo(sm.page, '#team-picture a[href="/register?sort=rag"]', 120)
+  await sm.page.keyboard.press('Enter')
+  await sm.page.waitForURL((u) => u.pathname === '/register')
+  await sm.page.locator('h1', { hasText: 'Risk register' }).waitFor()
+  assert.deepEqual(sm.problems, [])
+  await sm.context.close()
 })

@@ -4,8 +4,12 @@
 // to record, referrals waiting for an agency. Social workers, team
 // managers, service managers and heads of service: the referrals of the
 // cases they work on, and for service managers and heads of service the
-// levels waiting for them. Everyone who works on cases: their open tasks
-// (supervision, internal risk meetings, handovers), soonest due first.
+// levels waiting for them; their meetings (managers and heads of service:
+// with the replies they owe) and their actions, overdue flagged; managers
+// and heads of service: their team's picture (the risk register of their
+// team's cases in numbers). Business support officers: the overdue reviews.
+// Everyone who works on cases: their open tasks (supervision, internal risk
+// meetings, handovers), soonest due first.
 // Assistant directors: the reports. Page title
 // "Home" (never a name).
 
@@ -112,10 +116,139 @@ function tasksSection (tasks, today) {
   </section>`
 }
 
+const LONDON_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', minute: '2-digit', hour12: true })
+
+function meetingWhen (m) {
+  const t = m.start ? LONDON_TIME.format(new Date(m.start)).replace(/\s/g, '').toLowerCase() : (m.time || '')
+  return `${dateText(m.date)}${t ? ` at ${t}` : ''}`
+}
+
+/**
+ * The person's meetings from today on, soonest first; for managers and heads
+ * of service, whether they still owe a reply to the invitation (replies: the
+ * meeting id -> their reply, for the meetings that were looked up).
+ */
+export function myMeetingsSection (meetings, today, { replies = {}, managers = false } = {}) {
+  const items = (meetings || []).filter((m) => m.status === 'scheduled' && String(m.date || '') >= today)
+    .sort((a, b) => String(a.start || a.date).localeCompare(String(b.start || b.date)))
+  const owed = items.filter((m) => replies[m.id] === 'awaiting')
+  return html`<section class="govuk-!-margin-bottom-8" aria-labelledby="my-meetings-heading" id="my-meetings">
+    <h2 class="govuk-heading-m" id="my-meetings-heading">Your meetings <span class="app-count" data-count="${items.length}">(${items.length})</span></h2>
+    ${managers ? html`<p class="govuk-body" id="replies-owed">${owed.length ? html`<strong>You owe a reply to ${owed.length} ${owed.length === 1 ? 'invitation' : 'invitations'}.</strong> Use the Accept or Decline link in the invitation email, or tell the business support officers who goes instead.` : 'You owe no reply to the invitations shown here.'}</p>` : ''}
+    ${items.length === 0
+      ? html`<p class="govuk-body app-secondary">You are not invited to any meeting yet.</p>`
+      : html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Your meetings (scrolls sideways on a small screen)">${table({
+          id: 'my-meetings-table',
+          caption: 'Your meetings, soonest first',
+          captionSize: 's',
+          head: managers ? ['Meeting', 'When', 'Your reply'] : ['Meeting', 'When'],
+          rows: items.slice(0, 10).map((m) => {
+            const left = daysBetween(today, m.date)
+            const row = [
+              html`<a class="govuk-link" href="/meetings/${encodeURIComponent(m.id)}">Level ${m.level} ${m.kind === 'initial' ? 'first meeting' : 'review'}</a>${m.notice && m.notice.short ? html` ${tag('Short notice', 'red')}` : ''}`,
+              html`${meetingWhen(m)}<br><span class="govuk-body-s${left <= 7 ? ' govuk-!-font-weight-bold' : ''}">${daysLeftText(left)}</span>`
+            ]
+            if (managers) {
+              const r = replies[m.id]
+              row.push(r === 'awaiting' ? tag('Reply owed', 'red') : r === 'accepted' ? tag('Accepted', 'green') : r === 'declined' ? tag('Declined', 'grey') : 'No invitation yet')
+            }
+            return row
+          })
+        })}</div>`}
+    <p class="govuk-body"><a class="govuk-link" href="/my-meetings">See all your meetings</a></p>
+  </section>`
+}
+
+/** The person's open actions, soonest due first, overdue flagged. */
+export function myActionsSection (actions, today) {
+  const items = (actions || []).slice().sort((a, b) => String(a.due || '').localeCompare(String(b.due || '')))
+  return html`<section class="govuk-!-margin-bottom-8" aria-labelledby="my-actions-heading" id="my-actions">
+    <h2 class="govuk-heading-m" id="my-actions-heading">Your actions <span class="app-count" data-count="${items.length}">(${items.length})</span></h2>
+    ${items.length === 0
+      ? html`<p class="govuk-body app-secondary">You have no open actions from meetings.</p>`
+      : html`<div class="app-table-wrap" tabindex="0" role="region" aria-label="Your actions (scrolls sideways on a small screen)">${table({
+          id: 'my-actions-table',
+          caption: 'Actions agreed at meetings that you own, soonest due first',
+          captionSize: 's',
+          head: ['Action', 'Due', 'Case'],
+          rows: items.map((a) => [
+            a.text || 'Action',
+            dueCell(a, today),
+            a.caseId ? html`<a class="govuk-link" href="/cases/${encodeURIComponent(a.caseId)}">Open the case record<span class="govuk-visually-hidden">: ${a.text || 'action'}</span></a>` : ''
+          ])
+        })}</div>`}
+  </section>`
+}
+
+/** The team's picture: the register of the cases the manager may see, in numbers. */
+export function teamPictureSection (c) {
+  if (!c) return ''
+  const light = c.byLight || {}
+  return html`<section class="govuk-!-margin-bottom-8" aria-labelledby="team-picture-heading" id="team-picture">
+    <h2 class="govuk-heading-m" id="team-picture-heading">Your team’s picture</h2>
+    <p class="govuk-body">The open cases of you and your team: ${c.total} in all, <strong>${c.overdue}</strong> with the review overdue.</p>
+    <div class="app-table-wrap" tabindex="0" role="region" aria-label="Table (scrolls sideways on a small screen)">${table({
+      id: 'team-picture-table',
+      caption: 'Your team’s open cases by traffic light',
+      captionSize: 's',
+      head: ['RED', 'AMBER', 'GREEN', 'Not set', 'Review overdue'],
+      numeric: [0, 1, 2, 3, 4],
+      rows: [[String(light.red || 0), String(light.amber || 0), String(light.green || 0), String(light.none || 0), String(c.overdue || 0)]]
+    })}</div>
+    <p class="govuk-body"><a class="govuk-link" href="/register?sort=rag">See your team’s cases in the risk register</a>${c.overdue ? html` or <a class="govuk-link" href="/register?overdue=true">only those overdue</a>` : ''}</p>
+  </section>`
+}
+
+/** Overdue reviews (business support officers): from the risk register. */
+export function overdueReviewsSection (rows) {
+  if (!rows) return ''
+  return html`<section class="govuk-!-margin-bottom-8" aria-labelledby="overdue-reviews-heading" id="overdue-reviews">
+    <h2 class="govuk-heading-m" id="overdue-reviews-heading">Overdue reviews <span class="app-count" data-count="${rows.length}">(${rows.length}${rows.length >= 10 ? '+' : ''})</span></h2>
+    ${rows.length === 0
+      ? html`<p class="govuk-body app-secondary">No review is overdue.</p>`
+      : html`<ul class="govuk-list" id="overdue-reviews-list">${rows.map((r) => html`<li><a class="govuk-link" href="/cases/${encodeURIComponent(r.caseId)}">${[r.person && r.person.givenNames, r.person && r.person.familyName].filter(Boolean).join(' ') || 'Case'}</a>: ${r.nextReview ? html`${r.nextReview.basis === 'booked' ? 'meeting on' : 'due by'} ${dateText(r.nextReview.date)} ${tag(`${-r.nextReview.days} ${-r.nextReview.days === 1 ? 'day' : 'days'} overdue`, 'red')}` : ''}</li>`)}</ul>
+        <p class="govuk-body"><a class="govuk-link" href="/register?overdue=true">See every overdue review in the risk register</a></p>`}
+  </section>`
+}
+
 /** The home page's sections for the roles of who, from the lists. */
 export function homeSections (who, lists, today) {
   const out = roleSections(who, lists, today)
+  if (hasRole(who, ROLE_BSO) && lists.overdue) out.push(overdueReviewsSection(lists.overdue))
+  if (lists.myMeetings) out.push(myMeetingsSection(lists.myMeetings, today, { replies: lists.replies || {}, managers: isManager(who) }))
+  if (lists.actions && !hasRole(who, ROLE_BSO)) out.push(myActionsSection(lists.actions, today))
+  if (lists.team && isManager(who)) out.push(teamPictureSection(lists.team))
   if (lists.tasks) out.push(tasksSection(lists.tasks, today))
+  return out
+}
+
+function isManager (who) {
+  return ['team-manager', 'service-manager', 'head-of-service'].some((r) => hasRole(who, r))
+}
+
+/** A part of the home page that may fail alone (null: left out). */
+async function optional (promise) {
+  try {
+    return await promise
+  } catch (err) {
+    if (err instanceof SignedOut) throw err
+    console.warn(err)
+    return null
+  }
+}
+
+/** The reply the signed-in person owes or gave to each of the first meetings. */
+async function repliesOf (meetings, subject, today) {
+  const people = await optional(api('/v1/staff/people'))
+  const me = ((people && people.people) || []).find((p) => p.subject === subject)
+  if (!me) return {}
+  const next = (meetings || []).filter((m) => m.status === 'scheduled' && String(m.date || '') >= today).slice(0, 5)
+  const out = {}
+  await Promise.all(next.map(async (m) => {
+    const r = await optional(api(`/v1/staff/meetings/${encodeURIComponent(m.id)}/replies`))
+    const mine = ((r && r.invitations) || []).find((i) => i.staffId === me.id && !i.removed)
+    if (mine) out[m.id] = mine.reply
+  }))
   return out
 }
 
@@ -207,15 +340,24 @@ export function homePage (who, name, sections, { counts } = {}) {
 export async function renderHome (ctx, name) {
   const who = ctx.who
   const lists = {}
+  const today = londonDate(new Date())
   if (seesReferrals(who)) {
-    const [received, classified, moreInformation, accepted, work] = await Promise.all([
+    const bso = hasRole(who, ROLE_BSO)
+    const [received, classified, moreInformation, accepted, work, myMeetings, team, overdue] = await Promise.all([
       ...['received', 'classified', 'more-information-needed', 'accepted'].map(list),
       // A member of staff not (yet) in the directory has no tasks: the
       // rest of the page still shows.
-      api('/v1/staff/my/work').catch(() => null)
+      api('/v1/staff/my/work').catch(() => null),
+      bso ? null : optional(api('/v1/staff/my/meetings?limit=100')),
+      isManager(who) ? optional(api('/v1/staff/register/counts')) : null,
+      bso ? optional(api('/v1/staff/register?overdue=true&limit=10')) : null
     ])
-    Object.assign(lists, { received, classified, moreInformation, accepted })
-    if (work) lists.tasks = work.tasks || []
+    Object.assign(lists, { received, classified, moreInformation, accepted, team, myMeetings: myMeetings && myMeetings.meetings, overdue: overdue && overdue.items })
+    if (work) {
+      lists.tasks = work.tasks || []
+      lists.actions = work.actions || []
+    }
+    if (isManager(who) && lists.myMeetings) lists.replies = await repliesOf(lists.myMeetings, who && who.subject, today)
   }
   let counts = null
   if (hasRole(who, 'assistant-director')) {
@@ -226,7 +368,7 @@ export async function renderHome (ctx, name) {
       console.error(err)
     }
   }
-  ctx.show('Home', homePage(who, name, homeSections(who, lists, londonDate(new Date())), { counts }))
+  ctx.show('Home', homePage(who, name, homeSections(who, lists, today), { counts }))
 }
 
-export const _test = { homePage, homeSections, byUrgency, tasksByDue }
+export const _test = { homePage, homeSections, byUrgency, tasksByDue, myMeetingsSection, myActionsSection, teamPictureSection, overdueReviewsSection }
