@@ -207,8 +207,9 @@ type List struct {
 	// Items are the rows, most urgent first (docs/data-model.md, "The
 	// referrals queue"): one per person, the others in duplicates.
 	Items []Row `json:"items"`
-	// Counts per status (for the tabs).
-	Counts Counts `json:"counts"`
+	// Counts per status (for the tabs); absent when the caller's cases are
+	// too many (over 500) to count on each read.
+	Counts *Counts `json:"counts,omitempty"`
 	// Order is how the rows are sorted: "urgency".
 	Order string `json:"order"`
 	// Search is the search text the rows answer ("" when listing).
@@ -383,13 +384,15 @@ func (s *Service) handleList(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	c := p.Counts
-	out := List{Items: []Row{}, Next: p.Next, Order: "urgency", Search: lq.Search, More: p.More, Counts: Counts{
-		Received: c[referral.StatusReceived], Classified: c[referral.StatusClassified], MoreInformationNeeded: c[referral.StatusMoreInformation],
-		Accepted: c[referral.StatusAccepted], Declined: c[referral.StatusDeclined],
-	}}
-	for _, n := range c {
-		out.Counts.All += n
+	out := List{Items: []Row{}, Next: p.Next, Order: "urgency", Search: lq.Search, More: p.More}
+	if c := p.Counts; c != nil {
+		out.Counts = &Counts{
+			Received: c[referral.StatusReceived], Classified: c[referral.StatusClassified], MoreInformationNeeded: c[referral.StatusMoreInformation],
+			Accepted: c[referral.StatusAccepted], Declined: c[referral.StatusDeclined],
+		}
+		for _, n := range c {
+			out.Counts.All += n
+		}
 	}
 	for _, g := range p.Groups {
 		row := Row{Summary: summaryBody(g[0])}

@@ -42,7 +42,8 @@ type QueuePage struct {
 	// duplicate on the page).
 	Groups [][]store.Summary
 	// Counts are the referrals in each status the caller may see (of the
-	// search's results when searching).
+	// search's results when searching); nil when the caller's cases are
+	// too many to read at once (store.MaxScopeCases).
 	Counts map[referral.Status]int
 	Next   string
 	// More: a search found more than it shows.
@@ -80,6 +81,15 @@ func (s *Service) Queue(ctx context.Context, a Actor, q QueueQuery) (QueuePage, 
 			return QueuePage{}, err
 		}
 		if out.Counts, err = s.store.QueueCounts(ctx); err != nil {
+			return QueuePage{}, err
+		}
+		rows, out.Next = p.Referrals, p.Next
+	case len(scope.Cases) > store.MaxScopeCases:
+		// Too many cases to read each: the shared lists, each page kept to
+		// the caller's rows below (a page may be short; next continues),
+		// and no counts.
+		p, err := s.store.ListReferrals(ctx, store.ListQuery{Status: q.Status, Limit: limit, Cursor: q.Cursor})
+		if err != nil {
 			return QueuePage{}, err
 		}
 		rows, out.Next = p.Referrals, p.Next
