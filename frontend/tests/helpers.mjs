@@ -172,3 +172,18 @@ export async function agencyToken (appUrl, clientId, secret) {
   if (!res.ok) throw new Error(`token endpoint answered ${res.status}: ${await res.text()}`)
   return (await res.json()).access_token
 }
+
+/** Fails if the page scrolls sideways (the 320 px checks). */
+export async function noSidewaysScroll (page, what = 'the page') {
+  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px`)
+}
+
+/** Presses Tab until the element matching selector has focus (keyboard-only checks). */
+export async function tabTo (page, selector, max = 60) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab')
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return
+  }
+  assert.fail(`Tab never reached ${selector}`)
+}

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { startDevServer, launchBrowser, newPage, assertNoAxe, screenshot, signInAs, agencyToken } from './helpers.mjs'
+import { startDevServer, launchBrowser, newPage, assertNoAxe, screenshot, signInAs, agencyToken, noSidewaysScroll } from './helpers.mjs'
 
 let server, browser
 
@@ -50,11 +50,6 @@ function carlAgain (ref) {
     levelRequested: 2,
     meetingInvitation: { date: daysFromToday(36), time: '11:00', link: 'https://meet.example.gov.uk/mappa/demo-2b', meetingType: 'initial' }
   }
-}
-
-async function noSidewaysScroll (page, what) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-  assert.ok(over <= 0, `${what} scrolls sideways by ${over}px`)
 }
 
 /** The days left of each row's meeting, in row order (null: no meeting). */

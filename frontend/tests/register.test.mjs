@@ -13,7 +13,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { startDevServer, launchBrowser, newPage, assertNoAxe, screenshot, signInAs } from './helpers.mjs'
+import { startDevServer, launchBrowser, newPage, assertNoAxe, screenshot, signInAs, noSidewaysScroll, tabTo } from './helpers.mjs'
 
 let server, browser
 
@@ -26,20 +26,6 @@ after(async () => {
   await browser?.close()
   await server?.stop()
 })
-
-async function noSidewaysScroll (page) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-  assert.ok(over <= 0, `the page scrolls sideways by ${over}px`)
-}
-
-/** Presses Tab until the element matching selector has focus. */
-async function tabTo (page, selector, max = 60) {
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab')
-    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return
-  }
-  assert.fail(`Tab never reached ${selector}`)
-}
 
 async function registerNames (page) {
   return (await page.locator('#register-table tbody tr td:first-child, #register-table tbody tr th:first-child').allInnerTexts()).map((t) => t.trim())

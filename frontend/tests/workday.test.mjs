@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { startDevServer, launchBrowser, newPage, axeViolations, screenshot, signInAs } from './helpers.mjs'
+import { startDevServer, launchBrowser, newPage, axeViolations, screenshot, signInAs, noSidewaysScroll } from './helpers.mjs'
 
 let server, browser
 
@@ -26,11 +26,6 @@ after(async () => {
 async function noAxe (page) {
   const v = await axeViolations(page)
   assert.deepEqual(v, [], v.join('\n'))
-}
-
-async function noSidewaysScroll (page) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
-  assert.ok(over <= 0, `the page scrolls sideways by ${over}px`)
 }
 
 const ROLES = [
