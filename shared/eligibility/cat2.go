@@ -67,6 +67,11 @@ func (c *classifier) category2() {
 				"%s is not murder, not in Schedule 15 and not in s.327(4A), so it cannot make the person Category 2.", capitalise(c.offenceName(i)))
 			continue
 		}
+		if info.S327_4ANotYetInForce(c.today) {
+			c.say("CAT2-4A-NOT-YET-IN-FORCE", Category2, ptr,
+				"%s is specified by CJA 2003 s.327(4A)(%s) only from %s, so on %s it cannot make the person Category 2.", capitalise(c.offenceName(i)), info.S327_4A, info.S327_4AInForce, c.today)
+			continue
+		}
 		if info.ChildVictimRequired {
 			switch o.VictimUnder18 {
 			case Yes:

@@ -21,7 +21,7 @@ func (c *classifier) childrenRoute() {
 		switch {
 		case ok && info.Schedule15 != nil:
 			why = append(why, c.offenceName(i)+" is a Schedule 15 offence")
-		case ok && (info.AgainstChild || info.S327_4A != "") || o.VictimUnder18 == Yes:
+		case ok && (info.AgainstChild || info.ChildVictimRequired) || o.VictimUnder18 == Yes:
 			why = append(why, c.offenceName(i)+" was against a child")
 		default:
 			continue

@@ -39,6 +39,15 @@ var lawCases = []classifyCase{
 		`{` + adult + `"offences":[{"code":"CAA1984-S1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":11},"notification":{"status":"no"}}`,
 		want{outcome: NotEligible, rules: []string{"CAT2-UNDER-12-MONTHS", "CHILDREN-PPRC"}}},
 
+	// CJA 2003 s.327(4A)(ca), inserted by the Victims and Prisoners Act 2024
+	// s.65, in force 3 February 2025 (S.I. 2025/95 reg.3(c)).
+	{"4A(ca): controlling or coercive behaviour (SCA 2015 s.76), 12 months: Category 2",
+		`{` + adult + `"offences":[{"statute":"Serious Crime Act 2015 s.76","disposal":"conviction","date":"2025-06-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2027-06-09"},"notification":{"status":"no"}}`,
+		want{outcome: Eligible, primary: 2, until: "2027-06-09", rules: []string{"CAT2-CUSTODY"}}},
+	{"4A(ca) narrowly missed: controlling or coercive behaviour, 11 months",
+		`{` + adult + `"offences":[{"code":"SCA2015-S76","disposal":"conviction","date":"2025-06-10"}],"sentence":{"type":"imprisonment","lengthMonths":11},"notification":{"status":"no"}}`,
+		want{outcome: NotEligible, rules: []string{"CAT2-UNDER-12-MONTHS"}}},
+
 	// Offences the list lacked (Schedule 15 as amended).
 	{"strangulation (SCA 2015 s.75A, Sch 15 para 63FA), 18 months: Category 2",
 		`{` + adult + `"offences":[{"statute":"Serious Crime Act 2015 s.75A","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":18},"dates":{"licenceEndDate":"2027-07-09"},"notification":{"status":"no"}}`,
@@ -157,7 +166,30 @@ var lawCases = []classifyCase{
 // TestEveryRuleFires.
 func asOfReasons(t *testing.T) []Reason {
 	f := facts(t, `{`+adult+`"offences":[{"code":"TA1968-S1","disposal":"conviction","date":"2026-02-01"}],"sentence":{"type":"fine"},"notification":{"status":"no"}}`)
-	return ClassifyAsOf(f, civil.New(2026, time.January, 1), today).Reasons
+	reasons := ClassifyAsOf(f, civil.New(2026, time.January, 1), today).Reasons
+	return append(reasons, ClassifyAsOf(ccbBeforeInForce(t), civil.New(2025, time.February, 2), today).Reasons...)
+}
+
+// ccbBeforeInForce is a conviction for controlling or coercive behaviour
+// on 10 January 2025 with 18 months' imprisonment.
+func ccbBeforeInForce(t *testing.T) Facts {
+	return facts(t, `{`+adult+`"offences":[{"code":"SCA2015-S76","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":18},"dates":{"licenceEndDate":"2026-07-09"},"notification":{"status":"no"}}`)
+}
+
+// TestS327_4ACaInForce: CJA 2003 s.327(4A)(ca) (Victims and Prisoners Act
+// 2024 s.65) came into force on 3 February 2025 (S.I. 2025/95 reg.3(c)).
+// The day before, the same conviction is not specified; from that day it
+// is Category 2.
+func TestS327_4ACaInForce(t *testing.T) {
+	f := ccbBeforeInForce(t)
+	if r := ClassifyAsOf(f, civil.New(2025, time.February, 2), today); r.Outcome != NotEligible || !r.HasRule("CAT2-4A-NOT-YET-IN-FORCE") {
+		b, _ := json.Marshal(r)
+		t.Errorf("as of 2 February 2025 (para (ca) not yet in force): %s", b)
+	}
+	if r := ClassifyAsOf(f, civil.New(2025, time.February, 3), today); r.Outcome != Eligible || r.PrimaryCategory != Category2 || !r.HasRule("CAT2-CUSTODY") {
+		b, _ := json.Marshal(r)
+		t.Errorf("as of 3 February 2025 (para (ca) in force): %s", b)
+	}
 }
 
 func init() {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/mappa-coordinator/mappa/shared/civil"
 )
 
 //go:embed data/offences.json
@@ -34,6 +36,12 @@ type OffenceInfo struct {
 	// offence ("a", "b" or "c"): it counts for Category 2 as a Schedule 15
 	// offence does.
 	S327_4A string `json:"s327_4A,omitempty"`
+	// S327_4AInForce is the date the s.327(4A) paragraph came into force
+	// where it was inserted later ("YYYY-MM-DD"): (ca), controlling or
+	// coercive behaviour, from 3 February 2025 (Victims and Prisoners Act
+	// 2024 s.65; S.I. 2025/95 reg.3(c)). Before it, the offence is not
+	// specified.
+	S327_4AInForce string `json:"s327_4AInForce,omitempty"`
 	// ChildVictimRequired: the offence is specified only where it was
 	// committed against a child (under 18), as s.327(4A)(b) and (c) say.
 	ChildVictimRequired bool `json:"childVictimRequired,omitempty"`
@@ -214,6 +222,8 @@ func LoadOffences(b []byte) (*OffenceList, error) {
 			return nil, fmt.Errorf("offence %s: a statutory offence needs its section", o.Code)
 		case o.ChildVictimRequired && o.S327_4A == "":
 			return nil, fmt.Errorf("offence %s: only s.327(4A) entries require a child victim", o.Code)
+		case o.S327_4AInForce != "" && (o.S327_4A == "" || !o.s327_4AInForceValid()):
+			return nil, fmt.Errorf("offence %s: s327_4AInForce %q needs an s.327(4A) paragraph and a YYYY-MM-DD date", o.Code, o.S327_4AInForce)
 		case o.Jurisdiction != "" && o.Jurisdiction != string(Scotland) && o.Jurisdiction != string(NorthernIreland):
 			return nil, fmt.Errorf("offence %s: jurisdiction %q is not scotland or northern-ireland", o.Code, o.Jurisdiction)
 		}
@@ -365,4 +375,19 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+func (o OffenceInfo) s327_4AInForceValid() bool {
+	_, err := civil.Parse(o.S327_4AInForce)
+	return err == nil
+}
+
+// S327_4ANotYetInForce reports whether the offence is specified only by an
+// s.327(4A) paragraph that had not come into force on asOf.
+func (o OffenceInfo) S327_4ANotYetInForce(asOf civil.Date) bool {
+	if o.S327_4AInForce == "" || o.Murder || o.Schedule15 != nil {
+		return false
+	}
+	d, err := civil.Parse(o.S327_4AInForce)
+	return err == nil && asOf.Before(d)
 }

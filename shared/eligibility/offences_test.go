@@ -100,7 +100,7 @@ func TestLoadOffencesRefusesBadLists(t *testing.T) {
 		"duplicate code":  strings.Replace(good, `"code": "KIDNAPPING"`, `"code": "MANSLAUGHTER"`, 1),
 		"part 3":          strings.Replace(good, `"part": 1,`, `"part": 3,`, 1),
 		"missing murder":  strings.Replace(good, `"code": "MURDER"`, `"code": "MURDER-X"`, 1),
-		"no version":      strings.Replace(good, `"version": "2026-11-29.2"`, `"version": ""`, 1),
+		"no version":      strings.Replace(good, `"version": "2026-11-29.3"`, `"version": ""`, 1),
 	}
 	for name, body := range cases {
 		if body == good {

@@ -74,6 +74,7 @@ var Rules = []Rule{
 	{"CAT2-CAUTION", "A caution is not a conviction, so it cannot make the person Category 2.", srcCat2, false},
 	{"CAT2-NOT-SPECIFIED", "An offence that is neither murder, nor in Schedule 15 Part 1 or Part 2, nor in s.327(4A) cannot make the person Category 2.", srcCat2, false},
 	{"CAT2-4A-NOT-CHILD", "Trafficking (AI(TC)A 2004 s.4) and supplying a Class A drug (MDA 1971 s.4(3)) are specified only where committed against a child; against an adult they cannot make the person Category 2.", "CJA 2003 s.327(4A)(b)-(c) and (6)", false},
+	{"CAT2-4A-NOT-YET-IN-FORCE", "An offence specified by an s.327(4A) paragraph inserted later is not specified before that paragraph came into force: controlling or coercive behaviour (Serious Crime Act 2015 s.76, s.327(4A)(ca)) from 3 February 2025.", "CJA 2003 s.327(4A)(ca), inserted by the Victims and Prisoners Act 2024 s.65 (in force 3 February 2025, S.I. 2025/95 reg.3(c))", false},
 	{"CAT2-4A-CHILD-UNKNOWN", "For an s.327(4A)(b) or (c) offence, whether it was committed against a child (under 18) is a missing fact.", "CJA 2003 s.327(4A)(b)-(c) and (6)", false},
 	{"CAT2-OUTSIDE-EW", "Category 2 needs a conviction or finding by a court in England and Wales; an offence elsewhere can count for Category 3 or 4.", "CJA 2003 s.327(3)-(4)", false},
 	{"CAT2-SENTENCE-MISSING", "Whether Category 2 applies depends on the sentence, which is missing or incomplete.", srcCat2, false},
