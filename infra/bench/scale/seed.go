@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"strconv"
 	"sync"
@@ -345,6 +346,14 @@ type oneCase struct {
 
 func stamp(t time.Time) string { return dynamo.Stamp(t) }
 
+// listShard is the store's list shard of a referral: FNV-1a of its id
+// modulo store.ListShards.
+func listShard(id string) int {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	return int(h.Sum32() % store.ListShards)
+}
+
 func staffItems(k int) []map[string]types.AttributeValue {
 	sm := seed.Staff{ID: ManagerID(k), Name: fmt.Sprintf("Sample Manager-%04d", k), Email: ManagerID(k) + "@example.gov.uk",
 		Roles: []auth.Role{auth.RoleServiceMgr}}
@@ -404,6 +413,7 @@ func caseItems(o Options, cal *workdays.Calendar, days []civil.Date, now time.Ti
 		status = referral.StatusMoreInformation
 	}
 	rs := stamp(received)
+	urgency := store.UrgencyKey(status, "", "", received, refID)
 	agency, err := attributevalue.Marshal(referral.Agency{Type: referral.AgencyPolice, Name: "Sample Constabulary"})
 	if err != nil {
 		return c, err
@@ -416,8 +426,10 @@ func caseItems(o Options, cal *workdays.Calendar, days []civil.Date, now time.Ti
 		"givenNames": dynamo.S(given), "familyName": dynamo.S(family), "referringAgency": agency,
 		"agencyReference": dynamo.S("SCALE-" + strconv.Itoa(i)), "levelRequested": dynamo.N(int64(level)),
 		"outcome": dynamo.S("eligible"), "primaryCategory": dynamo.N(int64(1 + i%2)), "suggestedLevel": dynamo.N(int64(level)),
-		"gsi1pk": dynamo.S("REFERRALS"), "gsi1sk": dynamo.S(rs + "#" + refID),
-		"gsi2pk": dynamo.S("STATUS#" + string(status)), "gsi2sk": dynamo.S(rs + "#" + refID),
+		// The queue's list indexes, sharded by id and sorted by urgency
+		// (store.UrgencyKey; the shard is FNV-1a of the id, as the store's).
+		"gsi1pk": dynamo.S(fmt.Sprintf("REFERRALS#%d", listShard(refID))), "gsi1sk": dynamo.S(urgency),
+		"gsi2pk": dynamo.S(fmt.Sprintf("STATUS#%s#%d", status, listShard(refID))), "gsi2sk": dynamo.S(urgency),
 	})
 
 	// Case, its referral link, the service manager's assignment and
