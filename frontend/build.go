@@ -110,17 +110,12 @@ func versioned(v, p string) string {
 }
 
 // buildIndex rewrites index.html: /app/ URLs versioned, preloads for the
-// entry module's static imports and the fonts, and the app configuration.
+// entry module's static imports, and the app configuration.
 func buildIndex(files map[string]file, version string, appConfig []byte) file {
 	idx := files["/index.html"]
 	s := strings.ReplaceAll(string(idx.body), `"/app/`, `"`+VersionPrefix+version+"/")
 	var head strings.Builder
 	head.WriteString(`  <meta name="app-config" content="` + html.EscapeString(string(appConfig)) + `">` + "\n")
-	for _, p := range slices.Sorted(maps.Keys(files)) {
-		if strings.HasPrefix(p, "/assets/fonts/") && strings.HasSuffix(p, ".woff2") {
-			head.WriteString(`  <link rel="preload" href="` + p + `" as="font" type="font/woff2" crossorigin>` + "\n")
-		}
-	}
 	for _, dep := range staticImports(files, "/app/main.mjs") {
 		if strings.HasSuffix(dep, ".mjs") || strings.HasSuffix(dep, ".js") {
 			head.WriteString(`  <link rel="modulepreload" href="` + versioned(version, dep) + `">` + "\n")

@@ -51,13 +51,30 @@ func TestIndexPointsAtFingerprintedModulesThatAreImmutable(t *testing.T) {
 	}
 }
 
+// The GDS Transport typeface and the crown are for GOV.UK services only
+// (GOV.UK Frontend's own terms); a council's service uses Arial and its
+// own icon, and loads no font files.
+func TestNoGOVUKTypefaceOrCrown(t *testing.T) {
+	h := testHandler()
+	idx := fetch(t, h, "/", nil).Body.String()
+	for _, bad := range []string{"/assets/fonts/", "favicon"} {
+		if strings.Contains(idx, bad) {
+			t.Errorf("index.html refers to %s", bad)
+		}
+	}
+	for _, css := range []string{"/assets/govuk-frontend-6.6.0.min.css", "/assets/moj-frontend-11.1.0.min.css"} {
+		if body := fetch(t, h, css, nil).Body.String(); strings.Contains(body, "GDS Transport") || strings.Contains(body, "@font-face") {
+			t.Errorf("%s still names the GDS Transport typeface", css)
+		}
+	}
+}
+
 func TestIndexPreloadsStaticImportsAndCarriesTheConfig(t *testing.T) {
 	idx := fetch(t, testHandler(), "/", nil).Body.String()
 	for _, want := range []string{
 		`rel="modulepreload" href="/assets/govuk-frontend-6.6.0.min.js"`,
 		`/html.mjs">`, `/auth.mjs">`, `/api.mjs">`,
 		`<meta name="app-config" content="{&#34;authorizeUrl&#34;:&#34;http://127.0.0.1:9/dev/auth/oauth2/authorize&#34;`,
-		`rel="preload" href="/assets/fonts/`,
 	} {
 		if !strings.Contains(idx, want) {
 			t.Errorf("index.html lacks %s", want)
@@ -111,9 +128,9 @@ func TestTextIsGzippedForBrowsersThatAcceptIt(t *testing.T) {
 	if w := fetch(t, h, "/assets/govuk-frontend-6.6.0.min.css", map[string]string{"Accept-Encoding": "gzip", "If-None-Match": gz.Header().Get("ETag")}); w.Code != http.StatusNotModified {
 		t.Errorf("revalidating the gzipped variant: %d", w.Code)
 	}
-	font := fetch(t, h, "/assets/fonts/bold-b542beb274-v2.woff2", map[string]string{"Accept-Encoding": "gzip"})
-	if font.Header().Get("Content-Encoding") != "" {
-		t.Error("a woff2 font was gzipped")
+	png := fetch(t, h, "/assets/images/govuk-icon-180.png", map[string]string{"Accept-Encoding": "gzip"})
+	if png.Code != http.StatusOK || png.Header().Get("Content-Encoding") != "" {
+		t.Errorf("a png was gzipped (or missing): %d %v", png.Code, png.Header())
 	}
 	idx := fetch(t, h, "/", map[string]string{"Accept-Encoding": "gzip"})
 	if idx.Header().Get("Content-Encoding") != "gzip" || idx.Header().Get("Cache-Control") != "no-store" {

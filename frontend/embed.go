@@ -6,8 +6,7 @@
 // The files are embedded in the binary (go:embed), so the web function can
 // serve them from Lambda behind API Gateway's "GET /{proxy+}" route; the
 // dev server serves the same handler. Handler is meant to be mounted at the
-// site root, because GOV.UK Frontend's CSS refers to /assets/fonts and
-// /assets/images.
+// site root, because GOV.UK Frontend's CSS refers to /assets/images.
 //
 // Caching: /assets/* (third-party files whose names carry their version or a
 // content hash) are cached for a year; the app's own modules under /app/ are
@@ -85,7 +84,7 @@ type AppConfig struct {
 var aliases = map[string]string{
 	"/assets/govuk-frontend.min.css": "/assets/govuk-frontend-6.6.0.min.css",
 	"/assets/govuk-frontend.min.js":  "/assets/govuk-frontend-6.6.0.min.js",
-	"/favicon.ico":                   "/assets/images/favicon.ico",
+	"/favicon.ico":                   "/assets/images/app-icon-1.svg",
 }
 
 // contentTypes is explicit so that serving never depends on the host's
