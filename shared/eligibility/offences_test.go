@@ -41,7 +41,7 @@ func TestOffenceListData(t *testing.T) {
 		}
 	}
 	for _, o := range l.Offences {
-		if o.Statute != "Common law" && !strings.HasPrefix(o.Section, "s.") && !strings.HasPrefix(o.Section, "art.") && !strings.HasPrefix(o.Section, "Part ") {
+		if o.Statute != "Common law" && !strings.HasPrefix(o.Section, "s.") && !strings.HasPrefix(o.Section, "art.") && !strings.HasPrefix(o.Section, "Part ") && !strings.HasPrefix(o.Section, "Sch.") {
 			t.Errorf("%s: section %q is not a statute section", o.Code, o.Section)
 		}
 		if o.Schedule15 != nil && o.Schedule15.Part == 1 && o.Notification != nil {
@@ -100,7 +100,7 @@ func TestLoadOffencesRefusesBadLists(t *testing.T) {
 		"duplicate code":  strings.Replace(good, `"code": "KIDNAPPING"`, `"code": "MANSLAUGHTER"`, 1),
 		"part 3":          strings.Replace(good, `"part": 1,`, `"part": 3,`, 1),
 		"missing murder":  strings.Replace(good, `"code": "MURDER"`, `"code": "MURDER-X"`, 1),
-		"no version":      strings.Replace(good, `"version": "2026-11-29.3"`, `"version": ""`, 1),
+		"no version":      strings.Replace(good, `"version": "2026-11-29.4"`, `"version": ""`, 1),
 	}
 	for name, body := range cases {
 		if body == good {

@@ -61,6 +61,15 @@ var paragraphCases = []classifyCase{
 		`{` + adult + `"offences":[{"code":"ATCSA2001-S113","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":11},"notification":{"status":"no"}}`,
 		want{outcome: NotEligible, rules: []string{"CAT2-UNDER-12-MONTHS"}}},
 
+	// CJA 2003 Sch.15 paras 63I-63M (Space Industry Act 2018 Sch.12 para 25,
+	// in force 29 July 2021).
+	{"Sch.15 para 63I: hijacking of spacecraft (Space Industry Act 2018 Sch.4 para 1), 12 months: Category 2",
+		`{` + adult + `"offences":[{"code":"SIA2018-SCH4-P1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2026-12-09"},"notification":{"status":"no"}}`,
+		want{outcome: Eligible, primary: 2, rules: []string{"CAT2-CUSTODY"}}},
+	{"Sch.15 para 63I narrowly missed: 11 months",
+		`{` + adult + `"offences":[{"code":"SIA2018-SCH4-P1","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":11},"notification":{"status":"no"}}`,
+		want{outcome: NotEligible, rules: []string{"CAT2-UNDER-12-MONTHS"}, notRules: []string{"CAT2-CUSTODY"}}},
+
 	// CJA 2003 Sch.15 paras 63G-63H and 152A (Modern Slavery Act 2015 s.6).
 	{"Sch.15 para 63G: slavery (MSA 2015 s.1), 12 months: Category 2",
 		`{` + adult + `"offences":[{"code":"MSA2015-S1","disposal":"conviction","date":"2026-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2027-01-09"},"notification":{"status":"no"}}`,

@@ -12,7 +12,8 @@ import (
 // 66-153 in Part 2, with inserted paragraphs 59A-59D, 60A-60C and 63B-63F
 // (Coroners and Justice Act 2009 s.138, 12 January 2010), 63A (DVCVA 2004
 // Sch.10 para 65), 63FA (Domestic Abuse Act 2021), 63G-63H and 152A (Modern
-// Slavery Act 2015 s.6(2)-(3), 31 July 2015), 116A (Serious Crime Act
+// Slavery Act 2015 s.6(2)-(3), 31 July 2015), 63I-63M (Space Industry Act
+// 2018 Sch.12 para 25, 29 July 2021), 116A (Serious Crime Act
 // 2015 Sch.4 para 68(2), 3 April 2017) and 149A-149B (Online Safety Act 2023
 // Sch.14 para 17(2), 31 January 2024). Schedule 3: paragraphs 1-35 England
 // and Wales, 36-60 Scotland, 61-92 Northern Ireland, 93 service offences,
@@ -22,7 +23,7 @@ func statuteParagraphs() (sch15, sch3 []string) {
 		sch15 = append(sch15, fmt.Sprint(i))
 	}
 	sch15 = append(sch15, "59A", "59B", "59C", "59D", "60A", "60B", "60C",
-		"63A", "63B", "63C", "63D", "63E", "63F", "63FA", "63G", "63H", "116A", "149A", "149B", "152A")
+		"63A", "63B", "63C", "63D", "63E", "63F", "63FA", "63G", "63H", "63I", "63J", "63K", "63L", "63M", "116A", "149A", "149B", "152A")
 	for i := 1; i <= 98; i++ {
 		sch3 = append(sch3, fmt.Sprint(i))
 	}
