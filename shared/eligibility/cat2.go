@@ -57,6 +57,17 @@ func (c *classifier) category2() {
 			}
 			continue
 		}
+		if h := info.Schedule15Omitted; !info.Specified() && h != nil {
+			// CTBSA 2019 Sch.4 para 9(2) omitted the Part 1 paragraph and
+			// s.9(5) listed the offence in Part 3, which s.327(3)(a) and
+			// (4)(a) ("Part 1 or 2 of Schedule 15") do not name.
+			s := "%s was CJA 2003 Schedule 15 Part %d para %s from %s (%s), but that paragraph was omitted from %s (%s); it is now in Schedule 15 Part 3 (specified terrorism offences) para %s, and s.327(3)(a) and (4)(a) name only Parts 1 and 2, so it cannot make the person Category 2."
+			if info.Terrorism {
+				s += " It is considered under Category 4."
+			}
+			c.say("CAT2-NOT-SPECIFIED", Category2, ptr, s, capitalise(c.offenceName(i)), h.Part, h.Paragraph, long(h.insertedDate()), h.InsertedBy, long(h.omittedDate()), h.OmittedBy, h.NowPart3Paragraph)
+			continue
+		}
 		if !info.Specified() && info.Terrorism {
 			c.say("CAT2-NOT-SPECIFIED", Category2, ptr,
 				"%s is a terrorism offence: the product considers it under Category 4, not Category 2.", capitalise(c.offenceName(i)))

@@ -54,6 +54,12 @@ type OffenceInfo struct {
 	// Terrorism is true for a relevant terrorist offence (CJA 2003
 	// s.327(4F): an offence in Schedule 19ZA Parts 1-2).
 	Terrorism bool `json:"terrorism,omitempty"`
+	// Schedule15Omitted records a Schedule 15 Part 1 paragraph that once
+	// listed the offence and has since been omitted (the offence moved to
+	// Part 3, "specified terrorism offences", which CJA 2003 s.327(3)(a)
+	// and (4)(a) do not name: they say "Part 1 or 2 of Schedule 15"). It is
+	// history only: the offence does not count for Category 2 by it.
+	Schedule15Omitted *Schedule15History `json:"schedule15Omitted,omitempty"`
 	// Jurisdiction is where the offence exists when not England and Wales:
 	// "scotland" or "northern-ireland" (Schedule 3 has paragraphs for both).
 	Jurisdiction string `json:"jurisdiction,omitempty"`
@@ -70,6 +76,32 @@ type Schedule15Ref struct {
 	// Condition is a condition the paragraph sets ("where the intended
 	// offence is rape"), in words.
 	Condition string `json:"condition,omitempty"`
+}
+
+// Schedule15History is an omitted Schedule 15 paragraph: where it was,
+// when and by what it was inserted and omitted, and where the offence is
+// listed now.
+type Schedule15History struct {
+	Part       int    `json:"part"`
+	Paragraph  string `json:"paragraph"`
+	Inserted   string `json:"inserted"`
+	InsertedBy string `json:"insertedBy"`
+	Omitted    string `json:"omitted"`
+	OmittedBy  string `json:"omittedBy"`
+	// NowPart3Paragraph is the Schedule 15 Part 3 paragraph that lists
+	// the offence since the omission.
+	NowPart3Paragraph string `json:"nowPart3Paragraph"`
+}
+
+// insertedDate and omittedDate are the history's dates (LoadOffences
+// refuses a list where either is not YYYY-MM-DD).
+func (h Schedule15History) insertedDate() civil.Date { d, _ := civil.Parse(h.Inserted); return d }
+func (h Schedule15History) omittedDate() civil.Date  { d, _ := civil.Parse(h.Omitted); return d }
+
+func (h Schedule15History) valid() bool {
+	_, e1 := civil.Parse(h.Inserted)
+	_, e2 := civil.Parse(h.Omitted)
+	return e1 == nil && e2 == nil && h.Paragraph != "" && h.InsertedBy != "" && h.OmittedBy != "" && h.NowPart3Paragraph != ""
 }
 
 // NotificationRule says how an offence brings notification (SOA 2003
@@ -216,6 +248,10 @@ func LoadOffences(b []byte) (*OffenceList, error) {
 			return nil, fmt.Errorf("offence %s: a sentencing condition makes the rule conditional", o.Code)
 		case o.Notification != nil && !slices.Contains([]string{"", VictimUnder18Condition, Offender18Condition}, o.Notification.OtherCondition):
 			return nil, fmt.Errorf("offence %s: other condition %q is not %s or %s", o.Code, o.Notification.OtherCondition, VictimUnder18Condition, Offender18Condition)
+		case o.Schedule15Omitted != nil && o.Schedule15 != nil:
+			return nil, fmt.Errorf("offence %s: an omitted Schedule 15 paragraph cannot stand beside a current one", o.Code)
+		case o.Schedule15Omitted != nil && !o.Schedule15Omitted.valid():
+			return nil, fmt.Errorf("offence %s: an omitted Schedule 15 paragraph needs its paragraph, YYYY-MM-DD dates, what inserted and omitted it and its Part 3 paragraph", o.Code)
 		case o.Murder && o.Schedule15 != nil:
 			return nil, fmt.Errorf("offence %s: murder is named by s.327 itself, not Schedule 15", o.Code)
 		case o.Section == "" && o.Statute != "Common law":

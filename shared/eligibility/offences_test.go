@@ -47,11 +47,13 @@ func TestOffenceListData(t *testing.T) {
 		if o.Schedule15 != nil && o.Schedule15.Part == 1 && o.Notification != nil {
 			t.Errorf("%s: a violent offence marked as carrying notification", o.Code)
 		}
-		// CJA 2003 Sch.15 Part 1 paras 59A-59D and 63B-63F list some
-		// terrorism offences as specified violent offences too: such an
-		// entry must cite its Part 1 paragraph.
-		if o.Terrorism && o.Schedule15 != nil && (o.Schedule15.Part != 1 || o.Schedule15.Paragraph == "") {
-			t.Errorf("%s: a terrorism offence in Schedule 15 must cite its Part 1 paragraph, got %+v", o.Code, o.Schedule15)
+		// CJA 2003 Sch.15 Part 1 paras 59A-59D, 60A-60C and 63B-63F (CAJA
+		// 2009 s.138, 12 January 2010) were omitted from 12 April 2019 by
+		// the Counter-Terrorism and Border Security Act 2019 Sch.4 para
+		// 9(2); the offences are in Part 3 (s.9(5)), which s.327(3)(a)
+		// does not name. No terrorism entry is in Part 1 or 2.
+		if o.Terrorism && o.Schedule15 != nil {
+			t.Errorf("%s: terrorism offences are the Category 4 route; got Schedule 15 %+v", o.Code, o.Schedule15)
 		}
 		if !o.Specified() && o.Notification == nil && !o.Terrorism && o.Note == "" {
 			t.Errorf("%s: an unlisted offence must say why it is in the list", o.Code)
@@ -100,7 +102,7 @@ func TestLoadOffencesRefusesBadLists(t *testing.T) {
 		"duplicate code":  strings.Replace(good, `"code": "KIDNAPPING"`, `"code": "MANSLAUGHTER"`, 1),
 		"part 3":          strings.Replace(good, `"part": 1,`, `"part": 3,`, 1),
 		"missing murder":  strings.Replace(good, `"code": "MURDER"`, `"code": "MURDER-X"`, 1),
-		"no version":      strings.Replace(good, `"version": "2026-11-29.4"`, `"version": ""`, 1),
+		"no version":      strings.Replace(good, `"version": "2026-11-29.5"`, `"version": ""`, 1),
 	}
 	for name, body := range cases {
 		if body == good {

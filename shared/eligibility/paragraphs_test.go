@@ -41,25 +41,30 @@ var paragraphCases = []classifyCase{
 		`{` + adult + `"offences":[{"code":"SOA2003-S67A","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"notification":{"status":"no"}}`,
 		want{outcome: NotEligible, rules: []string{"CAT2-NOT-SPECIFIED"}}},
 
-	// CJA 2003 Sch.15 Part 1 paras 59A-59D, 60A-60C, 63B-63F.
-	{"Sch.15 para 63B: preparation of terrorist acts (TA 2006 s.5), 12 months in England and Wales: Categories 2 and 4, a person decides",
+	// CJA 2003 Sch.15 Part 1 paras 59A-59D, 60A-60C, 63B-63F: inserted
+	// from 12 January 2010 (Coroners and Justice Act 2009 s.138), omitted
+	// from 12 April 2019 (Counter-Terrorism and Border Security Act 2019
+	// Sch.4 para 9(2)); the offences are now Sch.15 Part 3 paras 154-174
+	// (that Act's s.9(5)), and s.327(3)(a) names "Part 1 or 2 of Schedule
+	// 15" only. So they found Category 4, not Category 2.
+	{"Sch.15 para 63B omitted (CTBSA 2019 Sch.4 para 9(2)): preparation of terrorist acts (TA 2006 s.5), 12 months in England and Wales: Category 4 only, not Category 2",
 		`{` + adult + `"offences":[{"code":"TACT2006-S5","disposal":"conviction","date":"2026-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2027-01-09"}}`,
-		want{outcome: Eligible, primary: 2, cats: []Category{2, 4}, human: true, rules: []string{"CAT2-CUSTODY", "CAT4-TERRORISM-CUSTODY", "MULTI-2-AND-4"}}},
-	{"Sch.15 para 63B narrowly missed: 11 months is neither Category 2 nor 4",
+		want{outcome: Eligible, primary: 4, cats: []Category{4}, rules: []string{"CAT2-NOT-SPECIFIED", "CAT4-TERRORISM-CUSTODY"}, notRules: []string{"CAT2-CUSTODY", "MULTI-2-AND-4"}}},
+	{"Sch.15 para 63B omitted, narrowly missed for Category 4: 11 months is neither Category 2 nor 4",
 		`{` + adult + `"offences":[{"code":"TACT2006-S5","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":11},"terrorism":{"ctaNotification":"no"}}`,
-		want{outcome: NotEligible, rules: []string{"CAT2-UNDER-12-MONTHS", "CAT4-TERRORISM-UNDER-12-MONTHS"}}},
-	{"Sch.15 para 59A: weapons training (TA 2000 s.54), 2 years: Category 2 as well as 4",
+		want{outcome: NotEligible, rules: []string{"CAT2-NOT-SPECIFIED", "CAT4-TERRORISM-UNDER-12-MONTHS"}}},
+	{"Sch.15 para 59A omitted (CTBSA 2019 Sch.4 para 9(2)): weapons training (TA 2000 s.54), 2 years in England and Wales: Category 4 only",
 		`{` + adult + `"offences":[{"code":"TACT2000-S54","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":24},"dates":{"licenceEndDate":"2027-01-09"}}`,
-		want{outcome: Eligible, primary: 2, cats: []Category{2, 4}, human: true, rules: []string{"MULTI-2-AND-4"}}},
-	{"Sch.15 para 59A narrowly missed for Category 2: the same conviction in Scotland is Category 4 only",
+		want{outcome: Eligible, primary: 4, cats: []Category{4}, rules: []string{"CAT2-NOT-SPECIFIED", "CAT4-TERRORISM-CUSTODY"}, notRules: []string{"MULTI-2-AND-4"}}},
+	{"Sch.15 para 59A omitted: the same conviction in Scotland is Category 4 only",
 		`{` + adult + `"offences":[{"code":"TACT2000-S54","disposal":"conviction","date":"2025-01-10","where":"scotland"}],"sentence":{"type":"imprisonment","lengthMonths":24},"dates":{"licenceEndDate":"2027-01-09"}}`,
 		want{outcome: Eligible, primary: 4, cats: []Category{4}, rules: []string{"CAT4-TERRORISM-CUSTODY"}, notRules: []string{"MULTI-2-AND-4"}}},
-	{"Sch.15 para 60C: use of a noxious substance (ATCSA 2001 s.113), 12 months: Category 2",
+	{"Sch.15 para 60C omitted (CTBSA 2019 Sch.4 para 9(2)): use of a noxious substance (ATCSA 2001 s.113), 12 months: not Category 2",
 		`{` + adult + `"offences":[{"statute":"Anti-terrorism, Crime and Security Act 2001 s.113","disposal":"conviction","date":"2026-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2027-01-09"},"notification":{"status":"no"}}`,
-		want{outcome: Eligible, primary: 2, cats: []Category{2}, rules: []string{"CAT2-CUSTODY"}}},
-	{"Sch.15 para 60C narrowly missed: 11 months",
-		`{` + adult + `"offences":[{"code":"ATCSA2001-S113","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":11},"notification":{"status":"no"}}`,
-		want{outcome: NotEligible, rules: []string{"CAT2-UNDER-12-MONTHS"}}},
+		want{outcome: NotEligible, rules: []string{"CAT2-NOT-SPECIFIED"}, notRules: []string{"CAT2-CUSTODY"}}},
+	{"Sch.15 para 60C omitted, but the RA records a terrorism offence: Category 4",
+		`{` + adult + `"offences":[{"code":"ATCSA2001-S113","disposal":"conviction","date":"2025-01-10"}],"sentence":{"type":"imprisonment","lengthMonths":12},"dates":{"licenceEndDate":"2027-01-09"},"terrorism":{"terrorismOffence":true}}`,
+		want{outcome: Eligible, primary: 4, cats: []Category{4}, rules: []string{"CAT2-NOT-SPECIFIED", "CAT4-TERRORISM-CUSTODY"}}},
 
 	// CJA 2003 Sch.15 paras 63I-63M (Space Industry Act 2018 Sch.12 para 25,
 	// in force 29 July 2021).
