@@ -177,8 +177,16 @@ func Load(ctx context.Context, db BatchWriter, o Options) (Result, error) {
 		})
 	}
 	done := make(chan struct{})
+	// stopped is closed when the progress bar has written its last line,
+	// so the summary below never writes to o.Progress at the same time.
+	stopped := make(chan struct{})
 	if o.Progress != nil {
-		go progress(o.Progress, o.Cases, expected, &written, start, done)
+		go func() {
+			defer close(stopped)
+			progress(o.Progress, o.Cases, expected, &written, start, done)
+		}()
+	} else {
+		close(stopped)
 	}
 
 	var genErr error
@@ -227,6 +235,7 @@ func Load(ctx context.Context, db BatchWriter, o Options) (Result, error) {
 	close(puts)
 	wg.Wait()
 	close(done)
+	<-stopped
 	close(errc)
 	if err := <-errc; err != nil {
 		return res, err
