@@ -731,13 +731,13 @@ func (m *Memory) SearchReferrals(ctx context.Context, text string) (SearchResult
 	if err := ctx.Err(); err != nil {
 		return SearchResult{}, err
 	}
-	var res SearchResult
 	var ids []string
+	more := false
 	m.mu.Lock()
 	for _, part := range SearchPartitions(text) {
 		items := m.partition(m.tables.Referrals, dynamo.PK("FIND#"+part), "REFERRAL#")
 		if len(items) > SearchLimit {
-			res.More = true
+			more = true
 			items = items[len(items)-SearchLimit:] // the newest
 		}
 		for _, it := range items {
@@ -745,22 +745,7 @@ func (m *Memory) SearchReferrals(ctx context.Context, text string) (SearchResult
 		}
 	}
 	m.mu.Unlock()
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	if len(ids) > SearchLimit {
-		ids = ids[len(ids)-SearchLimit:]
-		res.More = true
-	}
-	sums, err := m.GetSummaries(ctx, ids)
-	if err != nil {
-		return SearchResult{}, err
-	}
-	for _, id := range ids {
-		if r, ok := sums[id]; ok {
-			res.Referrals = append(res.Referrals, r)
-		}
-	}
-	return res, nil
+	return searchResult(ctx, ids, more, m.GetSummaries)
 }
 
 // ReferralsOfCases is Store.ReferralsOfCases.

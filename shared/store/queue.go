@@ -636,20 +636,27 @@ func (s *Store) SearchReferrals(ctx context.Context, text string) (SearchResult,
 	if err != nil {
 		return SearchResult{}, err
 	}
-	var res SearchResult
 	var ids []string
+	anyMore := false
 	for i := range parts {
 		ids = append(ids, found[i]...)
-		res.More = res.More || more[i]
+		anyMore = anyMore || more[i]
 	}
+	return searchResult(ctx, ids, anyMore, s.GetSummaries)
+}
+
+// searchResult is the end of a search, the same for Store and Memory: the
+// found ids without repeats, at most SearchLimit of them (ids sort in time
+// order: the newest are kept, and More is set), as summaries.
+func searchResult(ctx context.Context, ids []string, more bool, summaries func(context.Context, []string) (map[string]Summary, error)) (SearchResult, error) {
+	res := SearchResult{More: more}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	if len(ids) > SearchLimit {
-		// Ids sort in time order: keep the newest.
 		ids = ids[len(ids)-SearchLimit:]
 		res.More = true
 	}
-	sums, err := s.GetSummaries(ctx, ids)
+	sums, err := summaries(ctx, ids)
 	if err != nil {
 		return SearchResult{}, err
 	}
