@@ -32,6 +32,21 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/workdays"
 )
 
+// noticeHandler is the reminders function's meetings-stream handler with
+// its due work, as the function wires it: a notice service signing reply
+// links with a test key made of keyByte.
+func (f *rotaFlow) noticeHandler(keyByte byte) *noticestream.Handler {
+	f.t.Helper()
+	keys, err := replylink.ParseKeys("t:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{keyByte}, 32)))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	svc := &notice.Service{DB: f.h.DB, Tables: f.h.Tables, Clock: f.h.Clock, IDs: ids.Random{Clock: f.h.Clock}, Keys: keys,
+		Calendar: workdays.EnglandAndWales(), Settings: notice.Settings{AppURL: appOrigin, MailFrom: "m@example.gov.uk", MappaInbox: "mappa-inbox@example.gov.uk"}}
+	return &noticestream.Handler{Store: f.ms, Notices: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Work: &noticestream.Work{DB: f.h.DB, CasesTable: f.h.Tables.Cases, MappaInbox: "mappa-inbox@example.gov.uk", Clock: f.h.Clock}}
+}
+
 // inviteConsumers are the rota's consumers plus the reminders function's
 // meetings-stream consumer, as template.yaml configures them.
 func (f *rotaFlow) inviteConsumers(svc *notice.Service) []*streams.Consumer {

@@ -1,24 +1,17 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/due"
-	"github.com/mappa-coordinator/mappa/shared/ids"
-	"github.com/mappa-coordinator/mappa/shared/notice"
 	"github.com/mappa-coordinator/mappa/shared/noticestream"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/reminders"
-	"github.com/mappa-coordinator/mappa/shared/replylink"
 	"github.com/mappa-coordinator/mappa/shared/workdays"
 )
 
@@ -31,11 +24,7 @@ import (
 func TestInvitationsNotYetSentAreSweptOnTheNoticeDeadline(t *testing.T) {
 	f := newRotaFlow(t)
 	ctx := context.Background()
-	keys, _ := replylink.ParseKeys("t:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{6}, 32)))
-	svc := &notice.Service{DB: f.h.DB, Tables: f.h.Tables, Clock: f.h.Clock, IDs: ids.Random{Clock: f.h.Clock}, Keys: keys,
-		Calendar: workdays.EnglandAndWales(), Settings: notice.Settings{AppURL: appOrigin, MailFrom: "m@example.gov.uk", MappaInbox: "mappa-inbox@example.gov.uk"}}
-	h := &noticestream.Handler{Store: f.ms, Notices: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Work: &noticestream.Work{DB: f.h.DB, CasesTable: f.h.Tables.Cases, MappaInbox: "mappa-inbox@example.gov.uk", Clock: f.h.Clock}}
+	h := f.noticeHandler(6)
 	work := reminders.DueWork{Outbox: f.h.Tables.Outbox, AppURL: appOrigin}
 	sw := &reminders.Sweeper{DB: f.h.DB, Table: f.h.Tables.Cases, Outbox: f.h.Tables.Outbox, Clock: f.h.Clock,
 		Calendar: workdays.EnglandAndWales(), Default: work, Handlers: map[due.Kind]reminders.Handler{

@@ -1,9 +1,7 @@
 package e2e_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
@@ -15,14 +13,11 @@ import (
 	"github.com/mappa-coordinator/mappa/shared/cadence"
 	"github.com/mappa-coordinator/mappa/shared/civil"
 	"github.com/mappa-coordinator/mappa/shared/due"
-	"github.com/mappa-coordinator/mappa/shared/ids"
 	"github.com/mappa-coordinator/mappa/shared/meeting"
 	"github.com/mappa-coordinator/mappa/shared/meetingstore"
-	"github.com/mappa-coordinator/mappa/shared/notice"
 	"github.com/mappa-coordinator/mappa/shared/noticestream"
 	"github.com/mappa-coordinator/mappa/shared/outbox"
 	"github.com/mappa-coordinator/mappa/shared/reminders"
-	"github.com/mappa-coordinator/mappa/shared/replylink"
 	"github.com/mappa-coordinator/mappa/shared/workdays"
 )
 
@@ -32,11 +27,7 @@ import (
 func TestActionRemindersThroughTheStream(t *testing.T) {
 	f := newRotaFlow(t)
 	ctx := context.Background()
-	keys, _ := replylink.ParseKeys("t:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{5}, 32)))
-	svc := &notice.Service{DB: f.h.DB, Tables: f.h.Tables, Clock: f.h.Clock, IDs: ids.Random{Clock: f.h.Clock}, Keys: keys,
-		Calendar: workdays.EnglandAndWales(), Settings: notice.Settings{AppURL: appOrigin, MailFrom: "m@example.gov.uk", MappaInbox: "mappa-inbox@example.gov.uk"}}
-	h := &noticestream.Handler{Store: f.ms, Notices: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Work: &noticestream.Work{DB: f.h.DB, CasesTable: f.h.Tables.Cases, MappaInbox: "mappa-inbox@example.gov.uk", Clock: f.h.Clock}}
+	h := f.noticeHandler(5)
 	fn, _ := f.tmpl.Function("RemindersFunction")
 	var cs []*streams.Consumer
 	for _, ev := range fn.Events {
